@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// Builds the committed bundles: dist/cli (the `preview-kit` command, used by the GitHub actions
+// and GitLab templates) and dist/lib (the library API). Reproducible: same sources, same bytes.
+import ncc from '@vercel/ncc';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
+
+// The version is compiled in, so `--version` needs no file read at start-up.
+const versionFile = join(root, 'src/version.ts');
+const versionSource = `// Written by scripts/build.mjs from package.json.\nexport const VERSION = '${pkg.version}';\n`;
+if ((await readFile(versionFile, 'utf8').catch(() => '')) !== versionSource) await writeFile(versionFile, versionSource);
+
+async function bundle(entry, outDir) {
+  const { code, assets } = await ncc(join(root, entry), {
+    minify: true,
+    sourceMap: false,
+    quiet: true,
+    target: 'es2022',
+    transpileOnly: true,
+    license: 'licenses.txt',
+  });
+  await rm(join(root, outDir), { recursive: true, force: true });
+  await mkdir(join(root, outDir), { recursive: true });
+  await writeFile(join(root, outDir, 'index.js'), code);
+  for (const [name, asset] of Object.entries(assets)) {
+    const file = join(root, outDir, name);
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, asset.source, asset.permissions ? { mode: asset.permissions } : undefined);
+  }
+  return Object.keys(assets).length;
+}
+
+const started = Date.now();
+const cliAssets = await bundle('src/bin.ts', 'dist/cli');
+const libAssets = await bundle('src/index.ts', 'dist/lib');
+await writeFile(join(root, 'dist/package.json'), '{ "type": "module" }\n');
+process.stderr.write(`built dist/cli (${cliAssets} assets) and dist/lib (${libAssets} assets) in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);

@@ -1,0 +1,55 @@
+import { ConfigError, SafetyError } from '../core/errors.js';
+import { previewName } from '../core/naming.js';
+import type { Preview } from '../providers/types.js';
+import { withPlan, type CommandContext, type CommandResult } from './context.js';
+
+export interface PruneChoice {
+  remove: Array<{ preview: Preview; why: string }>;
+  keep: Preview[];
+}
+
+/**
+ * Which previews to remove: those whose branch is not in `keep` (when a keep list is given),
+ * those older than the TTL, then the oldest beyond `max`. Pure, so it is tested on its own.
+ */
+export function choosePrunes(
+  previews: Preview[],
+  options: { keepBranches?: string[]; keepNames?: Set<string>; ttlMs?: number; max?: number; now: number },
+): PruneChoice {
+  const remove = new Map<string, { preview: Preview; why: string }>();
+  const age = (p: Preview) => (p.createdAt ? options.now - Date.parse(p.createdAt) : 0);
+  for (const p of previews) {
+    if (options.keepNames && options.keepNames.size > 0 && !options.keepNames.has(p.name)) {
+      remove.set(p.name, { preview: p, why: 'branch is gone' });
+    } else if (options.ttlMs !== undefined && age(p) > options.ttlMs) {
+      remove.set(p.name, { preview: p, why: `older than ${Math.round(options.ttlMs / 3_600_000)}h` });
+    }
+  }
+  if (options.max !== undefined) {
+    const left = previews.filter((p) => !remove.has(p.name)).sort((a, b) => age(b) - age(a));
+    for (const p of left.slice(0, Math.max(0, left.length - options.max))) remove.set(p.name, { preview: p, why: `over --max ${options.max}` });
+  }
+  return { remove: [...remove.values()], keep: previews.filter((p) => !remove.has(p.name)) };
+}
+
+export async function prune(ctx: CommandContext): Promise<CommandResult> {
+  const s = ctx.settings;
+  if (s.ttl === undefined && s.max === undefined && s.keep.length === 0) {
+    throw new ConfigError('prune: nothing to decide on', { hint: 'give --ttl, --max or --keep (the branches that still exist)' });
+  }
+  const previews = (await ctx.provider.list()).filter((p) => p.name.startsWith(previewName({ app: s.app, prefix: s.prefix, branch: 'x' }).slice(0, -1)));
+  const keepNames = new Set(s.keep.map((branch) => previewName({ app: s.app, prefix: s.prefix, branch })));
+  const choice = choosePrunes(previews, { keepNames, ttlMs: s.ttl, max: s.max, now: Date.now() });
+  if (s.keep.length > 0 && choice.keep.length === 0 && previews.length > 1) {
+    throw new SafetyError(`prune: --keep matches none of the ${previews.length} previews; refusing to remove them all`, {
+      hint: 'check --keep and --app',
+    });
+  }
+  const removed: string[] = [];
+  for (const { preview, why } of choice.remove) {
+    ctx.context.logger.info(`removing ${preview.name}: ${why}`);
+    const result = await ctx.provider.destroy(preview.name);
+    if (result.deleted) removed.push(preview.name);
+  }
+  return withPlan({ command: 'prune', name: s.app, removed, kept: choice.keep.map((p) => p.name) }, ctx);
+}

@@ -1,0 +1,182 @@
+/**
+ * A small JSON-over-HTTP client on `fetch` for the platforms' REST APIs: one place that maps
+ * status codes to our error types, retries what is safe to retry, honours Retry-After, applies
+ * the command's deadline, logs each request at debug level and counts requests for benchmarks.
+ */
+import { AuthError, ConflictError, ProviderError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import { retry, type Deadline } from '../core/retry.js';
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
+
+export interface HttpRequest {
+  method: Method;
+  path: string;
+  /** JSON-encoded unless a string or Uint8Array is given. */
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Statuses returned to the caller instead of thrown (typically 404). */
+  allow?: number[];
+  /**
+   * Retry on 5xx/429/network errors. Defaults to true for GET/PUT/DELETE/HEAD (idempotent) and
+   * false for POST/PATCH, whose retries callers must make safe themselves (look before creating again).
+   */
+  retry?: boolean;
+  /** What this call does, for error messages: `list applications`. */
+  what: string;
+}
+
+export interface HttpResponse<T = unknown> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export interface HttpClientOptions {
+  baseUrl: string;
+  /** Returns the Authorization (or other) headers; called for each request. */
+  authHeaders: () => Record<string, string>;
+  logger: Logger;
+  deadline: Deadline;
+  /** Platform name for messages: `Clever Cloud API`. */
+  label: string;
+  /** Hint added to 401/403 errors. */
+  authHint: string;
+  /** Per-request timeout, ms. */
+  requestTimeoutMs?: number;
+  attempts?: number;
+  /** Retry backoff base, ms (tests use small values). */
+  backoffMs?: number;
+}
+
+/** Counts of requests by method, for benchmarks and `--debug`. */
+export class RequestStats {
+  readonly byMethod: Record<string, number> = {};
+  total = 0;
+  record(method: string): void {
+    this.byMethod[method] = (this.byMethod[method] ?? 0) + 1;
+    this.total++;
+  }
+  get mutating(): number {
+    return this.total - (this.byMethod.GET ?? 0) - (this.byMethod.HEAD ?? 0);
+  }
+}
+
+function parseBody(text: string, contentType: string | null): unknown {
+  if (text === '') return undefined;
+  if (contentType?.includes('json') || /^[[{"]/.test(text.trim())) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
+
+/** The platform's own words from an error body, whatever its shape (JSON or an HTML error page). */
+export function errorMessageOf(body: unknown): string | undefined {
+  if (body && typeof body === 'object') {
+    const b = body as Record<string, unknown>;
+    for (const key of ['message', 'error', 'error_description', 'reason', 'details']) {
+      if (typeof b[key] === 'string' && b[key]) return b[key] as string;
+    }
+    return undefined;
+  }
+  if (typeof body === 'string' && body.trim()) {
+    const text = body
+      .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim();
+    return text.length > 160 ? `${text.slice(0, 157)}...` : text || undefined;
+  }
+  return undefined;
+}
+
+function retryAfterSeconds(headers: Headers): number | undefined {
+  const value = headers.get('retry-after');
+  if (!value) return undefined;
+  const n = Number(value);
+  if (Number.isFinite(n)) return Math.min(Math.max(n, 0), 60);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.min(Math.max(0, (date - Date.now()) / 1000), 60);
+}
+
+export class HttpClient {
+  readonly stats = new RequestStats();
+  constructor(private readonly options: HttpClientOptions) {}
+
+  get baseUrl(): string {
+    return this.options.baseUrl;
+  }
+
+  async request<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>> {
+    const idempotent = req.method !== 'POST' && req.method !== 'PATCH';
+    const shouldRetry = req.retry ?? idempotent;
+    return retry((attempt) => this.once<T>(req, attempt), {
+      attempts: shouldRetry ? (this.options.attempts ?? 5) : 1,
+      deadline: this.options.deadline,
+      initialMs: this.options.backoffMs ?? 300,
+      maxMs: 5_000,
+      what: req.what,
+      onRetry: (error, attempt, delay) =>
+        this.options.logger.debug(`${req.what}: ${(error as Error).message}; attempt ${attempt + 1} in ${delay}ms`),
+    });
+  }
+
+  private async once<T>(req: HttpRequest, attempt: number): Promise<HttpResponse<T>> {
+    const url = new URL(req.path.replace(/^\//, ''), this.options.baseUrl.endsWith('/') ? this.options.baseUrl : `${this.options.baseUrl}/`);
+    const headers: Record<string, string> = { accept: 'application/json', ...this.options.authHeaders(), ...req.headers };
+    let body: string | Uint8Array | undefined;
+    if (req.body !== undefined) {
+      if (typeof req.body === 'string' || req.body instanceof Uint8Array) body = req.body;
+      else {
+        body = JSON.stringify(req.body);
+        headers['content-type'] ??= 'application/json';
+      }
+    }
+    this.options.deadline.check(req.what);
+    const timeout = Math.min(this.options.requestTimeoutMs ?? 30_000, Math.max(1, this.options.deadline.remaining()));
+    this.stats.record(req.method);
+    this.options.logger.debug(`${req.method} ${url.pathname}${url.search}${attempt ? ` (attempt ${attempt + 1})` : ''}`);
+    let res: Response;
+    try {
+      res = await fetch(url, { method: req.method, headers, body, signal: AbortSignal.timeout(timeout) });
+    } catch (error) {
+      const cause = error as Error & { cause?: { code?: string } };
+      const why = cause.name === 'TimeoutError' ? `no answer within ${Math.round(timeout / 1000)}s` : (cause.cause?.code ?? cause.message);
+      throw new ProviderError(`${req.what}: ${this.options.label} unreachable at ${url.origin}: ${why}`, {
+        retryable: true,
+        hint: 'check the API URL and the network',
+      });
+    }
+    const text = await res.text();
+    const parsed = parseBody(text, res.headers.get('content-type'));
+    this.options.logger.debug(`→ ${res.status} ${req.method} ${url.pathname}`);
+    if (res.ok || req.allow?.includes(res.status)) {
+      return { status: res.status, headers: res.headers, body: parsed as T };
+    }
+    const said = errorMessageOf(parsed);
+    const detail = `${res.status}${said ? ` ${said}` : ''}`;
+    if (res.status === 401) {
+      throw new AuthError(`${req.what}: ${this.options.label} refused the credentials (${detail})`, { hint: this.options.authHint });
+    }
+    if (res.status === 403) {
+      throw new AuthError(`${req.what}: permission denied by ${this.options.label} (${detail})`, { hint: this.options.authHint });
+    }
+    if (res.status === 409 || res.status === 412) {
+      throw new ConflictError(`${req.what}: conflict (${detail})`, { status: res.status });
+    }
+    const retryable = res.status === 429 || res.status >= 500;
+    throw new ProviderError(`${req.what}: ${this.options.label} answered ${detail}`, {
+      status: res.status,
+      retryable,
+      retryAfterSeconds: retryAfterSeconds(res.headers),
+    });
+  }
+
+  async json<T>(req: HttpRequest): Promise<T> {
+    return (await this.request<T>(req)).body;
+  }
+}
