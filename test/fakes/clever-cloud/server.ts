@@ -1,0 +1,229 @@
+/**
+ * An in-process fake of the Clever Cloud API for what preview-kit uses: the `/v2` REST paths,
+ * verbs, status codes and bodies of the real API (as public clients use them), OAuth1 PLAINTEXT
+ * and bearer auth, seeded fault injection, and a real git smart-HTTP remote per application.
+ * Admin routes under `/__fake/` let other processes inspect it.
+ */
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import { FaultInjector, LOAD_BALANCER_503_HTML, type FaultKind, type FaultOptions } from '../shared/faults.js';
+import { BodyTooLargeError, closeServer, listen, parseJson, readBody, sendJson, sleep } from '../shared/http.js';
+import { handleApi } from './api.js';
+import { checkApiAuthorization, type Credentials } from './auth.js';
+import { GitEndpoint, isGitPath, type PushRecord } from './git-endpoint.js';
+import { Repos } from './repos.js';
+import { apiError, ERROR_IDS, type ApiResult } from './router.js';
+import { CleverStore, type AddonState, type AppState } from './state.js';
+
+export type { FaultKind, FaultOptions } from '../shared/faults.js';
+export type { AddonRecord, AddonState, AppState, DeploymentRecord } from './state.js';
+export type { PushRecord } from './git-endpoint.js';
+
+/**
+ * clever-tools' own OAuth consumer (its config.js: "The disclosure of these tokens is not
+ * considered as a vulnerability"): the tokens CI users hold in CLEVER_TOKEN/CLEVER_SECRET belong to it.
+ */
+export const CLEVER_TOOLS_CONSUMER_KEY = 'T5nFjKeHH4AIlEveuGhB5S3xg8T19e';
+export const CLEVER_TOOLS_CONSUMER_SECRET = 'MgVMqTr6fWlf2M0tkC2MXOnhfqBWDT';
+export const DEFAULT_ORG_ID = 'orga_00000000-0000-4000-8000-000000000001';
+export const DEFAULT_ORG_NAME = 'preview-kit-fake-org';
+/** The personal space's id is the user's id, as on the real API. */
+export const DEFAULT_USER_ID = 'user_00000000-0000-4000-8000-000000000002';
+
+export interface FakeCleverOptions {
+  host?: string;
+  port?: number;
+  consumerKey?: string;
+  consumerSecret?: string;
+  token?: string;
+  secret?: string;
+  apiToken?: string;
+  orgId?: string;
+  /** Name of that organisation (resolvable through `/v2/summary`). */
+  orgName?: string;
+  gitReadyDelayMs?: number;
+  deployDurationMs?: number;
+  faults?: FaultOptions;
+}
+
+export interface RequestLogEntry {
+  method: string;
+  path: string;
+  status: number;
+  fault?: string;
+}
+
+export interface FakeCleverCloud {
+  url: string;
+  requests: RequestLogEntry[];
+  pushes: PushRecord[];
+  apps(): AppState[];
+  addons(): AddonState[];
+  failNextDeployOf(commit: string): void;
+  setFaults(f: FaultOptions | undefined): void;
+  resetLog(): void;
+  close(): Promise<void>;
+}
+
+function sendResult(res: ServerResponse, result: ApiResult): void {
+  sendJson(res, result.status, result.body, result.headers);
+}
+
+function sendFault(res: ServerResponse, kind: FaultKind): number {
+  if (kind === '503-json') {
+    sendResult(res, apiError(503, ERROR_IDS.unavailable, 'Service Unavailable'));
+    return 503;
+  }
+  if (kind === '429') {
+    sendResult(res, { ...apiError(429, ERROR_IDS.tooManyRequests, 'Too Many Requests'), headers: { 'retry-after': '1' } });
+    return 429;
+  }
+  res.writeHead(503, { 'content-type': 'text/html; charset=utf-8', 'content-length': String(Buffer.byteLength(LOAD_BALANCER_503_HTML)) });
+  res.end(LOAD_BALANCER_503_HTML);
+  return 503;
+}
+
+export async function startFakeCleverCloud(options: FakeCleverOptions = {}): Promise<FakeCleverCloud> {
+  const creds: Credentials = {
+    consumerKey: options.consumerKey ?? CLEVER_TOOLS_CONSUMER_KEY,
+    consumerSecret: options.consumerSecret ?? CLEVER_TOOLS_CONSUMER_SECRET,
+    token: options.token ?? 'fake-token',
+    secret: options.secret ?? 'fake-secret',
+    apiToken: options.apiToken ?? 'fake-api-token',
+  };
+  let baseUrl = '';
+  const store = new CleverStore({
+    user: { id: DEFAULT_USER_ID, name: 'Fake User', kind: 'user' },
+    organisation: { id: options.orgId ?? DEFAULT_ORG_ID, name: options.orgName ?? DEFAULT_ORG_NAME, kind: 'organisation' },
+    gitReadyDelayMs: options.gitReadyDelayMs ?? 2000,
+    deployDurationMs: options.deployDurationMs ?? 1000,
+    baseUrl: () => baseUrl,
+  });
+  const repos = await Repos.create();
+  const requests: RequestLogEntry[] = [];
+  const pushes: PushRecord[] = [];
+  const git = new GitEndpoint(store, repos, () => creds, pushes);
+  let faults = options.faults ? new FaultInjector(options.faults) : undefined;
+
+  const snapshotApps = () => structuredClone([...store.apps.values()]);
+  const snapshotAddons = () => [...store.addons.values()].map((a) => store.addonState(a));
+  const resetLog = () => {
+    requests.length = 0;
+    pushes.length = 0;
+  };
+  const setFaults = (f: FaultOptions | undefined) => {
+    faults = f ? new FaultInjector(f) : undefined;
+  };
+
+  async function handleV2(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const entry: RequestLogEntry = { method: req.method ?? 'GET', path: url.pathname, status: 0 };
+    requests.push(entry);
+    let raw: Buffer;
+    try {
+      raw = await readBody(req);
+    } catch (error) {
+      if (!(error instanceof BodyTooLargeError)) throw error;
+      entry.status = 413;
+      return sendResult(res, apiError(413, ERROR_IDS.badRequest, error.message));
+    }
+    const fault = faults?.next();
+    if (fault) entry.fault = fault;
+    if (fault === 'latency') await sleep(faults!.latencyMs);
+    if (fault === '503-html' || fault === '503-json' || fault === '429') {
+      entry.status = sendFault(res, fault);
+      return;
+    }
+
+    let result: ApiResult;
+    const auth = checkApiAuthorization(req.headers.authorization, creds);
+    if (!auth.ok) {
+      result = apiError(401, ERROR_IDS.unauthorized, auth.reason === 'missing' ? 'Not connected' : 'Invalid credentials');
+    } else {
+      const parsed = parseJson(raw);
+      result = await handleApi(
+        {
+          method: entry.method,
+          path: url.pathname.slice('/v2'.length),
+          query: url.searchParams,
+          body: parsed.ok ? parsed.value : undefined,
+          badJson: !parsed.ok,
+        },
+        store,
+        repos,
+      );
+      if (entry.method === 'DELETE' && result.status === 200 && /\/applications\/[^/]+$/.test(url.pathname)) {
+        git.forget(decodeURIComponent(url.pathname.split('/').pop()!));
+      }
+    }
+    // The nasty case: the change is made, yet the client is told it failed.
+    if (fault === 'applied-503') {
+      entry.status = sendFault(res, '503-html');
+      return;
+    }
+    entry.status = result.status;
+    sendResult(res, result);
+  }
+
+  async function handleAdmin(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const raw = await readBody(req);
+    const route = `${req.method} ${url.pathname}`;
+    if (route === 'GET /__fake/requests') return sendJson(res, 200, requests);
+    if (route === 'GET /__fake/state') return sendJson(res, 200, { apps: snapshotApps(), addons: snapshotAddons(), pushes });
+    if (route === 'POST /__fake/reset-log') {
+      resetLog();
+      return sendJson(res, 200, { ok: true });
+    }
+    if (route === 'POST /__fake/faults') {
+      const parsed = parseJson(raw);
+      if (!parsed.ok) return sendJson(res, 400, { error: parsed.error });
+      try {
+        setFaults((parsed.value ?? undefined) as FaultOptions | undefined);
+      } catch (error) {
+        return sendJson(res, 400, { error: (error as Error).message });
+      }
+      return sendJson(res, 200, { ok: true });
+    }
+    if (route === 'POST /__fake/fail-next-deploy') {
+      const parsed = parseJson(raw);
+      const commit = parsed.ok ? (parsed.value as { commit?: unknown } | undefined)?.commit : undefined;
+      if (typeof commit !== 'string') return sendJson(res, 400, { error: 'body must be {"commit": "<sha>"}' });
+      store.failNextDeployOf(commit);
+      return sendJson(res, 200, { ok: true });
+    }
+    return sendJson(res, 404, { error: `no admin route ${route}` });
+  }
+
+  async function dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://fake.invalid');
+    if (url.pathname === '/v2' || url.pathname.startsWith('/v2/')) return handleV2(req, res, url);
+    if (isGitPath(url.pathname)) return git.handle(req, res, url);
+    if (url.pathname.startsWith('/__fake/')) return handleAdmin(req, res, url);
+    req.resume();
+    sendResult(res, apiError(404, ERROR_IDS.notFound, 'Not Found'));
+  }
+
+  const server = http.createServer((req, res) => {
+    dispatch(req, res).catch((error: unknown) => {
+      if (!res.headersSent) sendJson(res, 500, { id: 5000, message: `fake error: ${(error as Error).message}`, type: 'error' });
+      else res.destroy();
+    });
+  });
+  const address = await listen(server, options.host ?? '127.0.0.1', options.port ?? 0);
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  baseUrl = `http://${host}:${address.port}`;
+
+  return {
+    url: baseUrl,
+    requests,
+    pushes,
+    apps: snapshotApps,
+    addons: snapshotAddons,
+    failNextDeployOf: (commit) => store.failNextDeployOf(commit),
+    setFaults,
+    resetLog,
+    close: async () => {
+      store.close();
+      await closeServer(server);
+      await repos.dispose();
+    },
+  };
+}

@@ -1,0 +1,512 @@
+/**
+ * The fake's in-memory world: owners (the user's personal space and one organisation),
+ * applications, add-ons, their links, domains, tags, env and deployments, plus the JSON views
+ * the API answers with. Views follow the real payloads (see catalog.ts for the sources).
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  addonPlanView,
+  addonProviderView,
+  findAddonProvider,
+  FLAVOR_NAMES,
+  flavorView,
+  RUNTIMES,
+  type Runtime,
+} from './catalog.js';
+
+export type DeploymentStatus = 'WIP' | 'OK' | 'FAIL' | 'CANCELLED';
+
+export interface DeploymentRecord {
+  /** Per-app index, 1 for the first deployment. */
+  id: number;
+  /** `deployment_<uuid>`: what clients poll. */
+  uuid: string;
+  /** ms since epoch. */
+  date: number;
+  state: DeploymentStatus;
+  action: 'DEPLOY' | 'UNDEPLOY';
+  commit: string | null;
+  cause: string;
+  instances: number;
+}
+
+export interface AppState {
+  id: string;
+  ownerId: string;
+  name: string;
+  description: string;
+  zone: string;
+  instance: {
+    type: string;
+    version: string;
+    variantId: string;
+    variantSlug: string;
+    minInstances: number;
+    maxInstances: number;
+    minFlavor: string;
+    maxFlavor: string;
+    lifetime: 'REGULAR' | 'MIGRATION' | 'TASK';
+  };
+  branch: string;
+  forceHttps: 'ENABLED' | 'DISABLED';
+  cancelOnPush: boolean;
+  separateBuild: boolean;
+  buildFlavor: string;
+  stickySessions: boolean;
+  homogeneous: boolean;
+  archived: boolean;
+  favourite: boolean;
+  creationDate: number;
+  /** Before this time (ms epoch) the git repository refuses pushes, like a freshly created app. */
+  gitReadyAt: number;
+  state: 'SHOULD_BE_UP' | 'SHOULD_BE_DOWN' | 'WANTS_TO_BE_UP';
+  /** Commit of the last successful deployment. */
+  commitId: string | null;
+  env: Record<string, string>;
+  tags: string[];
+  /** As the API shows them, with the trailing slash (`{fqdn: 'foo.com/'}`). */
+  vhosts: Array<{ fqdn: string }>;
+  favouriteVhost: string | null;
+  linkedAddons: string[];
+  /** Oldest first. */
+  deployments: DeploymentRecord[];
+}
+
+export interface AddonRecord {
+  id: string;
+  realId: string;
+  ownerId: string;
+  name: string;
+  providerId: string;
+  planId: string;
+  region: string;
+  version: string;
+  creationDate: number;
+  tags: string[];
+  env: Record<string, string>;
+}
+
+/** An add-on as tests inspect it: the stored record plus the ids of the apps it is linked to. */
+export interface AddonState extends AddonRecord {
+  linkedApps: string[];
+}
+
+export interface Owner {
+  id: string;
+  name: string;
+  kind: 'user' | 'organisation';
+}
+
+export interface NewApp {
+  name: string;
+  description: string;
+  zone: string;
+  runtime: Runtime;
+  minInstances: number;
+  maxInstances: number;
+  minFlavor: string;
+  maxFlavor: string;
+  lifetime: AppState['instance']['lifetime'];
+  env: Record<string, string>;
+  tags: string[];
+  branch: string;
+  forceHttps: AppState['forceHttps'];
+  cancelOnPush: boolean;
+  separateBuild: boolean;
+  buildFlavor: string;
+  stickySessions: boolean;
+  homogeneous: boolean;
+}
+
+export interface StoreOptions {
+  user: Owner;
+  organisation: Owner;
+  gitReadyDelayMs: number;
+  deployDurationMs: number;
+  /** Base URL of the fake, for `deployment.httpUrl`. */
+  baseUrl: () => string;
+  now?: () => number;
+}
+
+export function defaultVhostOf(appId: string): string {
+  return `${appId.replace(/^app_/, 'app-')}.cleverapps.io/`;
+}
+
+/** `foo.com` → `foo.com/`; a path prefix (`foo.com/api`) is kept as given. Hosts are case-insensitive. */
+export function normaliseVhost(fqdn: string): string {
+  const slash = fqdn.indexOf('/');
+  if (slash < 0) return `${fqdn.toLowerCase()}/`;
+  return `${fqdn.slice(0, slash).toLowerCase()}${fqdn.slice(slash)}`;
+}
+
+export class CleverStore {
+  readonly apps = new Map<string, AppState>();
+  readonly addons = new Map<string, AddonRecord>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly failCommits: string[] = [];
+  private readonly now: () => number;
+
+  constructor(private readonly options: StoreOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  get user(): Owner {
+    return this.options.user;
+  }
+
+  get organisation(): Owner {
+    return this.options.organisation;
+  }
+
+  ownerById(id: string): Owner | undefined {
+    if (id === this.options.user.id) return this.options.user;
+    if (id === this.options.organisation.id) return this.options.organisation;
+    return undefined;
+  }
+
+  appsOf(ownerId: string): AppState[] {
+    return [...this.apps.values()].filter((a) => a.ownerId === ownerId);
+  }
+
+  addonsOf(ownerId: string): AddonRecord[] {
+    return [...this.addons.values()].filter((a) => a.ownerId === ownerId);
+  }
+
+  /** An add-on by id or real id, as the API accepts both. */
+  findAddon(ownerId: string, idOrRealId: string): AddonRecord | undefined {
+    return this.addonsOf(ownerId).find((a) => a.id === idOrRealId || a.realId === idOrRealId);
+  }
+
+  /** Which app holds a vhost, across every owner (domains are global). */
+  vhostHolder(vhost: string): AppState | undefined {
+    return [...this.apps.values()].find((a) => a.vhosts.some((v) => v.fqdn === vhost));
+  }
+
+  createApp(ownerId: string, spec: NewApp): AppState {
+    const id = `app_${randomUUID()}`;
+    const created = this.now();
+    const app: AppState = {
+      id,
+      ownerId,
+      name: spec.name,
+      description: spec.description,
+      zone: spec.zone,
+      instance: {
+        type: spec.runtime.type,
+        version: spec.runtime.version,
+        variantId: spec.runtime.variant.id,
+        variantSlug: spec.runtime.variant.slug,
+        minInstances: spec.minInstances,
+        maxInstances: spec.maxInstances,
+        minFlavor: spec.minFlavor,
+        maxFlavor: spec.maxFlavor,
+        lifetime: spec.lifetime,
+      },
+      branch: spec.branch,
+      forceHttps: spec.forceHttps,
+      cancelOnPush: spec.cancelOnPush,
+      separateBuild: spec.separateBuild,
+      buildFlavor: spec.buildFlavor,
+      stickySessions: spec.stickySessions,
+      homogeneous: spec.homogeneous,
+      archived: false,
+      favourite: false,
+      creationDate: created,
+      gitReadyAt: created + this.options.gitReadyDelayMs,
+      state: 'SHOULD_BE_DOWN',
+      commitId: null,
+      env: { ...spec.env },
+      tags: [...new Set(spec.tags)],
+      vhosts: [{ fqdn: defaultVhostOf(id) }],
+      favouriteVhost: null,
+      linkedAddons: [],
+      deployments: [],
+    };
+    this.apps.set(id, app);
+    return app;
+  }
+
+  /** Like the real API: add-ons linked to the app are unlinked, not deleted. */
+  deleteApp(app: AppState): void {
+    for (const d of app.deployments) if (d.state === 'WIP') d.state = 'CANCELLED';
+    app.linkedAddons = [];
+    app.vhosts = [];
+    app.tags = [];
+    app.deployments = [];
+    this.apps.delete(app.id);
+  }
+
+  createAddon(ownerId: string, spec: { name: string; providerId: string; planId: string; region: string; version?: string; tags?: string[] }): AddonRecord {
+    const provider = findAddonProvider(spec.providerId);
+    if (!provider) throw new Error(`unknown provider ${spec.providerId}`);
+    const uuid = randomUUID();
+    const realId = `${provider.realIdPrefix}_${uuid}`;
+    const version = spec.version ?? provider.defaultVersion;
+    const host = `b${uuid.replace(/-/g, '').slice(0, 18)}-${provider.realIdPrefix}.services.clever-cloud.com`;
+    const addon: AddonRecord = {
+      id: `addon_${randomUUID()}`,
+      realId,
+      ownerId,
+      name: spec.name,
+      providerId: provider.id,
+      planId: spec.planId,
+      region: spec.region,
+      version,
+      creationDate: this.now(),
+      tags: [...new Set(spec.tags ?? [])],
+      env: provider.env({ realId, version, host }),
+    };
+    this.addons.set(addon.id, addon);
+    return addon;
+  }
+
+  deleteAddon(addon: AddonRecord): void {
+    for (const app of this.apps.values()) app.linkedAddons = app.linkedAddons.filter((id) => id !== addon.id);
+    this.addons.delete(addon.id);
+  }
+
+  failNextDeployOf(commit: string): void {
+    this.failCommits.push(commit);
+  }
+
+  /** A new deployment, WIP now, OK (or FAIL) after `deployDurationMs`. */
+  startDeployment(app: AppState, origin: { commit: string | null; cause: string }): DeploymentRecord {
+    if (app.cancelOnPush) {
+      for (const d of app.deployments) if (d.state === 'WIP') d.state = 'CANCELLED';
+    }
+    const record: DeploymentRecord = {
+      id: app.deployments.length + 1,
+      uuid: `deployment_${randomUUID()}`,
+      date: this.now(),
+      state: 'WIP',
+      action: 'DEPLOY',
+      commit: origin.commit,
+      cause: origin.cause,
+      instances: app.instance.minInstances,
+    };
+    app.deployments.push(record);
+    app.state = 'SHOULD_BE_UP';
+    const failIndex = origin.commit === null ? -1 : this.failCommits.indexOf(origin.commit);
+    // Nothing to run without code: a restart of an app that never received a push fails.
+    const fails = failIndex >= 0 || origin.commit === null;
+    if (failIndex >= 0) this.failCommits.splice(failIndex, 1);
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      if (record.state !== 'WIP') return;
+      record.state = fails ? 'FAIL' : 'OK';
+      if (!fails && this.apps.get(app.id) === app) app.commitId = record.commit;
+    }, this.options.deployDurationMs);
+    timer.unref();
+    this.timers.add(timer);
+    return record;
+  }
+
+  stopApp(app: AppState): void {
+    app.state = 'SHOULD_BE_DOWN';
+    for (const d of app.deployments) if (d.state === 'WIP') d.state = 'CANCELLED';
+    app.deployments.push({
+      id: app.deployments.length + 1,
+      uuid: `deployment_${randomUUID()}`,
+      date: this.now(),
+      state: 'OK',
+      action: 'UNDEPLOY',
+      commit: app.commitId,
+      cause: 'stop',
+      instances: 0,
+    });
+  }
+
+  addonState(addon: AddonRecord): AddonState {
+    const linkedApps = [...this.apps.values()].filter((a) => a.linkedAddons.includes(addon.id)).map((a) => a.id);
+    return { ...structuredClone(addon), linkedApps };
+  }
+
+  close(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  repoState(app: AppState): 'CREATING' | 'CREATED' {
+    return this.now() < app.gitReadyAt ? 'CREATING' : 'CREATED';
+  }
+
+  /** The application as `GET …/applications/{id}` answers. Tags are not part of it: they have their own endpoint. */
+  appView(app: AppState): Record<string, unknown> {
+    const runtime = RUNTIMES.find((r) => r.type === app.instance.type && r.version === app.instance.version && r.variant.id === app.instance.variantId);
+    const sshUrl = `git+ssh://git@push-n3-par-clevercloud-customers.services.clever-cloud.com/${app.id}.git`;
+    return {
+      id: app.id,
+      name: app.name,
+      description: app.description,
+      zone: app.zone,
+      zoneId: zoneIdOf(app.zone),
+      instance: {
+        type: app.instance.type,
+        version: app.instance.version,
+        variant: runtime?.variant ?? { id: app.instance.variantId, slug: app.instance.variantSlug },
+        minInstances: app.instance.minInstances,
+        maxInstances: app.instance.maxInstances,
+        maxAllowedInstances: 40,
+        minFlavor: flavorView(app.instance.minFlavor),
+        maxFlavor: flavorView(app.instance.maxFlavor),
+        flavors: FLAVOR_NAMES.map(flavorView),
+        defaultEnv: runtime?.defaultEnv ?? {},
+        lifetime: app.instance.lifetime,
+        instanceAndVersion: `${app.instance.type}-${app.instance.version}`,
+      },
+      deployment: {
+        shutdownable: false,
+        type: 'GIT',
+        repoState: this.repoState(app),
+        url: sshUrl,
+        httpUrl: `${this.options.baseUrl()}/git/${app.id}.git`,
+      },
+      vhosts: app.vhosts.map((v) => ({ fqdn: v.fqdn })),
+      creationDate: app.creationDate,
+      last_deploy: app.deployments.filter((d) => d.state === 'OK' && d.action === 'DEPLOY').length,
+      archived: app.archived,
+      stickySessions: app.stickySessions,
+      homogeneous: app.homogeneous,
+      favourite: app.favourite,
+      cancelOnPush: app.cancelOnPush,
+      webhookUrl: null,
+      webhookSecret: null,
+      separateBuild: app.separateBuild,
+      buildFlavor: flavorView(app.buildFlavor),
+      ownerId: app.ownerId,
+      state: app.state,
+      commitId: app.commitId,
+      appliance: null,
+      branch: app.branch,
+      forceHttps: app.forceHttps,
+      deployUrl: sshUrl,
+      env: envArray(app.env),
+    };
+  }
+
+  addonView(addon: AddonRecord): Record<string, unknown> {
+    const provider = findAddonProvider(addon.providerId)!;
+    return {
+      id: addon.id,
+      name: addon.name,
+      realId: addon.realId,
+      region: addon.region,
+      zoneId: zoneIdOf(addon.region),
+      provider: addonProviderView(provider),
+      plan: addonPlanView(provider, addon.planId),
+      creationDate: addon.creationDate,
+      configKeys: Object.keys(addon.env).sort(),
+    };
+  }
+
+  deploymentView(d: DeploymentRecord): Record<string, unknown> {
+    return {
+      id: d.id,
+      uuid: d.uuid,
+      date: d.date,
+      state: d.state,
+      action: d.action,
+      commit: d.commit,
+      cause: d.cause,
+      instances: d.instances,
+      author: { id: this.options.user.id, name: this.options.user.name },
+    };
+  }
+
+  /** `GET /v2/summary`: the user's personal space apart, organisations in a list. */
+  summaryView(): Record<string, unknown> {
+    const ownerSummary = (owner: Owner) => ({
+      id: owner.id,
+      name: owner.name,
+      avatar: null,
+      applications: this.appsOf(owner.id).map((a) => ({
+        id: a.id,
+        name: a.name,
+        variantSlug: a.instance.variantSlug,
+        variantLogo: `https://assets.clever-cloud.com/logos/${a.instance.variantSlug}.svg`,
+        state: a.state,
+        commitId: a.commitId,
+        instanceType: a.instance.type,
+      })),
+      addons: this.addonsOf(owner.id).map((a) => ({
+        id: a.id,
+        name: a.name,
+        realId: a.realId,
+        providerId: a.providerId,
+        providerLogoUrl: `https://assets.clever-cloud.com/logos/${findAddonProvider(a.providerId)!.logo}`,
+        planSlug: findAddonProvider(a.providerId)!.plans.find((p) => p.id === a.planId)?.slug,
+      })),
+      consumers: [],
+      providers: [],
+    });
+    return {
+      user: { ...ownerSummary(this.options.user), email: userEmail(this.options.user), isAdmin: false, canPay: true },
+      organisations: [{ ...ownerSummary(this.options.organisation), role: 'ADMIN', canPay: true, cleverEnterprise: false }],
+    };
+  }
+
+  selfView(): Record<string, unknown> {
+    const user = this.options.user;
+    return {
+      id: user.id,
+      email: userEmail(user),
+      name: user.name,
+      phone: null,
+      address: null,
+      city: null,
+      zipcode: null,
+      country: 'FRANCE',
+      avatar: null,
+      creationDate: 1_600_000_000_000,
+      lang: 'EN',
+      emailValidated: true,
+      oauthApps: [],
+      admin: false,
+      canPay: true,
+      preferredMFA: 'NONE',
+      hasPassword: true,
+      partnerId: null,
+      partnerName: null,
+      partnerConsoleUrl: null,
+    };
+  }
+
+  organisationView(owner: Owner): Record<string, unknown> {
+    return {
+      id: owner.id,
+      name: owner.name,
+      description: owner.kind === 'user' ? 'Personal space' : `${owner.name} organisation`,
+      billingEmail: userEmail(this.options.user),
+      address: null,
+      city: null,
+      zipcode: null,
+      country: 'FRANCE',
+      company: null,
+      VAT: null,
+      avatar: null,
+      vatState: 'NOT_NEEDED',
+      customerFullName: this.options.user.name,
+      canPay: true,
+      cleverEnterprise: false,
+      emergencyNumber: null,
+      canSEPA: false,
+      isTrusted: false,
+    };
+  }
+}
+
+export function envArray(env: Record<string, string>): Array<{ name: string; value: string }> {
+  return Object.entries(env)
+    .map(([name, value]) => ({ name, value }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function userEmail(user: Owner): string {
+  return `${user.name.toLowerCase().replace(/[^a-z0-9]+/g, '.')}@example.com`;
+}
+
+/** Stable per-zone ids, shaped like the real `zoneId` uuids. */
+function zoneIdOf(zone: string): string {
+  const hex = Buffer.from(zone.padEnd(16, '0')).toString('hex').slice(0, 32);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
