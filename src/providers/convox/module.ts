@@ -1,0 +1,16 @@
+/**
+ * The Convox entry of the provider factory: options, schema and constructor.
+ */
+import type { ProviderModule } from '../types.js';
+import { ConvoxProvider } from './provider.js';
+import { convoxOptions, convoxSchema, type ConvoxSettings } from './settings.js';
+
+export type { ConvoxSettings } from './settings.js';
+
+export const convoxModule: ProviderModule<ConvoxSettings> = {
+  id: 'convox',
+  description: 'Convox rack: one app per preview, built from the commit and promoted (RACK_URL)',
+  options: convoxOptions,
+  schema: convoxSchema,
+  create: (settings, _common, context) => new ConvoxProvider(settings, context),
+};

@@ -1,0 +1,192 @@
+/**
+ * The rack's HTTP API, route by route, as the convox CLI's sdk calls it: form-encoded parameters
+ * (`application/x-www-form-urlencoded`), JSON answers, raw bodies for objects, errors as
+ * `{"error": "…"}` when JSON is accepted and plain text otherwise. Only the routes we use.
+ */
+import { ConflictError, ProviderError } from '../../core/errors.js';
+import { errorMessageOf, type HttpClient } from '../http.js';
+
+/** `GET /apps/{name}` (pkg/structs App). */
+export interface RackApp {
+  name: string;
+  /** `creating`, `running`, `updating`, `deleting`, `rollback`, `failed`, `unknown`… */
+  status: string;
+  /** Id of the promoted release, empty before the first promotion. */
+  release: string;
+  generation?: string;
+  locked?: boolean;
+  router?: string;
+  parameters?: Record<string, string>;
+}
+
+/** `GET /apps/{app}/builds/{id}` (pkg/structs Build). */
+export interface RackBuild {
+  id: string;
+  app: string;
+  description: string;
+  'git-sha'?: string;
+  /** `created`, `running`, `complete`, `failed`. */
+  status: string;
+  /** Release made by a complete build. */
+  release: string;
+  /** `object://{app}/build/{id}/logs` once the build has ended. */
+  logs: string;
+  manifest?: string;
+  reason?: string;
+  started?: string;
+  ended?: string;
+}
+
+/** `GET /apps/{app}/releases/{id}` (pkg/structs Release). */
+export interface RackRelease {
+  id: string;
+  app: string;
+  build: string;
+  /** Newline-separated KEY=VALUE. */
+  env?: string;
+  manifest?: string;
+  description?: string;
+  created?: string;
+}
+
+/** `GET /apps/{app}/services` (pkg/structs Service). */
+export interface RackService {
+  name: string;
+  /** The rack's host for the service (`<service>.<app>.<rack domain>`). */
+  domain: string;
+  count?: number;
+  ports?: Array<{ balancer: number; container: number; certificate?: string }>;
+}
+
+const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+
+function form(fields: Record<string, string | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(fields)) if (v !== undefined) params.set(k, v);
+  return params.toString();
+}
+
+const seg = encodeURIComponent;
+
+/** Racks answer a taken name with 409 (v3) or a 500/403 saying so (older racks). */
+export function isAlreadyExists(error: unknown): boolean {
+  if (error instanceof ConflictError) return true;
+  return error instanceof ProviderError && /already exists/i.test(error.message);
+}
+
+export class RackApi {
+  constructor(
+    private readonly http: HttpClient,
+    /** A second client with a longer per-request timeout, for source uploads. */
+    private readonly upload: HttpClient = http,
+  ) {}
+
+  /**
+   * The app, or undefined when the rack says it does not exist. A 404 that does not name the app
+   * (a proxy's or a router's "page not found") means the URL is not a rack API: that is an error,
+   * never "absent".
+   */
+  async getApp(name: string): Promise<RackApp | undefined> {
+    const res = await this.http.request<RackApp>({ method: 'GET', path: `/apps/${seg(name)}`, allow: [404], what: `look up app ${name}` });
+    if (res.status === 404) {
+      const said = errorMessageOf(res.body) ?? '';
+      if (said.includes(name) || /^app not found/i.test(said)) return undefined;
+      throw new ProviderError(`look up app ${name}: the rack answered 404 "${said || 'no body'}"`, {
+        status: 404,
+        hint: 'check RACK_URL: it must be the rack API (convox rack → Router/API), not a web page',
+      });
+    }
+    return res.body;
+  }
+
+  listApps(): Promise<RackApp[]> {
+    return this.http.json<RackApp[]>({ method: 'GET', path: '/apps', what: 'list apps' }).then((v) => v ?? []);
+  }
+
+  createApp(name: string): Promise<RackApp> {
+    return this.http.json<RackApp>({ method: 'POST', path: '/apps', body: form({ name, generation: '2' }), headers: FORM, what: `create app ${name}` });
+  }
+
+  /** False when the app was already gone. */
+  async deleteApp(name: string): Promise<boolean> {
+    const res = await this.http.request({ method: 'DELETE', path: `/apps/${seg(name)}`, allow: [404], what: `delete app ${name}` });
+    return res.status !== 404;
+  }
+
+  /** Newest first. */
+  listReleases(app: string, limit: number): Promise<RackRelease[]> {
+    return this.http
+      .json<RackRelease[]>({ method: 'GET', path: `/apps/${seg(app)}/releases?limit=${limit}`, what: `list releases of ${app}` })
+      .then((v) => v ?? []);
+  }
+
+  getRelease(app: string, id: string): Promise<RackRelease> {
+    return this.http.json<RackRelease>({ method: 'GET', path: `/apps/${seg(app)}/releases/${seg(id)}`, what: `read release ${id} of ${app}` });
+  }
+
+  /** A new release forked from the latest one, with this env (the rack's way to change env vars). */
+  createRelease(app: string, fields: { env?: string; build?: string; description?: string }): Promise<RackRelease> {
+    return this.http.json<RackRelease>({
+      method: 'POST',
+      path: `/apps/${seg(app)}/releases`,
+      body: form(fields),
+      headers: FORM,
+      what: `create a release of ${app}`,
+    });
+  }
+
+  async promote(app: string, id: string): Promise<void> {
+    await this.http.request({ method: 'POST', path: `/apps/${seg(app)}/releases/${seg(id)}/promote`, body: '', headers: FORM, what: `promote release ${id} of ${app}` });
+  }
+
+  /** Newest first. */
+  listBuilds(app: string, limit: number): Promise<RackBuild[]> {
+    return this.http
+      .json<RackBuild[]>({ method: 'GET', path: `/apps/${seg(app)}/builds?limit=${limit}`, what: `list builds of ${app}` })
+      .then((v) => v ?? []);
+  }
+
+  getBuild(app: string, id: string): Promise<RackBuild> {
+    return this.http.json<RackBuild>({ method: 'GET', path: `/apps/${seg(app)}/builds/${seg(id)}`, what: `read build ${id} of ${app}` });
+  }
+
+  createBuild(app: string, fields: { url: string; description: string; gitSha: string; manifest?: string }): Promise<RackBuild> {
+    return this.http.json<RackBuild>({
+      method: 'POST',
+      path: `/apps/${seg(app)}/builds`,
+      body: form({ url: fields.url, description: fields.description, 'git-sha': fields.gitSha, manifest: fields.manifest }),
+      headers: FORM,
+      what: `start a build of ${app}`,
+    });
+  }
+
+  /** Stores a blob under the app; answers its `object://` URL. Same key, same content: safe to retry. */
+  async storeObject(app: string, key: string, data: Uint8Array): Promise<string> {
+    const body = await this.upload.json<{ Url?: string; url?: string }>({
+      method: 'POST',
+      path: `/apps/${seg(app)}/objects/${key.split('/').map(seg).join('/')}`,
+      body: data,
+      headers: { 'content-type': 'application/octet-stream' },
+      retry: true,
+      what: `upload the source of ${app}`,
+    });
+    // The rack's Object struct has no json tag, so the field is `Url`.
+    const url = body?.Url ?? body?.url;
+    if (!url) throw new ProviderError(`upload the source of ${app}: the rack answered no object URL`);
+    return url;
+  }
+
+  async fetchObject(app: string, key: string): Promise<string> {
+    const res = await this.http.request<unknown>({
+      method: 'GET',
+      path: `/apps/${seg(app)}/objects/${key.split('/').map(seg).join('/')}`,
+      headers: { accept: '*/*' },
+      what: `read object ${key} of ${app}`,
+    });
+    return typeof res.body === 'string' ? res.body : res.body === undefined ? '' : JSON.stringify(res.body);
+  }
+
+  listServices(app: string): Promise<RackService[]> {
+    return this.http.json<RackService[]>({ method: 'GET', path: `/apps/${seg(app)}/services`, what: `list services of ${app}` }).then((v) => v ?? []);
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * Convox settings: the option table (flags, env, `.preview.yml` keys under `convox:`) and the
+ * schema that turns them into one typed object. `RACK_URL` is what the convox CLI reads; it may
+ * carry the rack password (`https://convox:PASSWORD@host`), so it is a secret like the password.
+ */
+import { z } from 'zod';
+import type { OptionSpec } from '../../core/options.js';
+import { parseDuration } from '../../core/retry.js';
+
+export interface ConvoxSettings {
+  /** Rack API base URL, without credentials. */
+  rackUrl: string;
+  /** Rack password (HTTP basic auth, user `convox`). */
+  password: string;
+  /** Rack name sent as the `Rack` header, for a console that routes to several racks. */
+  rack?: string;
+  /** Service whose domain is the preview URL; default: `web`, else the first one with a domain and ports. */
+  service?: string;
+  /** Env var that carries the preview's domain(s) to `convox.yml` (`domain: ${PREVIEW_HOST}`). */
+  domainEnv: string;
+  /** Manifest the builder reads, relative to the source root. */
+  manifest?: string;
+  /**
+   * How long to wait for the ownership record of an app that exists without any release, the
+   * state another pipeline's app is in between its creation and its first release.
+   */
+  claimWaitMs: number;
+}
+
+export const convoxOptions: OptionSpec[] = [
+  { key: 'rackUrl', flag: 'rack-url', type: 'string', env: ['RACK_URL'], secret: true, value: 'URL', description: 'Convox rack API URL, e.g. https://convox:PASSWORD@api.rack.example.com' },
+  { key: 'password', type: 'string', env: ['CONVOX_PASSWORD'], secret: true, description: 'Convox rack password, when RACK_URL carries none' },
+  { key: 'rack', flag: 'rack', type: 'string', env: ['CONVOX_RACK'], value: 'NAME', description: 'Convox rack name, sent as the Rack header when the URL is a console' },
+  { key: 'service', flag: 'convox-service', type: 'string', env: ['CONVOX_SERVICE'], value: 'NAME', description: 'Convox service whose domain is the preview URL', defaultText: 'web, else the first public service' },
+  { key: 'domainEnv', flag: 'convox-domain-env', type: 'string', env: ['CONVOX_DOMAIN_ENV'], value: 'NAME', description: 'env var that carries --domain to convox.yml (domain: ${NAME})', defaultText: 'PREVIEW_HOST' },
+  { key: 'manifest', flag: 'convox-manifest', type: 'string', env: ['CONVOX_MANIFEST'], value: 'FILE', description: 'manifest the Convox build reads', defaultText: 'convox.yml' },
+  { key: 'claimWait', type: 'string', description: 'how long to wait for the owner record of an app another run is creating', defaultText: '30s' },
+];
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+const durationSchema = z.string().transform((text, ctx) => {
+  try {
+    return parseDuration(text);
+  } catch (error) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: (error as Error).message });
+    return z.NEVER;
+  }
+});
+
+/** Splits `https://convox:PW@host/` into a credential-free base URL and the password it carried. */
+export function splitRackUrl(text: string): { url: string; password?: string } | undefined {
+  let url: URL;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
+  const password = url.password ? decodeURIComponent(url.password) : undefined;
+  url.username = '';
+  url.password = '';
+  url.search = '';
+  url.hash = '';
+  return { url: url.toString().replace(/\/+$/, ''), ...(password ? { password } : {}) };
+}
+
+export const convoxSchema: z.ZodType<ConvoxSettings, z.ZodTypeDef, unknown> = z
+  .object({
+    rackUrl: z.string().trim().optional(),
+    password: z.string().optional(),
+    rack: z.string().trim().min(1).optional(),
+    service: z
+      .string()
+      .trim()
+      .regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a service name from convox.yml')
+      .optional(),
+    domainEnv: z.string().trim().regex(ENV_NAME, 'expected an env var name').default('PREVIEW_HOST'),
+    manifest: z.string().trim().min(1).optional(),
+    claimWait: durationSchema.default('30s'),
+  })
+  .transform((raw, ctx) => {
+    if (!raw.rackUrl) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['rackUrl'], message: 'required: set RACK_URL or --rack-url (https://convox:PASSWORD@host)' });
+      return z.NEVER;
+    }
+    const split = splitRackUrl(raw.rackUrl);
+    if (!split) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['rackUrl'], message: 'expected an http(s) URL like https://convox:PASSWORD@api.rack.example.com' });
+      return z.NEVER;
+    }
+    const password = raw.password || split.password;
+    if (!password) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['rackUrl'], message: 'no rack password: put it in the URL (https://convox:PASSWORD@host) or set CONVOX_PASSWORD' });
+      return z.NEVER;
+    }
+    const settings: ConvoxSettings = { rackUrl: split.url, password, domainEnv: raw.domainEnv, claimWaitMs: raw.claimWait };
+    if (raw.rack) settings.rack = raw.rack;
+    if (raw.service) settings.service = raw.service;
+    if (raw.manifest) settings.manifest = raw.manifest;
+    return settings;
+  });

@@ -1,0 +1,80 @@
+/**
+ * Runs the fake Convox rack as its own process (CLI-as-process tests, demos, manual runs):
+ *
+ *   npx tsx test/fakes/convox/main.ts --port 0 --password secret --build-ms 200
+ *
+ * Options come from flags, else from FAKE_CONVOX_* env vars. Prints one JSON line
+ * `{"url":…,"rackUrl":…,"pid":…}` on stdout once listening (rackUrl carries the password, as
+ * RACK_URL does); stops on SIGTERM/SIGINT. Inspect it through `GET /__fake/requests`,
+ * `GET /__fake/state`, `POST /__fake/reset-log`, `POST /__fake/faults` ({"faults":[…]}),
+ * `POST /__fake/fail-next-build` ({"logTail":"…"}) and `POST /__fake/fail-next-promote`.
+ */
+import { parseArgs } from 'node:util';
+import { startFakeRack, type FakeRackOptions } from './server.js';
+
+const FLAGS = {
+  host: 'HOST',
+  port: 'PORT',
+  password: 'PASSWORD',
+  'rack-name': 'RACK_NAME',
+  domain: 'DOMAIN',
+  'create-ms': 'CREATE_MS',
+  'build-ms': 'BUILD_MS',
+  'promote-ms': 'PROMOTE_MS',
+  'delete-ms': 'DELETE_MS',
+  'fault-rate': 'FAULT_RATE',
+  'fault-seed': 'FAULT_SEED',
+} as const;
+
+type Flag = keyof typeof FLAGS;
+
+function readOptions(argv: string[], env: NodeJS.ProcessEnv): FakeRackOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: Object.fromEntries(Object.keys(FLAGS).map((k) => [k, { type: 'string' as const }])),
+    strict: true,
+    allowPositionals: true,
+  });
+  const get = (flag: Flag): string | undefined => (values[flag] as string | undefined) ?? env[`FAKE_CONVOX_${FLAGS[flag]}`];
+  const num = (flag: Flag): number | undefined => {
+    const v = get(flag);
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isFinite(n)) throw new Error(`--${flag} must be a number, got ${v}`);
+    return n;
+  };
+  const delays: FakeRackOptions['delays'] = {};
+  if (num('create-ms') !== undefined) delays.create = num('create-ms');
+  if (num('build-ms') !== undefined) delays.build = num('build-ms');
+  if (num('promote-ms') !== undefined) delays.promote = num('promote-ms');
+  if (num('delete-ms') !== undefined) delays.delete = num('delete-ms');
+  const rate = num('fault-rate');
+  return {
+    host: get('host'),
+    port: num('port'),
+    password: get('password'),
+    rackName: get('rack-name'),
+    domain: get('domain'),
+    delays,
+    ...(rate ? { chaos: { rate, seed: num('fault-seed') } } : {}),
+  };
+}
+
+async function main(): Promise<void> {
+  const rack = await startFakeRack(readOptions(process.argv.slice(2), process.env));
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await rack.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop());
+  process.stdout.write(`${JSON.stringify({ url: rack.url, rackUrl: rack.urlWithPassword, pid: process.pid })}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`fake-convox: ${(error as Error).message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,130 @@
+/**
+ * Shared pieces of the Convox tests: a logger that keeps its lines, throw-away git repositories,
+ * and a provider wired to a fake rack with short polling delays.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Logger } from '../../../src/core/logger.js';
+import { Plan } from '../../../src/core/plan.js';
+import { Redactor } from '../../../src/core/redact.js';
+import { Deadline } from '../../../src/core/retry.js';
+import { ConvoxProvider, type ConvoxTuning } from '../../../src/providers/convox/provider.js';
+import type { ConvoxSettings } from '../../../src/providers/convox/settings.js';
+import type { PreviewSpec, ProviderContext } from '../../../src/providers/types.js';
+import type { FakeRack } from '../../fakes/convox/server.js';
+
+export const FAST: Partial<ConvoxTuning> = { pollInitialMs: 5, pollMaxMs: 25, httpBackoffMs: 5 };
+
+export class MemoryLogger implements Logger {
+  readonly lines: string[] = [];
+  readonly redactor = new Redactor();
+  private push(level: string, message: string) {
+    this.lines.push(`${level}: ${this.redactor.redact(message)}`);
+  }
+  info(m: string) {
+    this.push('info', m);
+  }
+  warn(m: string) {
+    this.push('warn', m);
+  }
+  error(m: string) {
+    this.push('error', m);
+  }
+  debug(m: string) {
+    this.push('debug', m);
+  }
+  progress() {}
+  async group<T>(_title: string, fn: () => Promise<T>): Promise<T> {
+    return fn();
+  }
+  addSecret(secret: string | undefined) {
+    this.redactor.add(secret);
+  }
+  text(): string {
+    return this.lines.join('\n');
+  }
+}
+
+export function git(dir: string, ...args: string[]): string {
+  return execFileSync('git', args, {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.test', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.test' },
+  }).trim();
+}
+
+export type RepoFile = string | { content: string; mode?: number } | { symlink: string };
+
+export class TempRepo {
+  readonly dir = mkdtempSync(join(tmpdir(), 'pk-convox-'));
+  constructor(files: Record<string, RepoFile>) {
+    git(this.dir, 'init', '-q', '-b', 'main');
+    this.write(files);
+  }
+  write(files: Record<string, RepoFile>): void {
+    for (const [path, file] of Object.entries(files)) {
+      const full = join(this.dir, path);
+      mkdirSync(dirname(full), { recursive: true });
+      if (typeof file === 'string') writeFileSync(full, file);
+      else if ('symlink' in file) symlinkSync(file.symlink, full);
+      else {
+        writeFileSync(full, file.content);
+        if (file.mode) chmodSync(full, file.mode);
+      }
+    }
+  }
+  /** Commits everything and answers the full SHA. */
+  commit(message = 'change'): string {
+    git(this.dir, 'add', '-A');
+    git(this.dir, 'commit', '-q', '--allow-empty', '-m', message);
+    return git(this.dir, 'rev-parse', 'HEAD');
+  }
+  remove(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+export const APP_FILES: Record<string, RepoFile> = {
+  'convox.yml': 'services:\n  web:\n    build: .\n    port: 3000\n    domain: ${PREVIEW_HOST}\n  worker:\n    build: .\n',
+  Dockerfile: 'FROM node:20\nCOPY . .\nCMD ["node", "app.js"]\n',
+  '.dockerignore': '# not in the image\nnode_modules\n*.log\n!keep.log\n',
+  'app.js': 'console.log("hello")\n',
+  'node_modules/left/index.js': 'module.exports = 1\n',
+  'debug.log': 'noise\n',
+  'keep.log': 'kept on purpose\n',
+};
+
+export function settingsFor(rack: FakeRack, extra: Partial<ConvoxSettings> = {}): ConvoxSettings {
+  return { rackUrl: rack.url, password: rack.password, domainEnv: 'PREVIEW_HOST', claimWaitMs: 300, ...extra };
+}
+
+export function specFor(name: string, extra: Partial<PreviewSpec> = {}): PreviewSpec {
+  return { name, app: 'shop', branch: 'feature/cart', env: { NODE_ENV: 'preview' }, domains: [`${name}.preview.example.test`], favourite: false, ...extra };
+}
+
+export interface Harness {
+  provider: ConvoxProvider;
+  context: ProviderContext;
+  logger: MemoryLogger;
+}
+
+export function harness(settings: ConvoxSettings, options: { adopt?: boolean; dryRun?: boolean; timeoutMs?: number } = {}): Harness {
+  const logger = new MemoryLogger();
+  const context: ProviderContext = {
+    logger,
+    deadline: new Deadline(options.timeoutMs ?? 20_000),
+    plan: new Plan(options.dryRun ?? false),
+    adopt: options.adopt ?? false,
+  };
+  return { provider: new ConvoxProvider(settings, context, FAST), context, logger };
+}
+
+/** ensure + set-domain + deploy, as `preview-kit up` chains them. */
+export async function up(h: Harness, spec: PreviewSpec, source: { dir: string; commit: string; force?: boolean }) {
+  const ensured = await h.provider.ensure(spec);
+  const domains = spec.domains.length ? await h.provider.setDomains(ensured.preview, spec) : { changed: false, domains: ensured.preview.domains };
+  const deployed = await h.provider.deploy(ensured.preview, { dir: source.dir, commit: source.commit, force: source.force ?? false });
+  return { ensured, domains, deployed };
+}
