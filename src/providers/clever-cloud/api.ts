@@ -1,0 +1,297 @@
+/**
+ * Typed calls to the Clever Cloud API v2 over our HttpClient, on the paths clever-client.js uses.
+ * The owner part of every path is `/self` or `/organisations/{id}`; an organisation given by name
+ * is resolved once through `/v2/summary`, as clever-tools does.
+ */
+import { ConfigError } from '../../core/errors.js';
+import type { HttpClient } from '../http.js';
+
+export interface CleverFlavor {
+  name: string;
+}
+
+export interface CleverVhost {
+  fqdn: string;
+}
+
+/** The fields we use of the API's application view. */
+export interface CleverApp {
+  id: string;
+  name: string;
+  description?: string;
+  zone?: string;
+  ownerId?: string;
+  instance?: {
+    type?: string;
+    version?: string;
+    variant?: { id?: string; slug?: string };
+    minInstances?: number;
+    maxInstances?: number;
+    minFlavor?: CleverFlavor;
+    maxFlavor?: CleverFlavor;
+  };
+  deployment?: { httpUrl?: string; url?: string; repoState?: string };
+  vhosts?: CleverVhost[];
+  /** Milliseconds since the epoch. */
+  creationDate?: number | string;
+  separateBuild?: boolean;
+  buildFlavor?: CleverFlavor | null;
+  /** Commit of the running instances. */
+  commitId?: string | null;
+  state?: string;
+  /** Not in every API version's list view; read `…/tags` when absent. */
+  tags?: string[];
+}
+
+export type DeploymentState = 'WIP' | 'OK' | 'FAIL' | 'CANCELLED' | 'TASK_RUNNING' | string;
+
+export interface CleverDeployment {
+  uuid: string;
+  id?: number;
+  state: DeploymentState;
+  action?: string;
+  commit?: string;
+  cause?: string;
+  date?: number | string;
+}
+
+export interface CleverAddon {
+  id: string;
+  name: string;
+  realId?: string;
+  region?: string;
+  provider?: { id: string; name?: string };
+  plan?: { id: string; slug?: string; name?: string };
+  creationDate?: number | string;
+  tags?: string[];
+}
+
+export interface CleverInstanceProduct {
+  type: string;
+  version: string;
+  enabled: boolean;
+  variant?: { id: string; slug: string };
+  defaultFlavor?: CleverFlavor;
+}
+
+export interface CleverAddonProvider {
+  id: string;
+  regions?: string[];
+  plans?: Array<{ id: string; slug: string; name?: string; price?: number }>;
+}
+
+export interface CleverSummary {
+  user?: { id: string; name?: string };
+  organisations?: Array<{ id: string; name: string }>;
+}
+
+export interface CreateAppBody {
+  deploy: 'git';
+  name: string;
+  description: string;
+  zone: string;
+  instanceType: string;
+  instanceVersion: string;
+  instanceVariant: string;
+  minFlavor: string;
+  maxFlavor: string;
+  minInstances: number;
+  maxInstances: number;
+  instanceLifetime: 'REGULAR';
+  env: Record<string, string>;
+  tags: string[];
+  separateBuild?: boolean;
+  buildFlavor?: string;
+}
+
+export interface ScalabilityBody {
+  minFlavor?: string;
+  maxFlavor?: string;
+  minInstances?: number;
+  maxInstances?: number;
+  separateBuild?: boolean;
+  buildFlavor?: string;
+}
+
+const e = encodeURIComponent;
+
+/** Calls `load` once and keeps its answer; a failure is forgotten, so the next call tries again. */
+function memo<T>(load: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  return () => {
+    pending ??= load().catch((error: unknown) => {
+      pending = undefined;
+      throw error;
+    });
+    return pending;
+  };
+}
+
+/** Ids that name an owner directly; anything else given as `--org` is an organisation name. */
+const OWNER_ID = /^(orga|user)_[0-9A-Za-z-]+$/;
+
+export class CleverApi {
+  constructor(
+    readonly http: HttpClient,
+    private readonly org: string | undefined,
+  ) {}
+
+  /** `/v2/self` or `/v2/organisations/{id}`, resolving an organisation name once. */
+  readonly owner = memo(() => this.resolveOwner());
+
+  private async resolveOwner(): Promise<{ path: string; id?: string }> {
+    const org = this.org;
+    if (org === undefined) return { path: '/v2/self' };
+    if (OWNER_ID.test(org)) return { path: `/v2/organisations/${e(org)}`, id: org };
+    const summary = await this.http.json<CleverSummary>({ method: 'GET', path: '/v2/summary', what: `resolve organisation "${org}"` });
+    const orgs = summary?.organisations ?? [];
+    let matches = orgs.filter((o) => o.name === org);
+    if (matches.length === 0) matches = orgs.filter((o) => o.name.toLowerCase() === org.toLowerCase());
+    if (matches.length === 0) {
+      throw new ConfigError(`invalid settings: organisation "${org}" is not one of this token's organisations`, {
+        hint: `known: ${orgs.map((o) => `${o.name} (${o.id})`).join(', ') || 'none'}; or give its orga_… id`,
+      });
+    }
+    if (matches.length > 1) {
+      throw new ConfigError(`invalid settings: organisation name "${org}" is ambiguous`, {
+        hint: `give one of the ids: ${matches.map((o) => o.id).join(', ')}`,
+      });
+    }
+    return { path: `/v2/organisations/${e(matches[0]!.id)}`, id: matches[0]!.id };
+  }
+
+  private async app(appId: string, rest = ''): Promise<string> {
+    return `${(await this.owner()).path}/applications/${e(appId)}${rest}`;
+  }
+
+  // — applications —
+
+  async listApps(): Promise<CleverApp[]> {
+    const path = `${(await this.owner()).path}/applications`;
+    return (await this.http.json<CleverApp[]>({ method: 'GET', path, what: 'list applications' })) ?? [];
+  }
+
+  async getApp(appId: string): Promise<CleverApp | undefined> {
+    const res = await this.http.request<CleverApp>({ method: 'GET', path: await this.app(appId), allow: [404], what: `read application ${appId}` });
+    return res.status === 404 ? undefined : res.body;
+  }
+
+  /** Never retried here: a create answered 5xx may have been applied, callers look again first. */
+  async createApp(body: CreateAppBody): Promise<CleverApp> {
+    const path = `${(await this.owner()).path}/applications`;
+    return this.http.json<CleverApp>({ method: 'POST', path, body, retry: false, what: `create application ${body.name}` });
+  }
+
+  async updateApp(appId: string, body: ScalabilityBody): Promise<CleverApp> {
+    return this.http.json<CleverApp>({ method: 'PUT', path: await this.app(appId), body, what: `update application ${appId}` });
+  }
+
+  /** False when it was already gone. */
+  async deleteApp(appId: string): Promise<boolean> {
+    const res = await this.http.request({ method: 'DELETE', path: await this.app(appId), allow: [404], what: `delete application ${appId}` });
+    return res.status !== 404;
+  }
+
+  async appTags(appId: string): Promise<string[]> {
+    return (await this.http.json<string[]>({ method: 'GET', path: await this.app(appId, '/tags'), what: `read tags of ${appId}` })) ?? [];
+  }
+
+  async addAppTag(appId: string, tag: string): Promise<void> {
+    await this.http.request({ method: 'PUT', path: await this.app(appId, `/tags/${e(tag)}`), what: `tag application ${appId}` });
+  }
+
+  // — domains —
+
+  async vhosts(appId: string): Promise<CleverVhost[]> {
+    return (await this.http.json<CleverVhost[]>({ method: 'GET', path: await this.app(appId, '/vhosts'), what: `list domains of ${appId}` })) ?? [];
+  }
+
+  async addVhost(appId: string, fqdn: string): Promise<void> {
+    await this.http.request({ method: 'PUT', path: await this.app(appId, `/vhosts/${e(fqdn)}`), what: `add domain ${fqdn}` });
+  }
+
+  /** The favourite domain, or undefined when none is set (404, error id 4021). */
+  async favouriteVhost(appId: string): Promise<string | undefined> {
+    const res = await this.http.request<CleverVhost>({ method: 'GET', path: await this.app(appId, '/vhosts/favourite'), allow: [404], what: `read favourite domain of ${appId}` });
+    return res.status === 404 ? undefined : res.body?.fqdn;
+  }
+
+  async setFavouriteVhost(appId: string, fqdn: string): Promise<void> {
+    await this.http.request({ method: 'PUT', path: await this.app(appId, '/vhosts/favourite'), body: { fqdn }, what: `make ${fqdn} the favourite domain` });
+  }
+
+  // — environment —
+
+  async env(appId: string): Promise<Array<{ name: string; value: string }>> {
+    return (await this.http.json<Array<{ name: string; value: string }>>({ method: 'GET', path: await this.app(appId, '/env'), what: `read environment of ${appId}` })) ?? [];
+  }
+
+  async setEnv(appId: string, name: string, value: string): Promise<void> {
+    await this.http.request({ method: 'PUT', path: await this.app(appId, `/env/${e(name)}`), body: { value }, what: `set ${name} on ${appId}` });
+  }
+
+  // — catalogue —
+
+  /** Runtimes, fetched at most once per process and only when an app is created. */
+  readonly instanceProducts = memo(async () =>
+    (await this.http.json<CleverInstanceProduct[]>({ method: 'GET', path: '/v2/products/instances', what: 'list runtimes' })) ?? [],
+  );
+
+  readonly addonProviders = memo(async () =>
+    (await this.http.json<CleverAddonProvider[]>({ method: 'GET', path: '/v2/products/addonproviders', what: 'list add-on providers' })) ?? [],
+  );
+
+  // — add-ons —
+
+  async listAddons(): Promise<CleverAddon[]> {
+    return (await this.http.json<CleverAddon[]>({ method: 'GET', path: `${(await this.owner()).path}/addons`, what: 'list add-ons' })) ?? [];
+  }
+
+  /** Never retried here, like `createApp`. */
+  async createAddon(body: { name: string; plan: string; providerId: string; region: string; options: Record<string, string> }): Promise<CleverAddon> {
+    return this.http.json<CleverAddon>({ method: 'POST', path: `${(await this.owner()).path}/addons`, body, retry: false, what: `create add-on ${body.name}` });
+  }
+
+  async deleteAddon(addonId: string): Promise<boolean> {
+    const res = await this.http.request({ method: 'DELETE', path: `${(await this.owner()).path}/addons/${e(addonId)}`, allow: [404], what: `delete add-on ${addonId}` });
+    return res.status !== 404;
+  }
+
+  async addonTags(addonId: string): Promise<string[]> {
+    return (await this.http.json<string[]>({ method: 'GET', path: `${(await this.owner()).path}/addons/${e(addonId)}/tags`, what: `read tags of ${addonId}` })) ?? [];
+  }
+
+  async addAddonTag(addonId: string, tag: string): Promise<void> {
+    await this.http.request({ method: 'PUT', path: `${(await this.owner()).path}/addons/${e(addonId)}/tags/${e(tag)}`, what: `tag add-on ${addonId}` });
+  }
+
+  async linkedAddons(appId: string): Promise<CleverAddon[]> {
+    return (await this.http.json<CleverAddon[]>({ method: 'GET', path: await this.app(appId, '/addons'), what: `list add-ons of ${appId}` })) ?? [];
+  }
+
+  /** The body is the add-on id as a JSON string, as clever-tools sends it. */
+  async linkAddon(appId: string, addonId: string): Promise<void> {
+    await this.http.request({ method: 'POST', path: await this.app(appId, '/addons'), body: JSON.stringify(addonId), headers: { 'content-type': 'application/json' }, what: `link add-on ${addonId}` });
+  }
+
+  // — deployments —
+
+  async deployments(appId: string, limit = 5): Promise<CleverDeployment[]> {
+    return (await this.http.json<CleverDeployment[]>({ method: 'GET', path: await this.app(appId, `/deployments?limit=${limit}`), what: `list deployments of ${appId}` })) ?? [];
+  }
+
+  async deployment(appId: string, deploymentId: string): Promise<CleverDeployment | undefined> {
+    const res = await this.http.request<CleverDeployment>({ method: 'GET', path: await this.app(appId, `/deployments/${e(deploymentId)}`), allow: [404], what: `read deployment ${deploymentId}` });
+    return res.status === 404 ? undefined : res.body;
+  }
+
+  /** Redeploys `commit` without the build cache; returns the new deployment's id. */
+  async redeploy(appId: string, commit: string): Promise<string | undefined> {
+    const body = await this.http.json<{ deploymentId?: string }>({
+      method: 'POST',
+      path: await this.app(appId, `/instances?commit=${e(commit)}&useCache=no`),
+      what: `redeploy ${appId}`,
+    });
+    return body?.deploymentId;
+  }
+}

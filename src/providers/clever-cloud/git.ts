@@ -1,0 +1,111 @@
+/**
+ * The system `git` talking to the app's git remote. Credentials travel only as an
+ * `http.extraHeader` passed through GIT_CONFIG_COUNT/KEY/VALUE environment variables (git 2.31+):
+ * never in the URL, the argument list or `.git/config`, so no process list, log line or later git
+ * command can see them. Behind an interface so deploy logic can be tested without a remote.
+ */
+import { execa } from 'execa';
+import { AuthError, ProviderError } from '../../core/errors.js';
+import type { Logger } from '../../core/logger.js';
+import type { Deadline } from '../../core/retry.js';
+
+export interface GitRemote {
+  /** The commit `ref` points at on the remote; undefined when the ref does not exist yet. */
+  lsRemote(url: string, ref: string, cwd: string): Promise<string | undefined>;
+  /** Pushes `commit` to `ref`, forced. `upToDate` when the remote already had it. */
+  push(url: string, commit: string, ref: string, cwd: string): Promise<{ upToDate: boolean }>;
+}
+
+/** How a failed git command should be treated. */
+export type GitFailure = 'auth' | 'fatal' | 'retry';
+
+const AUTH = /authentication failed|could not read (username|password)|terminal prompts disabled|HTTP 40[13]|returned error: 40[13]|invalid credentials|access denied|not authorized/i;
+const FATAL = /shallow update not allowed|src refspec .* does not match|does not point to a commit|bad revision|not a valid object|unknown revision|not a git repository|invalid refspec|unable to push to unqualified/i;
+
+/** Auth failures end at once, local mistakes too; anything else (repository not ready yet, 5xx, network) is worth another try. */
+export function classifyGitFailure(stderr: string): GitFailure {
+  if (AUTH.test(stderr)) return 'auth';
+  if (FATAL.test(stderr)) return 'fatal';
+  return 'retry';
+}
+
+export class GitCommandError extends ProviderError {
+  constructor(
+    message: string,
+    readonly failure: GitFailure,
+    options: { hint?: string } = {},
+  ) {
+    super(message, { retryable: failure === 'retry', hint: options.hint });
+  }
+}
+
+/** The last meaningful line git printed, for error messages. */
+function lastLine(text: string): string {
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !/^(hint|To |Everything up-to-date)/.test(l));
+  return lines.at(-1) ?? 'no output';
+}
+
+export class SystemGit implements GitRemote {
+  constructor(
+    private readonly authorization: string,
+    private readonly deadline: Deadline,
+    private readonly logger: Logger,
+    private readonly authHint: string,
+  ) {}
+
+  /** Scoped to the remote's URL: a redirect to another host never receives the header. */
+  private env(url: string): Record<string, string> {
+    return {
+      GIT_TERMINAL_PROMPT: '0',
+      GIT_CONFIG_COUNT: '2',
+      GIT_CONFIG_KEY_0: `http.${url}.extraHeader`,
+      GIT_CONFIG_VALUE_0: `Authorization: ${this.authorization}`,
+      // An empty helper list: no keychain or store is asked (or filled) when the remote says 401.
+      GIT_CONFIG_KEY_1: 'credential.helper',
+      GIT_CONFIG_VALUE_1: '',
+    };
+  }
+
+  private async run(url: string, args: string[], cwd: string, what: string): Promise<{ stdout: string; stderr: string }> {
+    this.deadline.check(what);
+    this.logger.debug(`git ${args.join(' ')}`);
+    const result = await execa('git', args, {
+      cwd,
+      env: this.env(url),
+      reject: false,
+      stdin: 'ignore',
+      timeout: Math.max(1, this.deadline.remaining()),
+    });
+    const stdout = String(result.stdout ?? '');
+    const stderr = String(result.stderr ?? '');
+    if (result.exitCode === 0) return { stdout, stderr };
+    if (result.timedOut) this.deadline.check(what);
+    const failure = classifyGitFailure(stderr);
+    const message = `${what}: git ${args[0]} failed: ${lastLine(stderr || (result as { message?: string }).message || '')}`;
+    if (failure === 'auth') throw new AuthError(`${what}: the git remote refused the credentials (${lastLine(stderr)})`, { hint: this.authHint });
+    throw new GitCommandError(message, failure, {
+      hint: /shallow/i.test(stderr) ? 'the checkout is shallow: fetch the full history (fetch-depth: 0 / GIT_DEPTH: 0)' : undefined,
+    });
+  }
+
+  async lsRemote(url: string, ref: string, cwd: string): Promise<string | undefined> {
+    const { stdout } = await this.run(url, ['ls-remote', url, ref], cwd, 'read the remote branch');
+    for (const line of stdout.split('\n')) {
+      const [sha, name] = line.trim().split(/\s+/);
+      if (name === ref && sha) return sha.toLowerCase();
+    }
+    return undefined;
+  }
+
+  async push(url: string, commit: string, ref: string, cwd: string): Promise<{ upToDate: boolean }> {
+    // Forced: the preview follows its branch, rewritten history included. No local hooks in CI.
+    const { stdout, stderr } = await this.run(url, ['push', '--force', '--no-verify', '--porcelain', url, `${commit}:${ref}`], cwd, `push ${commit.slice(0, 7)}`);
+    const out = `${stdout}\n${stderr}`;
+    // Porcelain marks an unchanged ref with `=`.
+    const upToDate = /^=\s/m.test(stdout) || /Everything up-to-date/i.test(out);
+    return { upToDate };
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * What the Clever Cloud provider tests share: the fake API with fast timings, a provider built
+ * the way the CLI builds it (settings through the schema, a plan, a deadline, a logger that
+ * records lines), and throwaway git repositories to deploy from.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { Logger } from '../../../src/core/logger.js';
+import { Plan } from '../../../src/core/plan.js';
+import { Redactor } from '../../../src/core/redact.js';
+import { Deadline } from '../../../src/core/retry.js';
+import { CleverCloudProvider, type CleverProviderOptions } from '../../../src/providers/clever-cloud/provider.js';
+import { cleverSchema } from '../../../src/providers/clever-cloud/settings.js';
+import type { PreviewSpec, ProviderContext } from '../../../src/providers/types.js';
+import { startFakeCleverCloud, type FakeCleverCloud } from '../../fakes/clever-cloud/server.js';
+
+const execFileAsync = promisify(execFile);
+
+export const TOKEN = 'tok_9c2e4f6a8b0d1e3f5a7c9e1b3d5f7a9c';
+export const SECRET = 'sec_1f3e5d7c9b0a2e4f6d8c0b2a4e6f8d0c';
+export const API_TOKEN = 'api_4a6c8e0f2b4d6f8a0c2e4f6a8b0d2e4f';
+export const ORG = 'orga_00000000-0000-4000-8000-000000000001';
+
+/** Timings that keep the suite fast against the fake's small delays. */
+export const FAST: CleverProviderOptions = {
+  timing: { pollInitialMs: 10, pollMaxMs: 60, pushInitialMs: 30, pushMaxMs: 150, pushAttempts: 40 },
+  retryInitialMs: 10,
+};
+
+export function startFake(extra: Parameters<typeof startFakeCleverCloud>[0] = {}): Promise<FakeCleverCloud> {
+  return startFakeCleverCloud({ token: TOKEN, secret: SECRET, apiToken: API_TOKEN, orgId: ORG, gitReadyDelayMs: 150, deployDurationMs: 80, ...extra });
+}
+
+export class RecordingLogger implements Logger {
+  readonly lines: string[] = [];
+  readonly progressLines: string[] = [];
+  readonly redactor = new Redactor();
+  info(m: string) {
+    this.lines.push(this.redactor.redact(m));
+  }
+  warn(m: string) {
+    this.lines.push(`warning: ${this.redactor.redact(m)}`);
+  }
+  error(m: string) {
+    this.lines.push(`error: ${this.redactor.redact(m)}`);
+  }
+  debug(m: string) {
+    this.lines.push(`debug: ${this.redactor.redact(m)}`);
+  }
+  group<T>(_title: string, fn: () => Promise<T>) {
+    return fn();
+  }
+  progress(m: string) {
+    this.progressLines.push(this.redactor.redact(m));
+  }
+  addSecret(s: string | undefined) {
+    this.redactor.add(s);
+  }
+}
+
+export interface Harness {
+  provider: CleverCloudProvider;
+  context: ProviderContext & { logger: RecordingLogger };
+}
+
+/** A provider as `module.create` builds it, with raw settings validated by the real schema. */
+export function makeProvider(
+  fake: FakeCleverCloud,
+  raw: Record<string, unknown> = {},
+  opts: { adopt?: boolean; dryRun?: boolean; timeoutMs?: number; options?: CleverProviderOptions } = {},
+): Harness {
+  const settings = cleverSchema.parse({ token: TOKEN, secret: SECRET, apiUrl: fake.url, org: ORG, ...raw });
+  const logger = new RecordingLogger();
+  const context = {
+    logger,
+    deadline: new Deadline(opts.timeoutMs ?? 30_000),
+    plan: new Plan(opts.dryRun ?? false),
+    adopt: opts.adopt ?? false,
+  };
+  return { provider: new CleverCloudProvider(settings, context, { ...FAST, ...opts.options }), context };
+}
+
+let counter = 0;
+
+/** A unique spec per test, so tests sharing one fake never meet. */
+export function specFor(extra: Partial<PreviewSpec> = {}): PreviewSpec {
+  counter += 1;
+  const branch = extra.branch ?? `feature/t${counter}`;
+  const app = extra.app ?? 'shop';
+  return {
+    name: `${app}-${branch.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`,
+    app,
+    branch,
+    env: {},
+    domains: [],
+    favourite: false,
+    ...extra,
+  };
+}
+
+export const mutating = (fake: FakeCleverCloud) => fake.requests.filter((r) => r.method !== 'GET' && r.method !== 'HEAD');
+export const reads = (fake: FakeCleverCloud) => fake.requests.filter((r) => r.method === 'GET');
+export const appsNamed = (fake: FakeCleverCloud, name: string) => fake.apps().filter((a) => a.name === name);
+
+const gitEnv = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 'preview-kit tests',
+  GIT_AUTHOR_EMAIL: 'tests@preview-kit.invalid',
+  GIT_COMMITTER_NAME: 'preview-kit tests',
+  GIT_COMMITTER_EMAIL: 'tests@preview-kit.invalid',
+  GIT_CONFIG_NOSYSTEM: '1',
+};
+
+export interface TempRepo {
+  dir: string;
+  commit(message: string): Promise<string>;
+  remove(): Promise<void>;
+}
+
+export async function tempRepo(): Promise<TempRepo> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'pk-clever-repo-'));
+  const git = async (...args: string[]) => (await execFileAsync('git', args, { cwd: dir, env: gitEnv })).stdout.trim();
+  await git('init', '-q', '-b', 'main');
+  let n = 0;
+  return {
+    dir,
+    async commit(message: string) {
+      n += 1;
+      await writeFile(path.join(dir, 'index.html'), `<h1>${message} ${n}</h1>\n`);
+      await git('add', '-A');
+      await git('commit', '-q', '-m', message);
+      return git('rev-parse', 'HEAD');
+    },
+    remove: () => rm(dir, { recursive: true, force: true }),
+  };
+}
