@@ -20,7 +20,7 @@ export const commonOptions: OptionSpec[] = [
   { key: 'prefix', flag: 'prefix', type: 'string', env: ['PREVIEW_PREFIX'], value: 'TEXT', description: 'prefix of every preview name, e.g. review' },
   { key: 'domain', flag: 'domain', short: 'd', type: 'list', env: ['PREVIEW_DOMAIN'], value: 'TEMPLATE', description: 'domain template(s), e.g. {name}.preview.example.com (repeatable)', defaultText: "the provider's default domain" },
   { key: 'favourite', flag: 'favourite', type: 'boolean', env: ['PREVIEW_FAVOURITE'], description: 'make the first domain the primary one where the platform has that notion' },
-  { key: 'env', flag: 'env', short: 'e', type: 'map', value: 'KEY=VALUE', description: 'environment variable for the preview (repeatable); merged over .preview.yml env' },
+  { key: 'env', flag: 'env', short: 'e', type: 'map', env: ['PREVIEW_ENV'], value: 'KEY=VALUE', description: 'environment variable for the preview (repeatable; PREVIEW_ENV: one KEY=VALUE per line); merged over .preview.yml env' },
   { key: 'commit', flag: 'commit', type: 'string', env: ['PREVIEW_COMMIT'], value: 'SHA', description: 'commit to deploy', defaultText: 'HEAD' },
   { key: 'source', flag: 'source', type: 'string', env: ['PREVIEW_SOURCE'], value: 'DIR', description: 'directory of the repository to deploy', defaultText: 'current directory' },
   { key: 'force', flag: 'force', short: 'f', type: 'boolean', env: ['PREVIEW_FORCE'], description: 'deploy even when the commit is already live' },
@@ -140,13 +140,21 @@ function envBool(text: string, name: string): boolean {
   throw new ConfigError(`invalid ${name}: expected true or false, got "${text}"`);
 }
 
-function parseMapFlag(entries: string[], spec: OptionSpec): Record<string, string> {
+/** One KEY=VALUE per line; blank lines and lines starting with # are skipped. */
+function mapLines(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trimStart())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+}
+
+function parseMapFlag(entries: string[], where: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const entry of entries) {
     const eq = entry.indexOf('=');
     const key = eq < 0 ? entry : entry.slice(0, eq);
     if (eq <= 0 || !ENV_NAME.test(key)) {
-      throw new ConfigError(`invalid --${spec.flag} "${key}": expected KEY=VALUE with KEY made of letters, digits and _`);
+      throw new ConfigError(`invalid ${where} "${key}": expected KEY=VALUE with KEY made of letters, digits and _`);
     }
     out[key] = entry.slice(eq + 1);
   }
@@ -181,11 +189,16 @@ export function resolveOptions(
     const flagValue = spec.flag === undefined ? undefined : sources.flags[spec.flag];
     const fileValue = normaliseFileValue(spec, spec.key in fileSection ? fileSection[spec.key] : spec.topLevel ? fileTop[spec.key] : undefined);
     if (spec.type === 'map') {
-      const fromFlags = Array.isArray(flagValue) && flagValue.length ? parseMapFlag(flagValue, spec) : {};
-      if (fileValue !== undefined || Object.keys(fromFlags).length) {
-        const fileMap = asRecord(fileValue);
-        values[spec.key] = fileValue !== undefined && !Object.keys(fileMap).length && typeof fileValue !== 'object' ? fileValue : { ...fileMap, ...fromFlags };
-        origins.set(spec.key, Object.keys(fromFlags).length ? `--${spec.flag}` : describeSource(spec, 'file'));
+      // Maps merge: .preview.yml, then the env variable's lines, then the flags, key by key.
+      const fromFlags = Array.isArray(flagValue) && flagValue.length ? parseMapFlag(flagValue, `--${spec.flag}`) : {};
+      const envName = spec.env?.find((name) => sources.env[name]);
+      const fromEnv = envName ? parseMapFlag(mapLines(sources.env[envName] as string), envName) : {};
+      if (fileValue !== undefined && (typeof fileValue !== 'object' || Array.isArray(fileValue))) {
+        values[spec.key] = fileValue; // let the schema name the wrong type
+        origins.set(spec.key, describeSource(spec, 'file'));
+      } else if (fileValue !== undefined || envName || Object.keys(fromFlags).length) {
+        values[spec.key] = { ...asRecord(fileValue), ...fromEnv, ...fromFlags };
+        origins.set(spec.key, Object.keys(fromFlags).length ? `--${spec.flag}` : envName ?? describeSource(spec, 'file'));
       }
       continue;
     }

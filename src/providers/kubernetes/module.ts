@@ -1,0 +1,16 @@
+/**
+ * The Kubernetes entry of the provider factory: options, schema and constructor.
+ */
+import type { ProviderModule } from '../types.js';
+import { KubernetesProvider } from './provider.js';
+import { kubernetesOptions, kubernetesSchema, type KubernetesSettings } from './settings.js';
+
+export type { KubernetesSettings } from './settings.js';
+
+export const kubernetesModule: ProviderModule<KubernetesSettings> = {
+  id: 'kubernetes',
+  description: 'Deployments, Services and Ingresses applied with server-side apply (kubeconfig or in-cluster)',
+  options: kubernetesOptions,
+  schema: kubernetesSchema,
+  create: (settings, common, context) => new KubernetesProvider(settings, common, context),
+};
