@@ -168,23 +168,11 @@ async function makeLogger(ci: CiInfo, io: Pick<Io, 'stderr'>, redactor: Redactor
   return new PlainLogger(options);
 }
 
-async function publish(ci: CiInfo, result: CommandResult, settings: CommonSettings, startedAt: number): Promise<void> {
+async function publish(ci: CiInfo, result: CommandResult, settings: CommonSettings, startedAt: number, logger: Logger, env: Io['env']): Promise<void> {
   const values = { PREVIEW_NAME: result.name, PREVIEW_URL: result.url, PREVIEW_ID: result.id };
   if (settings.dotenv) await (await import('./forges/gitlab/index.js')).writeDotenv(settings.dotenv, values);
-  if (ci.forge === 'github') {
-    const outputs: Record<string, string> = { name: result.name };
-    if (result.url) outputs.url = result.url;
-    if (result.id) outputs['app-id'] = result.id;
-    for (const key of ['created', 'changed', 'deployed', 'deleted'] as const) if (result[key] !== undefined) outputs[key] = String(result[key]);
-    if (result.commit) outputs.commit = String(result.commit);
-    if (result.removed) outputs.removed = (result.removed as string[]).join(',');
-    const rows: Array<[string, string]> = [['preview', result.name]];
-    if (result.url) rows.push(['URL', result.url]);
-    if (result.commit) rows.push(['commit', String(result.commit).slice(0, 12)]);
-    rows.push(['changes', result.plan?.length ? result.plan.join('; ') : 'none']);
-    rows.push(['time', `${((Date.now() - startedAt) / 1000).toFixed(1)}s`]);
-    await (await import('./forges/github/index.js')).publishToGitHub({ outputs, summary: { title: `preview-kit ${result.command}`, rows } });
-  }
+  // Outputs, step summary, sticky PR comment and deployment; a GitHub API failure is one warning, never an error.
+  if (ci.forge === 'github') await (await import('./forges/github/index.js')).reportToGitHub({ result, settings, env, logger, startedAt });
 }
 
 function allSecretSpecs(): OptionSpec[] {
@@ -217,6 +205,7 @@ export async function execute(
   options: ExecuteOptions = {},
 ): Promise<{ result: CommandResult; settings: CommonSettings; logger: Logger }> {
   const ci = options.ci ?? ciInfoFromEnv(io.env);
+  if (ci.forge === 'github') (await import('./forges/github/index.js')).assertForkAllowed(command, io.env);
   const redactor = options.redactor ?? redactorFor(io.env);
   for (const value of secretValues(allSecretSpecs(), { flags, env: {} })) redactor.add(value);
   const cwd = io.cwd;
@@ -291,7 +280,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
 
     const { result, settings, logger: used } = await execute(command, flags, io, { ci, redactor });
     logger = used;
-    await publish(ci, result, settings, startedAt);
+    await publish(ci, result, settings, startedAt, logger, io.env);
     if (json) io.stdout.write(`${redactor.redact(JSON.stringify(result))}\n`);
     else for (const line of resultLines(result)) io.stdout.write(`${redactor.redact(line)}\n`);
     return ExitCode.ok;

@@ -1,8 +1,9 @@
 /**
- * GitHub Actions: grouped logs, masks, step outputs and the step summary. Loaded only when
- * GITHUB_ACTIONS=true, so the CLI elsewhere does not pay for @actions/core at start-up.
+ * GitHub Actions: grouped logs and masks (workflow commands), and the entry points the CLI calls:
+ * the fork guard before a deploying command, the report (outputs, summary, PR comment,
+ * deployment) after it. Loaded only when GITHUB_ACTIONS=true, so the CLI elsewhere does not pay
+ * for it at start-up; octokit itself loads only when there is something to send.
  */
-import * as core from '@actions/core';
 import { PlainLogger } from '../../core/logger.js';
 
 function escapeData(text: string): string {
@@ -31,25 +32,5 @@ export class GitHubLogger extends PlainLogger {
   }
 }
 
-export interface GitHubReport {
-  outputs: Record<string, string>;
-  summary?: { title: string; rows: Array<[string, string]> };
-}
-
-export async function publishToGitHub(report: GitHubReport): Promise<void> {
-  if (process.env.GITHUB_OUTPUT) {
-    for (const [key, value] of Object.entries(report.outputs)) core.setOutput(key, value);
-  }
-  if (report.summary && process.env.GITHUB_STEP_SUMMARY) {
-    await core.summary
-      .addHeading(report.summary.title, 3)
-      .addTable([
-        [
-          { data: 'field', header: true },
-          { data: 'value', header: true },
-        ],
-        ...report.summary.rows,
-      ])
-      .write();
-  }
-}
+export { assertForkAllowed } from './fork-guard.js';
+export { reportToGitHub, type GitHubReportInput } from './report.js';

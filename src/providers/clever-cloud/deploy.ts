@@ -23,12 +23,15 @@ export interface DeployTiming {
   pushAttempts: number;
 }
 
+// A deployment is usually noticed within a second of ending; polls stay at most 3 s apart
+// (clever-tools waits 5 s), which is 20 reads a minute on a long build. A new repository
+// accepts pushes within seconds, so push retries stay close together too.
 export const DEFAULT_DEPLOY_TIMING: DeployTiming = {
-  pollInitialMs: 500,
-  pollMaxMs: 5_000,
+  pollInitialMs: 750,
+  pollMaxMs: 3_000,
   pushInitialMs: 500,
-  pushMaxMs: 5_000,
-  pushAttempts: 20,
+  pushMaxMs: 2_000,
+  pushAttempts: 30,
 };
 
 export interface DeployInput {
