@@ -38,9 +38,9 @@ export const commonOptions: OptionSpec[] = [
   { key: 'config', flag: 'config', short: 'c', type: 'string', env: ['PREVIEW_CONFIG'], value: 'FILE', description: 'settings file', defaultText: '.preview.yml' },
 ];
 
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-const durationSchema = z.string().transform((text, ctx) => {
+export const durationSchema = z.string().transform((text, ctx) => {
   try {
     return parseDuration(text);
   } catch (error) {

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { OptionSpec } from '../../core/options.js';
-import { parseDuration } from '../../core/retry.js';
+import { durationSchema, ENV_NAME } from '../../core/settings.js';
 
 export interface ConvoxSettings {
   /** Rack API base URL, without credentials. */
@@ -37,13 +37,6 @@ export const convoxOptions: OptionSpec[] = [
   { key: 'claimWait', type: 'string', description: 'how long to wait for the owner record of an app another run is creating', defaultText: '30s' },
 ];
 
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-const durationSchema = z.string().transform((text, ctx) => {
-  try {
-    return parseDuration(text);
-  } catch (error) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: (error as Error).message });
     return z.NEVER;
   }
 });
