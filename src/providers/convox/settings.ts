@@ -37,10 +37,6 @@ export const convoxOptions: OptionSpec[] = [
   { key: 'claimWait', type: 'string', description: 'how long to wait for the owner record of an app another run is creating', defaultText: '30s' },
 ];
 
-    return z.NEVER;
-  }
-});
-
 /** Splits `https://convox:PW@host/` into a credential-free base URL and the password it carried. */
 export function splitRackUrl(text: string): { url: string; password?: string } | undefined {
   let url: URL;
