@@ -252,7 +252,8 @@ export class KubernetesProvider implements Provider {
     const outcomes: ApplyOutcome[] = [];
     for (const [i, object] of sorted.entries()) {
       const outcome = await this.store.apply(object, name, { live: lives[i] });
-      if (outcome.action !== 'unchanged') this.context.logger.info(`${outcome.action} ${describeObject(object)}`);
+      // A dry run applied nothing: the plan reports what would happen, this line would claim it did.
+      if (outcome.action !== 'unchanged' && !this.context.plan.dryRun) this.context.logger.info(`${outcome.action} ${describeObject(object)}`);
       outcomes.push(outcome);
     }
     return outcomes;

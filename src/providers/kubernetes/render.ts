@@ -147,6 +147,15 @@ export function ingressObject(ctx: RenderContext, settings: KubernetesSettings, 
   return { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata, spec };
 }
 
+/**
+ * Whether every commit deploys the same image reference (`app:nightly`, `app:{branch}`): a mutable
+ * tag. Kubernetes defaults such tags (all but `latest`) to IfNotPresent, so a node that already
+ * holds the previous image would start the new pods on it: the forced rollout would change nothing.
+ */
+export function reusedTag(template: string): boolean {
+  return !/\{(commit|shortCommit)\}/.test(template) && !template.includes('@sha256:');
+}
+
 /** The objects rendered from settings (no manifests directory). */
 export function renderFromSettings(ctx: RenderContext, settings: KubernetesSettings): KubeObject[] {
   const selector = { [PREVIEW_LABEL]: ctx.name, [COMPONENT]: 'app' };
@@ -174,6 +183,7 @@ export function renderFromSettings(ctx: RenderContext, settings: KubernetesSetti
       ports: [{ name: 'http', containerPort: settings.port, protocol: 'TCP' }],
       envFrom: envFromSecrets(ctx),
     };
+    if (reusedTag(settings.image)) container.imagePullPolicy = 'Always';
     const res = resources(settings);
     if (res) container.resources = res;
     if (settings.readinessPath) container.readinessProbe = { httpGet: { path: settings.readinessPath, port: 'http' }, periodSeconds: 5 };
