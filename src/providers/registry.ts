@@ -5,11 +5,12 @@ import { ConfigError } from '../core/errors.js';
 import type { CommonSettings, ProviderId } from '../core/settings.js';
 import { cleverCloudModule } from './clever-cloud/module.js';
 import { convoxModule } from './convox/module.js';
+import { dockerModule } from './docker/module.js';
 import { kubernetesModule } from './kubernetes/module.js';
 import type { Provider, ProviderContext, ProviderModule } from './types.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const providerModules: ProviderModule<any>[] = [cleverCloudModule, kubernetesModule, convoxModule];
+export const providerModules: ProviderModule<any>[] = [cleverCloudModule, dockerModule, kubernetesModule, convoxModule];
 
 export function providerModule(id: ProviderId): ProviderModule<unknown> {
   const module = providerModules.find((m) => m.id === id);

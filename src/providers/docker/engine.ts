@@ -1,0 +1,398 @@
+/**
+ * A small Docker Engine API client on node:http: unix socket, tcp, or an ssh tunnel, as
+ * `DOCKER_HOST` says. Maps answers to our error types, including podman's habit of answering
+ * 500 where Docker answers 409, and reads the build and pull streams, whose errors arrive
+ * inside an HTTP 200.
+ */
+import type { Readable } from 'node:stream';
+import { AuthError, ConfigError, ConflictError, ProviderError } from '../../core/errors.js';
+import type { Logger } from '../../core/logger.js';
+import { retry, type Deadline } from '../../core/retry.js';
+import { errorMessageOf, RequestStats } from '../http.js';
+import { exchange, openRequest, parseJsonBody, TransportError, type Endpoint } from './node-http.js';
+import { parseSshUrl, SshAgent } from './ssh-tunnel.js';
+
+/** Oldest API version with everything we use; Docker 20.10+ and podman 4 serve it. */
+export const API_VERSION = 'v1.41';
+
+export function endpointFromDockerHost(dockerHost: string, options: { sshCommand?: string } = {}): Endpoint {
+  if (dockerHost.startsWith('unix://')) {
+    const socketPath = dockerHost.slice('unix://'.length);
+    if (!socketPath.startsWith('/')) throw new ConfigError(`invalid settings: --docker-host: "${dockerHost}" needs an absolute socket path`);
+    return { socketPath, hostHeader: 'docker', display: dockerHost };
+  }
+  if (dockerHost.startsWith('tcp://') || dockerHost.startsWith('http://')) {
+    const url = new URL(dockerHost.replace(/^tcp:/, 'http:'));
+    return { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || 2375), hostHeader: url.host, display: `tcp://${url.host}` };
+  }
+  if (dockerHost.startsWith('https://')) {
+    const url = new URL(dockerHost);
+    return { host: url.hostname, port: Number(url.port || 2376), tls: true, hostHeader: url.host, display: `https://${url.host}` };
+  }
+  if (dockerHost.startsWith('ssh://')) {
+    const target = parseSshUrl(dockerHost);
+    const display = `ssh://${target.user ? `${target.user}@` : ''}${target.host}${target.port ? `:${target.port}` : ''}`;
+    return { agent: new SshAgent(target, options.sshCommand), host: 'docker', port: 80, hostHeader: 'docker', display };
+  }
+  throw new ConfigError(`invalid settings: --docker-host: "${dockerHost}" is not supported`, {
+    hint: 'use unix:///path/docker.sock, tcp://host:port or ssh://user@host',
+  });
+}
+
+export interface EngineCall {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'HEAD';
+  path: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  /** Statuses handed back instead of thrown (404 for lookups, 304 for start/stop). */
+  allow?: number[];
+  what: string;
+}
+
+export interface EngineResponse<T> {
+  status: number;
+  body: T;
+}
+
+export interface ContainerSummary {
+  Id: string;
+  Names: string[];
+  Image: string;
+  ImageID: string;
+  Created: number;
+  State: string;
+  Labels: Record<string, string> | null;
+  Ports?: Array<{ IP?: string; PrivatePort: number; PublicPort?: number; Type: string }>;
+}
+
+export interface ContainerInspect {
+  Id: string;
+  Name: string;
+  Created: string;
+  Image: string;
+  State: { Status: string; Running: boolean; ExitCode: number; Error?: string };
+  Config: { Labels: Record<string, string> | null; Image: string };
+  NetworkSettings: { Ports: Record<string, Array<{ HostIp: string; HostPort: string }> | null> | null };
+}
+
+export interface NetworkInspect {
+  Id: string;
+  Name: string;
+  Created: string;
+  Labels: Record<string, string> | null;
+  Containers?: Record<string, unknown> | null;
+}
+
+export interface ImageInspect {
+  Id: string;
+  RepoTags: string[] | null;
+  Created: string;
+  Config: { Labels: Record<string, string> | null } | null;
+}
+
+export interface ImageSummary {
+  Id: string;
+  RepoTags: string[] | null;
+  Created: number;
+  Labels: Record<string, string> | null;
+}
+
+export interface VolumeSummary {
+  Name: string;
+  Labels: Record<string, string> | null;
+}
+
+export interface EngineOptions {
+  dockerHost: string;
+  logger: Logger;
+  deadline: Deadline;
+  /** Replaces the `ssh` binary (tests). */
+  sshCommand?: string;
+  requestTimeoutMs?: number;
+  backoffMs?: number;
+}
+
+function queryString(query: EngineCall['query']): string {
+  if (!query) return '';
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+/** podman answers 500 for a name already in use; Docker answers 409. Both mean the same. */
+function looksLikeConflict(status: number, message: string | undefined): boolean {
+  return status === 409 || (status === 500 && /already in use|already exists|is already connected/i.test(message ?? ''));
+}
+
+export class DockerEngine {
+  readonly stats = new RequestStats();
+  readonly endpoint: Endpoint;
+  private readonly options: EngineOptions;
+
+  constructor(options: EngineOptions) {
+    this.options = options;
+    this.endpoint = endpointFromDockerHost(options.dockerHost, options.sshCommand ? { sshCommand: options.sshCommand } : {});
+  }
+
+  get display(): string {
+    return this.endpoint.display;
+  }
+
+  private timeout(what: string): number {
+    this.options.deadline.check(what);
+    return Math.min(this.options.requestTimeoutMs ?? 60_000, Math.max(1, this.options.deadline.remaining()));
+  }
+
+  private unreachable(error: TransportError, what: string): Error {
+    if (error.code === 'EACCES') {
+      return new AuthError(`${what}: permission denied on the Docker Engine socket ${this.display}`, {
+        hint: 'run as a user allowed to use the socket (e.g. in the docker group)',
+      });
+    }
+    return new ProviderError(`${what}: Docker Engine unreachable at ${this.display}: ${error.message}`, {
+      retryable: true,
+      hint: 'start the engine or set --docker-host / DOCKER_HOST',
+    });
+  }
+
+  private fail(status: number, body: unknown, what: string): Error {
+    const said = errorMessageOf(body);
+    const detail = `${status}${said ? ` ${said}` : ''}`;
+    if (status === 401 || status === 403) {
+      return new AuthError(`${what}: the Docker Engine refused access (${detail})`, { hint: 'check the credentials of --docker-host' });
+    }
+    if (looksLikeConflict(status, said)) return new ConflictError(`${what}: conflict (${detail})`, { status: 409 });
+    return new ProviderError(`${what}: the Docker Engine answered ${detail}`, { status, retryable: status === 502 || status === 503 || status === 504 });
+  }
+
+  async call<T = unknown>(req: EngineCall): Promise<EngineResponse<T>> {
+    const idempotent = req.method === 'GET' || req.method === 'HEAD';
+    return retry(() => this.once<T>(req), {
+      attempts: idempotent ? 3 : 1,
+      deadline: this.options.deadline,
+      initialMs: this.options.backoffMs ?? 200,
+      what: req.what,
+      onRetry: (error, attempt, delay) => this.options.logger.debug(`${req.what}: ${(error as Error).message}; attempt ${attempt + 1} in ${delay}ms`),
+    });
+  }
+
+  private async once<T>(req: EngineCall): Promise<EngineResponse<T>> {
+    const path = `/${API_VERSION}${req.path}${queryString(req.query)}`;
+    const headers: Record<string, string> = { accept: 'application/json' };
+    let body: string | undefined;
+    if (req.body !== undefined) {
+      body = JSON.stringify(req.body);
+      headers['content-type'] = 'application/json';
+    }
+    const timeoutMs = this.timeout(req.what);
+    this.stats.record(req.method);
+    this.options.logger.debug(`docker ${req.method} ${path}`);
+    let res;
+    try {
+      res = await exchange(this.endpoint, { method: req.method, path, headers, ...(body !== undefined ? { body } : {}), timeoutMs });
+    } catch (error) {
+      if (error instanceof TransportError) throw this.unreachable(error, req.what);
+      throw error;
+    }
+    const parsed = parseJsonBody(res.body);
+    this.options.logger.debug(`docker → ${res.status} ${req.method} ${path}`);
+    if ((res.status >= 200 && res.status < 300) || req.allow?.includes(res.status)) return { status: res.status, body: parsed as T };
+    throw this.fail(res.status, parsed, req.what);
+  }
+
+  /**
+   * Sends a body (a tar stream for builds) and reads the newline-delimited JSON answer. The engine
+   * reports failures inside the stream with HTTP 200, so the last `error` line decides.
+   */
+  async stream(
+    req: { method: 'POST'; path: string; query?: EngineCall['query']; headers?: Record<string, string>; body?: Readable; what: string },
+    onLine: (line: Record<string, unknown>) => void,
+  ): Promise<void> {
+    const path = `/${API_VERSION}${req.path}${queryString(req.query)}`;
+    const timeoutMs = this.timeout(req.what);
+    this.stats.record(req.method);
+    this.options.logger.debug(`docker ${req.method} ${path} (stream)`);
+    let res;
+    try {
+      res = await openRequest(this.endpoint, { method: req.method, path, headers: req.headers ?? {}, ...(req.body ? { body: req.body } : {}), timeoutMs });
+    } catch (error) {
+      if (error instanceof TransportError) throw this.unreachable(error, req.what);
+      throw error;
+    }
+    const status = res.statusCode ?? 0;
+    if (status < 200 || status >= 300) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of res) chunks.push(chunk as Buffer);
+      throw this.fail(status, parseJsonBody(Buffer.concat(chunks)), req.what);
+    }
+    // The body of a build may take minutes: bounded by the command's deadline, not a request timeout.
+    const guard = setTimeout(() => res.destroy(new TransportError(`the command's --timeout ran out`, 'ETIMEDOUT')), Math.max(1, this.options.deadline.remaining()));
+    let pending = '';
+    let streamError: string | undefined;
+    const handle = (text: string) => {
+      if (!text.trim()) return;
+      let line: Record<string, unknown>;
+      try {
+        line = JSON.parse(text) as Record<string, unknown>;
+      } catch {
+        line = { stream: `${text}\n` };
+      }
+      const detail = line.errorDetail as { message?: string } | undefined;
+      if (typeof line.error === 'string' || detail?.message) streamError = String(detail?.message ?? line.error).trim();
+      onLine(line);
+    };
+    try {
+      for await (const chunk of res) {
+        pending += (chunk as Buffer).toString('utf8');
+        let nl = pending.indexOf('\n');
+        while (nl >= 0) {
+          handle(pending.slice(0, nl));
+          pending = pending.slice(nl + 1);
+          nl = pending.indexOf('\n');
+        }
+      }
+    } catch (error) {
+      throw new ProviderError(`${req.what}: the Docker Engine stream broke off: ${(error as Error).message}`, { retryable: true });
+    } finally {
+      clearTimeout(guard);
+    }
+    handle(pending);
+    if (streamError !== undefined) throw new ProviderError(`${req.what}: ${streamError}`, { hint: 'see the build output above' });
+  }
+
+  // Typed calls used by the provider.
+
+  async ping(): Promise<void> {
+    await this.call({ method: 'GET', path: '/_ping', what: 'reach the Docker Engine' });
+  }
+
+  async inspectNetwork(name: string): Promise<NetworkInspect | undefined> {
+    const res = await this.call<NetworkInspect>({ method: 'GET', path: `/networks/${encodeURIComponent(name)}`, allow: [404], what: `look up network ${name}` });
+    return res.status === 404 ? undefined : res.body;
+  }
+
+  async listNetworks(labels: string[]): Promise<NetworkInspect[]> {
+    const res = await this.call<NetworkInspect[]>({
+      method: 'GET',
+      path: '/networks',
+      query: { filters: JSON.stringify({ label: labels }) },
+      what: 'list networks',
+    });
+    return res.body ?? [];
+  }
+
+  async createNetwork(name: string, labels: Record<string, string>): Promise<string> {
+    const res = await this.call<{ Id: string }>({ method: 'POST', path: '/networks/create', body: { Name: name, Labels: labels, CheckDuplicate: true }, what: `create network ${name}` });
+    return res.body.Id;
+  }
+
+  async removeNetwork(name: string): Promise<boolean> {
+    const res = await this.call({ method: 'DELETE', path: `/networks/${encodeURIComponent(name)}`, allow: [404], what: `remove network ${name}` });
+    return res.status !== 404;
+  }
+
+  async listContainers(labels: string[]): Promise<ContainerSummary[]> {
+    const res = await this.call<ContainerSummary[]>({
+      method: 'GET',
+      path: '/containers/json',
+      query: { all: 1, filters: JSON.stringify({ label: labels }) },
+      what: 'list containers',
+    });
+    return res.body ?? [];
+  }
+
+  async inspectContainer(idOrName: string): Promise<ContainerInspect | undefined> {
+    const res = await this.call<ContainerInspect>({ method: 'GET', path: `/containers/${encodeURIComponent(idOrName)}/json`, allow: [404], what: `inspect container ${idOrName}` });
+    return res.status === 404 ? undefined : res.body;
+  }
+
+  async createContainer(name: string, body: Record<string, unknown>): Promise<string> {
+    const res = await this.call<{ Id: string }>({ method: 'POST', path: '/containers/create', query: { name }, body, what: `create container ${name}` });
+    return res.body.Id;
+  }
+
+  async startContainer(id: string): Promise<void> {
+    await this.call({ method: 'POST', path: `/containers/${encodeURIComponent(id)}/start`, allow: [304], what: `start container ${id.slice(0, 12)}` });
+  }
+
+  async renameContainer(id: string, name: string): Promise<void> {
+    await this.call({ method: 'POST', path: `/containers/${encodeURIComponent(id)}/rename`, query: { name }, what: `rename container ${id.slice(0, 12)} to ${name}` });
+  }
+
+  /**
+   * Force-removes a container and its anonymous volumes; false when it was already gone. podman
+   * refuses (500 "container state improper") while its restart policy is restarting a container
+   * that exited; that passes within moments, so those answers are tried again.
+   */
+  async removeContainer(id: string): Promise<boolean> {
+    const res = await retry(
+      () => this.call({ method: 'DELETE', path: `/containers/${encodeURIComponent(id)}`, query: { force: 1, v: 1 }, allow: [404], what: `remove container ${id.slice(0, 12)}` }),
+      {
+        attempts: 6,
+        deadline: this.options.deadline,
+        initialMs: this.options.backoffMs ?? 200,
+        retryIf: (error) => error instanceof ProviderError && error.status === 500 && /state improper|could not be stopped/i.test(error.message),
+      },
+    );
+    return res.status !== 404;
+  }
+
+  /** The last lines a container wrote, for error messages. */
+  async containerLogs(id: string, tail = 20): Promise<string> {
+    const path = `/${API_VERSION}/containers/${encodeURIComponent(id)}/logs${queryString({ stdout: 1, stderr: 1, tail })}`;
+    try {
+      const res = await exchange(this.endpoint, { method: 'GET', path, timeoutMs: Math.min(10_000, Math.max(1, this.options.deadline.remaining())) });
+      return res.status === 200 ? demuxLogs(res.body) : '';
+    } catch {
+      return '';
+    }
+  }
+
+  async inspectImage(ref: string): Promise<ImageInspect | undefined> {
+    const res = await this.call<ImageInspect>({ method: 'GET', path: `/images/${encodeURIComponent(ref)}/json`, allow: [404], what: `look up image ${ref}` });
+    return res.status === 404 ? undefined : res.body;
+  }
+
+  async listImages(labels: string[]): Promise<ImageSummary[]> {
+    const res = await this.call<ImageSummary[]>({ method: 'GET', path: '/images/json', query: { filters: JSON.stringify({ label: labels }) }, what: 'list images' });
+    return res.body ?? [];
+  }
+
+  async tagImage(id: string, repo: string, tag: string): Promise<void> {
+    await this.call({ method: 'POST', path: `/images/${encodeURIComponent(id)}/tag`, query: { repo, tag }, what: `tag image ${repo}:${tag}` });
+  }
+
+  /** Removes one reference; the image itself goes with its last tag. 409 when a container still uses it. */
+  async removeImage(ref: string): Promise<'removed' | 'missing' | 'in-use'> {
+    const res = await this.call({ method: 'DELETE', path: `/images/${encodeURIComponent(ref)}`, allow: [404, 409], what: `remove image ${ref}` });
+    return res.status === 404 ? 'missing' : res.status === 409 ? 'in-use' : 'removed';
+  }
+
+  async listVolumes(labels: string[]): Promise<VolumeSummary[]> {
+    const res = await this.call<{ Volumes: VolumeSummary[] | null }>({ method: 'GET', path: '/volumes', query: { filters: JSON.stringify({ label: labels }) }, what: 'list volumes' });
+    return res.body?.Volumes ?? [];
+  }
+
+  async removeVolume(name: string): Promise<boolean> {
+    const res = await this.call({ method: 'DELETE', path: `/volumes/${encodeURIComponent(name)}`, allow: [404], what: `remove volume ${name}` });
+    return res.status !== 404;
+  }
+}
+
+/**
+ * Container logs without a TTY come in frames: 1 byte stream, 3 zero bytes, a 4-byte big-endian
+ * length, then the payload. Anything else is taken as plain text.
+ */
+export function demuxLogs(buf: Buffer): string {
+  const parts: string[] = [];
+  let offset = 0;
+  while (offset + 8 <= buf.length) {
+    const kind = buf[offset]!;
+    if (kind > 2 || buf[offset + 1] !== 0 || buf[offset + 2] !== 0 || buf[offset + 3] !== 0) return buf.toString('utf8');
+    const size = buf.readUInt32BE(offset + 4);
+    parts.push(buf.subarray(offset + 8, offset + 8 + size).toString('utf8'));
+    offset += 8 + size;
+  }
+  return offset === buf.length ? parts.join('') : buf.toString('utf8');
+}

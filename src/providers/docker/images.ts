@@ -1,0 +1,213 @@
+/**
+ * Images of a preview: built from the commit's own files (`git archive`, so the image tagged with
+ * a commit holds exactly that commit), skipped when the commit's image exists with the same build
+ * settings, or a prebuilt image pulled when it is missing.
+ */
+import { spawn } from 'node:child_process';
+import { ConfigError, ProviderError } from '../../core/errors.js';
+import type { Logger } from '../../core/logger.js';
+import type { Plan } from '../../core/plan.js';
+import type { DockerEngine } from './engine.js';
+import { hashOf, LABEL, OWNED } from './labels.js';
+import { expandBuildArgs, type BuildSpec } from './services.js';
+import { OWNER_MARKER } from '../types.js';
+
+export interface ResolvedImage {
+  /** `sha256:…`, or a placeholder in a dry run. */
+  id: string;
+  /** Reference containers are created from. */
+  ref: string;
+  built: boolean;
+  /**
+   * What a container's config hash takes from the image. For our builds: the commit's tag and
+   * build settings, so two runs that built the same commit at once (two image ids, same content)
+   * agree; for prebuilt images: the id, so a moved tag means a new container.
+   */
+  identity: string;
+}
+
+function runGit(dir: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', ['-C', dir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+function treeish(commit: string, path: string): string {
+  return `${commit}:./${path === '.' ? '' : path}`;
+}
+
+/** Fails early, with a message a person can act on, when the commit lacks the Dockerfile. */
+async function checkDockerfile(dir: string, commit: string, build: BuildSpec): Promise<void> {
+  const file = build.context === '.' ? build.dockerfile : `${build.context}/${build.dockerfile}`;
+  const res = await runGit(dir, ['cat-file', '-e', `${commit}:./${file}`]);
+  if (res.code !== 0) {
+    throw new ConfigError(`build: ${file} is not in commit ${commit.slice(0, 12)}`, { hint: 'commit the Dockerfile, or set --dockerfile / --build-context' });
+  }
+}
+
+export interface ImageContext {
+  engine: DockerEngine;
+  plan: Plan;
+  logger: Logger;
+}
+
+/** The label set and tag of a commit's image for one build spec. */
+export function buildIdentity(build: BuildSpec, commit: string, app: string): { args: Record<string, string>; hash: string; ref: string } {
+  const args = expandBuildArgs(build.args, { commit, app });
+  const hash = hashOf({ context: build.context, dockerfile: build.dockerfile, args });
+  return { args, hash, ref: `${build.repo}:${commit}` };
+}
+
+/**
+ * An image that exists (`ready`), or the work that makes it (`make`). Deciding reads only, so
+ * several images are decided at once and then made in a fixed order of plan steps.
+ */
+export type PreparedImage = { ready: ResolvedImage; make?: undefined } | { ready?: undefined; make: () => Promise<ResolvedImage> };
+
+export async function prepareBuiltImage(
+  ctx: ImageContext,
+  build: BuildSpec,
+  source: { dir: string; commit: string; force: boolean },
+  app: string,
+): Promise<PreparedImage> {
+  const { args, hash, ref } = buildIdentity(build, source.commit, app);
+  const existing = await ctx.engine.inspectImage(ref);
+  if (existing && existing.Config?.Labels?.[LABEL.buildHash] === hash && !source.force) {
+    ctx.logger.info(`image ${ref.replace(source.commit, source.commit.slice(0, 12))} exists: build skipped`);
+    return { ready: { id: existing.Id, ref, built: false, identity: `${ref} ${hash}` } };
+  }
+  await checkDockerfile(source.dir, source.commit, build);
+  return { make: () => ctx.plan.apply(
+    { kind: 'create', target: `image ${build.repo}:${source.commit.slice(0, 12)}`, detail: `build ${build.context === '.' ? '' : `${build.context}/`}${build.dockerfile}` },
+    async () => {
+      const git = spawn('git', ['-C', source.dir, 'archive', '--format=tar', treeish(source.commit, build.context)], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let gitError = '';
+      git.stderr.on('data', (c: Buffer) => (gitError += c.toString('utf8')));
+      const gitDone = new Promise<number>((resolve) => git.on('close', (code) => resolve(code ?? 1)));
+      const tail: string[] = [];
+      let id: string | undefined;
+      const labels = { [LABEL.managedBy]: OWNER_MARKER, [LABEL.app]: app, [LABEL.buildHash]: hash, [LABEL.commit]: source.commit };
+      try {
+        await ctx.engine.stream(
+          {
+            method: 'POST',
+            path: '/build',
+            query: { t: ref, dockerfile: build.dockerfile, buildargs: JSON.stringify(args), labels: JSON.stringify(labels), rm: 1, forcerm: 1 },
+            headers: { 'content-type': 'application/x-tar' },
+            body: git.stdout,
+            what: `build ${ref}`,
+          },
+          (line) => {
+            if (typeof line.stream === 'string') {
+              for (const text of line.stream.split('\n')) {
+                if (!text.trim()) continue;
+                ctx.logger.debug(`build: ${text}`);
+                tail.push(text);
+                if (tail.length > 15) tail.shift();
+              }
+            }
+            const aux = line.aux as { ID?: string } | undefined;
+            if (aux?.ID) id = aux.ID;
+          },
+        );
+      } catch (error) {
+        const code = await gitDone;
+        if (code !== 0) throw new ProviderError(`build ${ref}: git archive failed: ${gitError.trim() || `exit ${code}`}`);
+        if (tail.length) ctx.logger.info(`build output (last lines):\n  ${tail.join('\n  ')}`);
+        throw error;
+      }
+      const code = await gitDone;
+      if (code !== 0) throw new ProviderError(`build ${ref}: git archive failed: ${gitError.trim() || `exit ${code}`}`);
+      const image = await ctx.engine.inspectImage(ref);
+      if (!image) throw new ProviderError(`build ${ref}: the engine reported success but has no image ${ref}${id ? ` (built ${id})` : ''}`);
+      return { id: image.Id, ref, built: true, identity: `${ref} ${hash}` };
+    },
+    { id: `sha256:dry-run-${hash}`, ref, built: true, identity: `${ref} ${hash}` },
+  ) };
+}
+
+/** A prebuilt image: used as is when present, pulled otherwise. */
+export async function preparePrebuiltImage(ctx: ImageContext, ref: string): Promise<PreparedImage> {
+  const existing = await ctx.engine.inspectImage(ref);
+  if (existing) return { ready: { id: existing.Id, ref, built: false, identity: existing.Id } };
+  return {
+    make: () =>
+      ctx.plan.apply(
+        { kind: 'create', target: `image ${ref}`, detail: 'pull' },
+        async () => {
+          const at = ref.lastIndexOf(':');
+          const slash = ref.lastIndexOf('/');
+          const [fromImage, tag] = at > slash ? [ref.slice(0, at), ref.slice(at + 1)] : [ref, 'latest'];
+          await ctx.engine.stream({ method: 'POST', path: '/images/create', query: { fromImage, tag }, what: `pull ${ref}` }, (line) => {
+            if (typeof line.status === 'string') ctx.logger.debug(`pull: ${line.status}`);
+          });
+          const image = await ctx.engine.inspectImage(ref);
+          if (!image) throw new ProviderError(`pull ${ref}: the engine has no such image after the pull`);
+          return { id: image.Id, ref, built: false, identity: image.Id };
+        },
+        { id: `sha256:dry-run-${hashOf(ref)}`, ref, built: false, identity: ref },
+      ),
+  };
+}
+
+/** Points `<repo>:<preview name>` at the image, unless it already does. */
+export async function tagForPreview(ctx: ImageContext, image: ResolvedImage, repo: string, name: string): Promise<void> {
+  const current = await ctx.engine.inspectImage(image.id);
+  if (current?.RepoTags?.includes(`${repo}:${name}`)) return;
+  await ctx.plan.apply({ kind: 'update', target: `image tag ${repo}:${name}` }, () => ctx.engine.tagImage(image.id, repo, name), undefined);
+}
+
+function isCommitTag(tag: string): boolean {
+  return /^[0-9a-f]{40}$/.test(tag.slice(tag.lastIndexOf(':') + 1));
+}
+
+/** Removes commit tags (and with the last, the image) unless another preview's tag still claims it. */
+async function removeCommitTags(ctx: ImageContext, tags: string[]): Promise<string[]> {
+  const removed: string[] = [];
+  // A tag that is not a commit SHA is a preview's name: that preview still needs the image.
+  if (tags.some((t) => !isCommitTag(t))) return removed;
+  for (const tag of tags) {
+    const result = await ctx.plan.apply({ kind: 'delete', target: `image ${tag}` }, () => ctx.engine.removeImage(tag), 'removed' as const);
+    if (result === 'removed') removed.push(`image ${tag}`);
+    else if (result === 'in-use') ctx.logger.info(`image ${tag} is still used by a container: kept`);
+  }
+  return removed;
+}
+
+/** After a replacement with --remove-images: the image the old containers ran, if nothing claims it. */
+export async function removeUnclaimedImage(ctx: ImageContext, id: string): Promise<string[]> {
+  const image = await ctx.engine.inspectImage(id);
+  if (!image || image.Config?.Labels?.[LABEL.managedBy] !== OWNER_MARKER) return [];
+  return removeCommitTags(ctx, image.RepoTags ?? []);
+}
+
+/**
+ * `stop --remove-images`: the preview's tag, then commit tags no other preview's tag shares, then
+ * the app's untagged images (twins left when two runs built one commit at once) no container uses.
+ */
+export async function removePreviewImages(ctx: ImageContext, name: string, app: string): Promise<string[]> {
+  const removed: string[] = [];
+  const images = await ctx.engine.listImages([OWNED]);
+  for (const image of images) {
+    const tags = (image.RepoTags ?? []).filter((t) => t !== '<none>:<none>');
+    if (tags.length === 0 && image.Labels?.[LABEL.app] === app) {
+      const result = await ctx.plan.apply({ kind: 'delete', target: `image ${image.Id.slice(0, 19)}` }, () => ctx.engine.removeImage(image.Id), 'removed' as const);
+      if (result === 'removed') removed.push(`image ${image.Id.slice(0, 19)}`);
+      continue;
+    }
+    const mine = tags.filter((t) => t.slice(t.lastIndexOf(':') + 1) === name);
+    if (mine.length === 0) continue;
+    for (const tag of mine) {
+      const result = await ctx.plan.apply({ kind: 'delete', target: `image ${tag}` }, () => ctx.engine.removeImage(tag), 'removed' as const);
+      if (result === 'removed') removed.push(`image ${tag}`);
+    }
+    removed.push(...(await removeCommitTags(ctx, tags.filter((t) => !mine.includes(t)))));
+  }
+  return removed;
+}

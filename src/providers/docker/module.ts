@@ -1,0 +1,16 @@
+/**
+ * The Docker host + Caddy provider's entry in the provider factory.
+ */
+import type { ProviderModule } from '../types.js';
+import { createDockerProvider } from './provider.js';
+import { dockerOptions, dockerSchema, type DockerSettings } from './settings.js';
+
+export type { DockerSettings } from './settings.js';
+
+export const dockerModule: ProviderModule<DockerSettings> = {
+  id: 'docker',
+  description: 'containers on a Docker Engine behind Caddy',
+  options: dockerOptions,
+  schema: dockerSchema,
+  create: (settings, common, context) => createDockerProvider(settings, common, context),
+};
