@@ -49,20 +49,19 @@ async function makeRepo(): Promise<{ dir: string; branches: Array<{ branch: stri
   return { dir, branches: [{ branch: 'main', commit: main }, { branch: 'feature/greeting', commit: feature }] };
 }
 
-/** Asks a URL through the local Caddy, which routes by Host header. */
-async function fetchThroughCaddy(url: string, caddyHttp: string): Promise<string> {
-  const u = new URL(url);
-  const target = new URL(u.pathname, caddyHttp);
-  const res = await fetch(target, { headers: { host: u.host } });
-  const body = (await res.text()).replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
-  return `HTTP ${res.status}: ${body.slice(0, 120)}`;
+/** What `curl` gets from a preview URL: `*.localhost` names reach the local Caddy without DNS. */
+async function curl(url: string): Promise<string> {
+  const r = await execa('curl', ['-s', '--max-time', '10', '-w', '\n%{http_code}', url], { reject: false });
+  const lines = r.stdout.split('\n');
+  const status = lines.pop();
+  const body = lines.join(' ').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
+  return `HTTP ${status}: ${body.slice(0, 120)}`;
 }
 
 async function main() {
   const repo = await makeRepo();
   let env: Record<string, string> = {};
   let closeFake: (() => Promise<void>) | undefined;
-  let caddyHttp = '';
   try {
     if (provider === 'docker') {
       say('installing what the local review-app host needs (podman, runc, caddy), if missing');
@@ -70,7 +69,6 @@ async function main() {
       say('starting podman (Docker Engine API) and Caddy on loopback');
       sh('bash', ['scripts/services.sh', 'start']);
       for (const m of sh('bash', ['scripts/services.sh', 'env']).matchAll(/^export (\w+)=(.*)$/gm)) env[m[1]!] = m[2]!;
-      caddyHttp = `http://127.0.0.1:${process.env.PREVIEW_CADDY_HTTP_PORT ?? '8080'}/`;
     } else if (provider === 'clever-cloud') {
       say('starting the local Clever Cloud simulator (API + git smart-HTTP)');
       const { startFakeCleverCloud } = await import('../test/fakes/clever-cloud/server.js');
@@ -91,7 +89,7 @@ async function main() {
     }
     say('the previews');
     for (const [i, url] of urls.entries()) {
-      const answer = provider === 'docker' ? await fetchThroughCaddy(url, caddyHttp) : '(the simulator runs no application)';
+      const answer = provider === 'docker' ? await curl(url) : '(the simulator runs no application)';
       process.stdout.write(`${repo.branches[i]!.branch.padEnd(18)} ${url}\n${''.padEnd(18)} curl → ${answer}\n`);
     }
     say('up again with nothing to change: no mutating call, nothing redeployed');
