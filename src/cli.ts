@@ -9,13 +9,13 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { CommandContext, CommandResult } from './commands/context.js';
 import { ConfigError, describeError, ExitCode, exitCodeOf, PreviewError } from './core/errors.js';
-import { PlainLogger, type LineSink, type Logger } from './core/logger.js';
+import { formatDuration, PlainLogger, type LineSink, type Logger } from './core/logger.js';
 import { urlOf } from './core/naming.js';
 import type { OptionSpec } from './core/options.js';
-import { Plan } from './core/plan.js';
+import { describeStep, Plan } from './core/plan.js';
 import { Redactor } from './core/redact.js';
 import { Deadline } from './core/retry.js';
-import { commonOptions, loadSettings, secretValues, type CommonSettings, type FlagValues, type SettingsSources } from './core/settings.js';
+import { closest, commonOptions, loadSettings, secretValues, type CommonSettings, type FlagValues, type SettingsSources } from './core/settings.js';
 import { ciInfoFromEnv, gitFallback, resolveCommit, type CiInfo } from './forges/generic/ci-env.js';
 import { providerModule, providerModules } from './providers/registry.js';
 import { VERSION } from './version.js';
@@ -32,6 +32,11 @@ const COMMANDS: Record<CommandName, string> = {
   status: 'show what exists for a preview (exit 4 when absent)',
   prune: 'remove previews whose branch is gone, older than --ttl, or over --max',
 };
+
+/** Own keys only: `toString` or `constructor` are no commands. */
+function isCommand(word: string): word is CommandName {
+  return Object.hasOwn(COMMANDS, word);
+}
 
 async function loadCommand(name: CommandName): Promise<(ctx: CommandContext) => Promise<CommandResult>> {
   switch (name) {
@@ -78,17 +83,46 @@ function parseConfig(specs: OptionSpec[]): ParseArgsConfig['options'] {
   return options;
 }
 
+/** Options that only some commands read; any other common option applies to every command. */
+const ONLY_FOR: Record<string, CommandName[]> = {
+  ttl: ['prune'],
+  max: ['prune'],
+  keep: ['prune'],
+  commit: ['deploy', 'up'],
+  force: ['deploy', 'up'],
+  waitUrl: ['deploy', 'up'],
+  healthPath: ['deploy', 'up'],
+  env: ['ensure-app', 'up'],
+  favourite: ['set-domain', 'up'],
+  adopt: ['ensure-app', 'set-domain', 'deploy', 'up', 'stop'],
+  dryRun: ['ensure-app', 'set-domain', 'deploy', 'up', 'stop', 'prune'],
+  timeout: ['ensure-app', 'set-domain', 'deploy', 'up', 'stop', 'status', 'prune'],
+  branch: ['name', 'ensure-app', 'set-domain', 'deploy', 'up', 'stop', 'status'],
+  pr: ['name', 'ensure-app', 'set-domain', 'deploy', 'up', 'stop', 'status'],
+};
+
+function appliesTo(spec: OptionSpec, command: CommandName | undefined): boolean {
+  return command === undefined || !(spec.key in ONLY_FOR) || ONLY_FOR[spec.key]!.includes(command);
+}
+
+const HELP_WIDTH = 34;
+
+function helpRows(rows: ReadonlyArray<readonly [string, string]>): string[] {
+  // A left column too long for the alignment gets its description on the next line.
+  return rows.map(([l, r]) => (l.length + 2 < HELP_WIDTH ? `  ${l.padEnd(HELP_WIDTH - 2)}${r}` : `  ${l}\n  ${''.padEnd(HELP_WIDTH - 2)}${r}`));
+}
+
 function optionLines(specs: OptionSpec[]): string[] {
-  const rows = specs
-    .filter((s) => s.flag)
-    .map((s) => {
-      const left = `${s.short ? `-${s.short}, ` : '    '}--${s.flag}${s.type === 'boolean' ? '' : ` ${s.value ?? 'VALUE'}`}`;
-      const env = s.env?.length ? ` [env ${s.env.join(', ')}]` : '';
-      const def = s.defaultText ? ` (default: ${s.defaultText})` : '';
-      return [left, `${s.description}${def}${env}`] as const;
-    });
-  const width = Math.min(34, Math.max(...rows.map(([l]) => l.length)) + 2);
-  return rows.map(([l, r]) => `  ${l.padEnd(width)}${r}`);
+  return helpRows(
+    specs
+      .filter((s) => s.flag)
+      .map((s) => {
+        const left = `${s.short ? `-${s.short}, ` : '    '}--${s.flag}${s.type === 'boolean' ? '' : ` ${s.value ?? 'VALUE'}`}`;
+        const env = s.env?.length ? ` [env ${s.env.join(', ')}]` : '';
+        const def = s.defaultText ? ` (default: ${s.defaultText})` : '';
+        return [left, `${s.description}${def}${env}`] as const;
+      }),
+  );
 }
 
 export function helpText(command?: CommandName): string {
@@ -106,13 +140,20 @@ export function helpText(command?: CommandName): string {
       '',
     );
   }
-  lines.push('Options:', ...optionLines(commonOptions), '  -h, --help                        show help', '  -V, --version                     print the version');
-  for (const module of providerModules) {
+  lines.push(
+    'Options:',
+    ...optionLines(commonOptions.filter((s) => appliesTo(s, command))),
+    ...helpRows([
+      ['-h, --help', 'show help'],
+      ['-V, --version', 'print the version'],
+    ]),
+  );
+  // `name` never talks to a platform.
+  for (const module of command === 'name' ? [] : providerModules) {
     const specs = (module.options as OptionSpec[]).filter((s) => s.flag || s.env?.length);
     if (!specs.length) continue;
     lines.push('', `${module.id} (${module.description}):`, ...optionLines(specs.filter((s) => s.flag)));
-    const envOnly = specs.filter((s) => !s.flag);
-    for (const s of envOnly) lines.push(`    ${s.env!.join(', ')}`.padEnd(38) + s.description);
+    lines.push(...helpRows(specs.filter((s) => !s.flag).map((s) => [`    ${s.env!.join(', ')}`, s.description] as const)));
   }
   lines.push(
     '',
@@ -127,7 +168,15 @@ async function readSettingsFile(path: string, explicit: boolean): Promise<Settin
     if (explicit) throw new ConfigError(`invalid settings: --config: ${path} does not exist`);
     return undefined;
   }
-  const text = await readFile(path, 'utf8');
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ConfigError(`invalid settings: ${path}: cannot be read (${code === 'EISDIR' ? 'it is a directory' : (code ?? (error as Error).message)})`, {
+      hint: 'point --config / PREVIEW_CONFIG at a YAML file',
+    });
+  }
   try {
     return { path, data: parseYaml(text) ?? {} };
   } catch (error) {
@@ -137,6 +186,19 @@ async function readSettingsFile(path: string, explicit: boolean): Promise<Settin
   }
 }
 
+/** node:util's parse errors span several lines; the contract wants one. */
+export function usageError(message: string): ConfigError {
+  const ambiguous = /^Option '(--?[\w-]+)' argument is ambiguous/.exec(message);
+  if (ambiguous) {
+    return new ConfigError(`usage: ${ambiguous[1]} needs a value`, { hint: `a value starting with - is written ${ambiguous[1]}=-VALUE; see preview-kit --help` });
+  }
+  const first = message
+    .replace(/\. To specify a positional.*$/s, '')
+    .replace(/\s*\n\s*/g, ' ')
+    .replace(/\.$/, '');
+  return new ConfigError(`usage: ${first}`, { hint: 'see preview-kit --help' });
+}
+
 export interface Io {
   stdout: LineSink;
   stderr: LineSink;
@@ -144,21 +206,54 @@ export interface Io {
   cwd: string;
 }
 
-function resultLines(result: CommandResult): string[] {
+function took(ms: number): string {
+  return ` in ${formatDuration(ms)}`;
+}
+
+/** The human summary on stdout: what was done (or would be, in a dry run) and how long it took. */
+export function resultLines(result: CommandResult, elapsedMs: number): string[] {
+  const dry = result.dryRun === true;
+  const removed = result.removed ?? [];
   switch (result.command) {
     case 'stop':
-      return result.deleted ? [`removed ${result.name}: ${result.removed?.join(', ') || 'nothing else'}`] : [`${result.name}: already gone`];
+      if (!result.deleted) return [`${result.name}: already gone`];
+      return [`${dry ? 'dry run: would remove' : 'removed'} ${result.name}: ${removed.join(', ') || 'nothing else'}${dry ? '' : took(elapsedMs)}`];
     case 'prune':
-      return [`pruned ${(result.removed as string[]).length} preview(s)${(result.removed as string[]).length ? `: ${(result.removed as string[]).join(', ')}` : ''}`];
+    {
+      const images = (result.removedImages as string[] | undefined) ?? [];
+      const imagePart = images.length ? ` and ${images.length} image(s): ${images.join(', ')}` : '';
+      return [`${dry ? 'dry run: would prune' : 'pruned'} ${removed.length} preview(s)${removed.length ? `: ${removed.join(', ')}` : ''}${imagePart}${dry ? '' : took(elapsedMs)}`];
+    }
+    case 'status':
+      return statusLines(result);
     default: {
+      const short = result.commit ? String(result.commit).slice(0, 7) : '';
+      const deploys = dry && (result.plan ?? []).some((step) => step.startsWith('deploy '));
       const facts = [
-        result.created ? 'created' : undefined,
-        result.changed && !result.created ? 'updated' : undefined,
-        result.deployed ? `deployed ${String(result.commit).slice(0, 7)}` : result.commit ? `${String(result.commit).slice(0, 7)} already live` : undefined,
+        result.created ? (dry ? 'would create' : 'created') : undefined,
+        result.changed && !result.created ? (dry ? 'would update' : 'updated') : undefined,
+        result.deployed || deploys ? `${dry ? 'would deploy' : 'deployed'} ${short}` : short ? `${short} already live` : undefined,
       ].filter(Boolean);
-      return [`${result.name}${result.url ? ` ${result.url}` : ''}${facts.length ? ` (${facts.join(', ')})` : ''}`];
+      if (dry && facts.length === 0) facts.push('nothing to change');
+      const head = `${dry ? 'dry run: ' : ''}${result.name}${result.url ? ` ${result.url}` : ''}`;
+      return [`${head}${facts.length ? ` (${facts.join(', ')})` : ''}${dry || result.command === 'name' ? '' : took(elapsedMs)}`];
     }
   }
+}
+
+function statusLines(result: CommandResult): string[] {
+  const p = result.preview;
+  const lines = [`${result.name}${result.url ? ` ${result.url}` : ''}`];
+  if (!p) return lines;
+  lines.push(`  id: ${p.id}`);
+  if (p.branch !== undefined) lines.push(`  branch: ${p.branch}`);
+  if (p.createdAt) lines.push(`  created: ${p.createdAt}`);
+  const domains = p.domains.map((d) => `${d.host}${d.favourite ? ' (favourite)' : ''}${d.builtIn ? ' (default)' : ''}`);
+  if (domains.length) lines.push(`  domains: ${domains.join(', ')}`);
+  if (p.addons?.length) lines.push(`  add-ons: ${p.addons.map((a) => `${a.name} (${a.kind}${a.plan ? ` ${a.plan}` : ''})`).join(', ')}`);
+  const d = p.lastDeployment;
+  lines.push(`  last deployment: ${d ? `${d.state}${d.commit ? ` ${d.commit.slice(0, 7)}` : ''}${d.createdAt ? ` at ${d.createdAt}` : ''} (${d.id})` : 'none'}`);
+  return lines;
 }
 
 async function makeLogger(ci: CiInfo, io: Pick<Io, 'stderr'>, redactor: Redactor, debug: boolean): Promise<Logger> {
@@ -197,6 +292,38 @@ export interface ExecuteOptions {
   logger?: Logger;
 }
 
+/**
+ * Flags as the library API may pass them: keyed by flag (`wait-url`) or setting (`waitUrl`),
+ * `env` as an object, numbers for `pr` or `max`. Unknown keys are refused, not ignored: a typo
+ * would otherwise silently change nothing.
+ */
+export function normaliseFlags(flags: Record<string, unknown>): FlagValues {
+  const specs = allOptions();
+  const out: FlagValues = {};
+  for (const [key, value] of Object.entries(flags)) {
+    if (value === undefined) continue;
+    const spec = specs.find((o) => o.flag === key) ?? specs.find((o) => o.key === key);
+    if (!spec) {
+      if (key === 'help' || key === 'version') continue;
+      const guess = closest(key, specs.flatMap((o) => [o.flag!, o.key]));
+      throw new ConfigError(`usage: unknown option "${key}"${guess ? ` (did you mean "${guess}"?)` : ''}`, { hint: 'see preview-kit --help' });
+    }
+    const flag = spec.flag!;
+    if (spec.type === 'map' && value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      out[flag] = Object.entries(value as Record<string, unknown>).map(([k, v]) => `${k}=${v === null || v === undefined ? '' : String(v)}`);
+    } else if ((spec.type === 'map' || spec.type === 'list') && !Array.isArray(value)) {
+      out[flag] = [String(value)];
+    } else if (Array.isArray(value)) {
+      out[flag] = value.map(String);
+    } else if (spec.type === 'boolean') {
+      out[flag] = typeof value === 'boolean' ? value : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
+    } else {
+      out[flag] = String(value);
+    }
+  }
+  return out;
+}
+
 /** Runs one command from parsed flags; throws PreviewError on failure. Shared by the CLI and the library API. */
 export async function execute(
   command: CommandName,
@@ -204,19 +331,21 @@ export async function execute(
   io: Pick<Io, 'env' | 'cwd' | 'stderr'>,
   options: ExecuteOptions = {},
 ): Promise<{ result: CommandResult; settings: CommonSettings; logger: Logger }> {
+  flags = normaliseFlags(flags);
   const ci = options.ci ?? ciInfoFromEnv(io.env);
   if (ci.forge === 'github') (await import('./forges/github/index.js')).assertForkAllowed(command, io.env);
   const redactor = options.redactor ?? redactorFor(io.env);
   for (const value of secretValues(allSecretSpecs(), { flags, env: {} })) redactor.add(value);
   const cwd = io.cwd;
-  const configFlag = (flags.config as string | undefined) ?? io.env.PREVIEW_CONFIG;
-  const sourceDir = resolve(cwd, (flags.source as string | undefined) ?? io.env.PREVIEW_SOURCE ?? '.');
+  // An empty variable counts as unset, as it does for every other setting.
+  const configFlag = (flags.config as string | undefined) || io.env.PREVIEW_CONFIG || undefined;
+  const sourceDir = resolve(cwd, (flags.source as string | undefined) || io.env.PREVIEW_SOURCE || '.');
   const file = await readSettingsFile(resolve(sourceDir, configFlag ?? '.preview.yml'), configFlag !== undefined);
   const needBranch = !ci.branch && flags.branch === undefined && flags.pr === undefined && !io.env.PREVIEW_BRANCH;
   const needApp = !ci.app && flags.app === undefined && !io.env.PREVIEW_APP;
   const detected = needBranch || needApp ? await gitFallback(sourceDir, ci, { branch: needBranch, app: needApp }) : ci;
   const sources: SettingsSources = { flags, env: io.env, file, detected };
-  const loaded = loadSettings(sources, (id) => providerModule(id), { providerOptional: command === 'name' });
+  const loaded = loadSettings(sources, (id) => providerModule(id), { providerOptional: command === 'name', branchOptional: command === 'prune' });
   const settings = { ...loaded.common, source: sourceDir };
   const logger = options.logger ?? (await makeLogger(ci, io, redactor, settings.debug || isDebug(io.env, flags)));
   for (const secret of redactor.values()) logger.addSecret(secret);
@@ -226,20 +355,20 @@ export async function execute(
     const url = settings.domains[0] ? urlOf(settings.domains[0]) : undefined;
     result = { command, name: settings.name, ...(url ? { url } : {}), domains: settings.domains };
   } else {
-    const plan = new Plan(settings.dryRun);
+    const plan = new Plan(settings.dryRun, (step) => logger.info(`  ${settings.dryRun ? 'would' : '+'} ${describeStep(step)}`));
     const deadline = new Deadline(settings.timeoutMs);
     const context = { logger, deadline, plan, adopt: settings.adopt };
     const provider = providerModule(settings.provider!).create(loaded.provider, settings, context);
     const commandFn = await loadCommand(command);
+    let commit: Promise<string> | undefined;
     result = await commandFn({
       settings,
       provider,
       context,
-      resolveCommit: () => resolveCommit(sourceDir, settings.commit ?? 'HEAD'),
+      resolveCommit: () => (commit ??= resolveCommit(sourceDir, settings.commit ?? 'HEAD')),
     });
-    if (settings.dryRun) {
-      logger.info(plan.steps.length ? `dry run: would ${plan.describe().join('; ')}` : 'dry run: nothing to change');
-    }
+    // Each planned step was logged as it came; an empty plan deserves a word too.
+    if (settings.dryRun && plan.steps.length === 0) logger.info('dry run: nothing to change');
   }
   return { result, settings, logger };
 }
@@ -258,7 +387,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     try {
       parsed = parseArgs({ args: argv, options: parseConfig(specs), allowPositionals: true, strict: true });
     } catch (error) {
-      throw new ConfigError(`usage: ${(error as Error).message.replace(/\. To specify a positional.*$/s, '')}`, { hint: 'see preview-kit --help' });
+      throw usageError((error as Error).message);
     }
     const flags = parsed.values as FlagValues;
     json = flags.json === true;
@@ -268,12 +397,16 @@ export async function run(argv: string[], io: Io): Promise<number> {
     }
     const [commandWord, ...extra] = parsed.positionals;
     const command = commandWord as CommandName | undefined;
+    if (command === undefined && !flags.help) {
+      // A pipeline that lost its command word gets the contract's one line, not a page of help.
+      throw new ConfigError('usage: no command given', { hint: `commands: ${Object.keys(COMMANDS).join(', ')}; see preview-kit --help` });
+    }
     if (flags.help || command === undefined || (command as string) === 'help') {
       const target = command === undefined || (command as string) === 'help' ? (extra[0] as CommandName | undefined) : command;
-      io.stdout.write(helpText(target && target in COMMANDS ? target : undefined));
-      return command === undefined && !flags.help ? ExitCode.usage : ExitCode.ok;
+      io.stdout.write(helpText(target && isCommand(target) ? target : undefined));
+      return ExitCode.ok;
     }
-    if (!(command in COMMANDS)) {
+    if (!isCommand(command)) {
       throw new ConfigError(`usage: unknown command "${command}"`, { hint: `commands: ${Object.keys(COMMANDS).join(', ')}` });
     }
     if (extra.length) throw new ConfigError(`usage: unexpected argument "${extra[0]}"`, { hint: `see preview-kit ${command} --help` });
@@ -282,7 +415,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     logger = used;
     await publish(ci, result, settings, startedAt, logger, io.env);
     if (json) io.stdout.write(`${redactor.redact(JSON.stringify(result))}\n`);
-    else for (const line of resultLines(result)) io.stdout.write(`${redactor.redact(line)}\n`);
+    else for (const line of resultLines(result, Date.now() - startedAt)) io.stdout.write(`${redactor.redact(line)}\n`);
     return ExitCode.ok;
   } catch (error) {
     const code = exitCodeOf(error);
@@ -297,7 +430,24 @@ export async function run(argv: string[], io: Io): Promise<number> {
   }
 }
 
+/**
+ * Ctrl-C or a cancelled CI job: stop at once with one line and 130/143. Every step converges on
+ * a re-run (the app is found by name and tag, a deployment under way is followed), so nothing is
+ * rolled back; git children die with us (execa's cleanup).
+ */
+function exitOnSignals(argv: string[]): void {
+  const command = argv.find(isCommand) ?? 'run';
+  const onSignal = (signal: NodeJS.Signals) => {
+    const clear = process.stderr.isTTY ? '\r\x1b[2K' : '';
+    process.stderr.write(`${clear}preview-kit: ${command}: interrupted by ${signal} (run the same command again to finish, or stop to remove what was made)\n`);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+}
+
 export async function main(argv: string[]): Promise<void> {
+  exitOnSignals(argv);
   const code = await run(argv, {
     stdout: { write: (t) => void process.stdout.write(t), isTTY: process.stdout.isTTY },
     stderr: { write: (t) => void process.stderr.write(t), isTTY: process.stderr.isTTY },

@@ -8,7 +8,7 @@ export interface CommandContext {
   settings: CommonSettings;
   provider: Provider;
   context: ProviderContext;
-  /** Resolves the commit to deploy to a full SHA (git at the edge). */
+  /** Resolves the commit to deploy to a full SHA (git at the edge); asks git once per run. */
   resolveCommit: () => Promise<string>;
 }
 

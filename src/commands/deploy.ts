@@ -9,7 +9,8 @@ export async function deployStep(ctx: CommandContext, preview: Preview): Promise
   const result = await ctx.context.logger.group(`deploy ${commit.slice(0, 7)} to ${preview.name}`, () =>
     ctx.provider.deploy(preview, { dir: ctx.settings.source, commit, force: ctx.settings.force }),
   );
-  if (!result.deployed && result.reason) ctx.context.logger.info(`nothing to deploy: ${result.reason}`);
+  // In a dry run the plan printed at the end says what would be deployed.
+  if (!result.deployed && result.reason && !(ctx.context.plan.dryRun && result.reason === 'dry run')) ctx.context.logger.info(`nothing to deploy: ${result.reason}`);
   if (ctx.settings.waitUrl && !ctx.context.plan.dryRun) await waitForUrl(ctx, result.url);
   return { ...result, commit };
 }
@@ -45,6 +46,7 @@ export async function waitForUrl(ctx: CommandContext, url: string): Promise<void
 }
 
 export async function deploy(ctx: CommandContext): Promise<CommandResult> {
+  await ctx.resolveCommit(); // a bad --commit is a usage error, found without asking the platform
   const preview = await requirePreview(ctx, 'deploy');
   const result = await deployStep(ctx, preview);
   return withPlan({ command: 'deploy', name: preview.name, id: preview.id, url: result.url, deployed: result.deployed, commit: result.commit }, ctx);

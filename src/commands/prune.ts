@@ -1,7 +1,29 @@
 import { ConfigError, SafetyError } from '../core/errors.js';
-import { previewName } from '../core/naming.js';
+import { previewName, slugify } from '../core/naming.js';
 import type { Preview } from '../providers/types.js';
 import { withPlan, type CommandContext, type CommandResult } from './context.js';
+
+/** `90m` → `1h30m`, `7d` → `7d`: the way people write --ttl. */
+export function durationText(ms: number): string {
+  const units: Array<[string, number]> = [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1_000]];
+  let rest = Math.round(ms / 1000) * 1000;
+  let out = '';
+  for (const [unit, size] of units) {
+    const n = Math.floor(rest / size);
+    if (n > 0) out += `${n}${unit}`;
+    rest -= n * size;
+  }
+  return out || '0s';
+}
+
+/**
+ * The previews of one project. Names alone cannot tell `shop` + branch `api-x` from `shop-api` +
+ * branch `x`, so the project recorded on a preview decides whenever the provider reports it.
+ */
+export function previewsOfProject(previews: Preview[], app: string, prefix?: string): Preview[] {
+  const head = previewName({ app, prefix, branch: 'x' }).slice(0, -1);
+  return previews.filter((p) => p.name.startsWith(head) && (p.app === undefined || slugify(p.app) === slugify(app)));
+}
 
 export interface PruneChoice {
   remove: Array<{ preview: Preview; why: string }>;
@@ -22,7 +44,7 @@ export function choosePrunes(
     if (options.keepNames && options.keepNames.size > 0 && !options.keepNames.has(p.name)) {
       remove.set(p.name, { preview: p, why: 'branch is gone' });
     } else if (options.ttlMs !== undefined && age(p) > options.ttlMs) {
-      remove.set(p.name, { preview: p, why: `older than ${Math.round(options.ttlMs / 3_600_000)}h` });
+      remove.set(p.name, { preview: p, why: `older than ${durationText(options.ttlMs)}` });
     }
   }
   if (options.max !== undefined) {
@@ -37,7 +59,7 @@ export async function prune(ctx: CommandContext): Promise<CommandResult> {
   if (s.ttl === undefined && s.max === undefined && s.keep.length === 0) {
     throw new ConfigError('prune: nothing to decide on', { hint: 'give --ttl, --max or --keep (the branches that still exist)' });
   }
-  const previews = (await ctx.provider.list()).filter((p) => p.name.startsWith(previewName({ app: s.app, prefix: s.prefix, branch: 'x' }).slice(0, -1)));
+  const previews = previewsOfProject(await ctx.provider.list(), s.app, s.prefix);
   const keepNames = new Set(s.keep.map((branch) => previewName({ app: s.app, prefix: s.prefix, branch })));
   const choice = choosePrunes(previews, { keepNames, ttlMs: s.ttl, max: s.max, now: Date.now() });
   if (s.keep.length > 0 && choice.keep.length === 0 && previews.length > 1) {
@@ -47,9 +69,14 @@ export async function prune(ctx: CommandContext): Promise<CommandResult> {
   }
   const removed: string[] = [];
   for (const { preview, why } of choice.remove) {
-    ctx.context.logger.info(`removing ${preview.name}: ${why}`);
+    ctx.context.logger.info(`${ctx.context.plan.dryRun ? 'would remove' : 'removing'} ${preview.name}: ${why}`);
     const result = await ctx.provider.destroy(preview.name);
     if (result.deleted) removed.push(preview.name);
   }
-  return withPlan({ command: 'prune', name: s.app, removed, kept: choice.keep.map((p) => p.name) }, ctx);
+  // Builds outlive their previews on some platforms; only an age says when they are stale.
+  const removedImages: string[] = [];
+  if (s.ttl !== undefined && ctx.provider.pruneImages) {
+    removedImages.push(...(await ctx.provider.pruneImages(s.ttl, { app: s.app, removedPreviews: removed })));
+  }
+  return withPlan({ command: 'prune', name: s.app, removed, removedImages, kept: choice.keep.map((p) => p.name) }, ctx);
 }

@@ -13,8 +13,12 @@ export async function requirePreview(ctx: CommandContext, command: string): Prom
   return preview;
 }
 
-export async function setDomainStep(ctx: CommandContext, preview: Preview): Promise<{ changed: boolean; preview: Preview }> {
-  if (ctx.settings.domains.length === 0) return { changed: false, preview };
+export async function setDomainStep(ctx: CommandContext, preview: Preview, options: { quiet?: boolean } = {}): Promise<{ changed: boolean; preview: Preview }> {
+  if (ctx.settings.domains.length === 0) {
+    // Asked for by name (not as part of `up`), saying nothing would look like a silent success.
+    if (!options.quiet) ctx.context.logger.info('no domain given (--domain or PREVIEW_DOMAIN): nothing to attach; the preview keeps its default domain');
+    return { changed: false, preview };
+  }
   const result = await ctx.context.logger.group(`set domains ${ctx.settings.domains.join(', ')}`, () =>
     ctx.provider.setDomains(preview, specOf(ctx.settings)),
   );

@@ -5,8 +5,10 @@ import { setDomainStep } from './set-domain.js';
 
 /** ensure-app + set-domain + deploy in one process, sharing what each step learnt. */
 export async function up(ctx: CommandContext): Promise<CommandResult> {
+  // An unknown --commit or a directory that is no checkout must fail before the app is created.
+  await ctx.resolveCommit();
   const ensured = await ensureAppStep(ctx);
-  const domains = await setDomainStep(ctx, ensured.preview);
+  const domains = await setDomainStep(ctx, ensured.preview, { quiet: true });
   const deployed = await deployStep(ctx, domains.preview);
   return withPlan(
     {

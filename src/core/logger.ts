@@ -12,7 +12,11 @@ export interface Logger {
   debug(message: string): void;
   /** A phase of work, shown as a collapsible group where the forge supports it, with its duration. */
   group<T>(title: string, fn: () => Promise<T>): Promise<T>;
-  /** A progress line for long waits: rewritten in place on a TTY, printed when it changes elsewhere. */
+  /**
+   * A progress line for long waits: rewritten in place on a TTY. Elsewhere (CI logs) a line is
+   * printed only when the message says something new: elapsed times such as `12s` in it are
+   * ignored for that, so a long wait costs one line per state, not one per poll.
+   */
   progress(message: string): void;
   /** Register a secret for masking in this logger and in the forge (e.g. `core.setSecret`). */
   addSecret(secret: string | undefined): void;
@@ -39,6 +43,14 @@ export function formatDuration(ms: number): string {
   return `${m}m${Math.round(s - m * 60)}s`;
 }
 
+/** Elapsed times (`12s`, `1.5s`, `2m3s`, `800ms`) standing alone in a progress message. */
+const ELAPSED = /(?<=^|[\s(])(?:\d+(?:\.\d+)?(?:ms|s|m|h))+(?=$|[\s),;])/g;
+
+/** What a progress message says once its elapsed times are left out. */
+export function progressState(message: string): string {
+  return message.replace(ELAPSED, '…');
+}
+
 /** Plain text logger, for a terminal or any CI. Base for the forge flavours. */
 export class PlainLogger implements Logger {
   protected readonly redactor: Redactor;
@@ -46,6 +58,8 @@ export class PlainLogger implements Logger {
   protected readonly debugEnabled: boolean;
   protected readonly now: () => number;
   private lastProgress = '';
+  /** State of the last progress line written to a non-TTY sink. */
+  private lastProgressState = '';
   private progressOnLine = false;
 
   constructor(options: LoggerOptions) {
@@ -75,6 +89,8 @@ export class PlainLogger implements Logger {
 
   async group<T>(title: string, fn: () => Promise<T>): Promise<T> {
     const started = this.now();
+    this.lastProgress = '';
+    this.lastProgressState = '';
     this.line(`▸ ${title}`);
     try {
       const result = await fn();
@@ -93,9 +109,12 @@ export class PlainLogger implements Logger {
     if (this.sink.isTTY) {
       this.sink.write(`\r\x1b[2K  … ${text}`);
       this.progressOnLine = true;
-    } else {
-      this.sink.write(`  … ${text}\n`);
+      return;
     }
+    const state = progressState(message);
+    if (state === this.lastProgressState) return;
+    this.lastProgressState = state;
+    this.sink.write(`  … ${text}\n`);
   }
 
   addSecret(secret: string | undefined): void {

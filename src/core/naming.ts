@@ -102,3 +102,24 @@ export function expandDomain(template: string, input: UrlInput): string {
 export function urlOf(host: string): string {
   return /^https?:\/\//.test(host) ? host : `https://${host}`;
 }
+
+const HOST_LABEL = /^[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?$/;
+
+/**
+ * Why `host` (an expanded domain, possibly with a path prefix) cannot be a domain name, or
+ * undefined when it can. Checked before anything is created, so that a template that expands
+ * badly for one branch fails with exit 2 instead of half-way through a deployment.
+ */
+export function hostProblem(host: string): string | undefined {
+  const name = host.split('/')[0]!.replace(/:\d+$/, '');
+  if (name === '') return 'the host name is empty';
+  if (name.length > 253) return `the host name is ${name.length} characters long (at most 253)`;
+  const labels = name.split('.');
+  for (const [i, label] of labels.entries()) {
+    if (label === '*' && i === 0) continue;
+    if (label === '') return 'it has an empty label (two dots, or a dot at either end)';
+    if (label.length > MAX_LABEL) return `its label "${label.slice(0, 20)}…" is ${label.length} characters long (at most ${MAX_LABEL})`;
+    if (!HOST_LABEL.test(label)) return `its label "${label}" is not a DNS label (letters, digits and inner hyphens only)`;
+  }
+  return undefined;
+}

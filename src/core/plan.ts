@@ -13,9 +13,20 @@ export interface PlannedStep {
   detail?: string;
 }
 
+export function describeStep(s: PlannedStep): string {
+  return `${s.kind} ${s.target}${s.detail ? ` (${s.detail})` : ''}`;
+}
+
 export class Plan {
   readonly steps: PlannedStep[] = [];
-  constructor(readonly dryRun: boolean) {}
+  /**
+   * `onStep` hears of each step as it is taken (or, in a dry run, planned): the CLI logs it, so
+   * a log shows what was changed even when a later step fails.
+   */
+  constructor(
+    readonly dryRun: boolean,
+    private readonly onStep?: (step: PlannedStep) => void,
+  ) {}
 
   /**
    * Records the step and runs it, or in a dry run returns `dryValue` without running it.
@@ -23,11 +34,12 @@ export class Plan {
    */
   async apply<T>(step: PlannedStep, run: () => Promise<T>, dryValue: T): Promise<T> {
     this.steps.push(step);
+    this.onStep?.(step);
     if (this.dryRun) return dryValue;
     return run();
   }
 
   describe(): string[] {
-    return this.steps.map((s) => `${s.kind} ${s.target}${s.detail ? ` (${s.detail})` : ''}`);
+    return this.steps.map(describeStep);
   }
 }

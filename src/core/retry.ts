@@ -50,11 +50,15 @@ export class Deadline {
   }
   /** Throws a TimeoutError naming what we were waiting for. */
   check(waitingFor: string): void {
-    if (this.expired()) {
-      throw new TimeoutError(`timed out after ${Math.round(this.totalMs / 1000)}s waiting for ${waitingFor}`, {
-        hint: 'raise --timeout or check the platform',
-      });
-    }
+    if (this.expired()) throw this.timeoutError(waitingFor);
+  }
+  /** The error for a wait the deadline ended; `last` is the failure of the last attempt, if any. */
+  timeoutError(waitingFor: string, last?: unknown): TimeoutError {
+    const lastText = last instanceof Error ? ` (last attempt: ${last.message})` : '';
+    return new TimeoutError(`timed out after ${Math.round(this.totalMs / 1000)}s waiting for ${waitingFor}${lastText}`, {
+      hint: 'raise --timeout or check the platform',
+      ...(last === undefined ? {} : { cause: last }),
+    });
   }
 }
 
@@ -104,8 +108,9 @@ export async function retry<T>(fn: (attempt: number) => Promise<T>, options: Ret
       if (error instanceof ProviderError && error.retryAfterSeconds !== undefined) {
         delay = Math.max(delay, error.retryAfterSeconds * 1000);
       }
-      if (options.deadline) {
-        if (options.deadline.remaining() < delay) throw error;
+      // The last error alone would read like a plain failure; say the deadline ended the retries.
+      if (options.deadline && options.deadline.remaining() < delay) {
+        throw options.deadline.timeoutError(options.what ?? 'a retry', error);
       }
       options.onRetry?.(error, attempt + 1, delay);
       await clock.sleep(delay);

@@ -3,9 +3,10 @@
  * typed. This module does no I/O: the CLI hands it the parsed flags, an env record and the parsed
  * file. Providers never read env or flags themselves.
  */
+import { basename } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
-import { expandDomain, previewName } from './naming.js';
+import { expandDomain, hostProblem, previewName } from './naming.js';
 import { describeSource, type OptionSpec } from './options.js';
 import { parseDuration } from './retry.js';
 
@@ -28,7 +29,7 @@ export const commonOptions: OptionSpec[] = [
   { key: 'healthPath', flag: 'health-path', type: 'string', env: ['PREVIEW_HEALTH_PATH'], value: 'PATH', description: 'path probed by --wait-url', defaultText: '/' },
   { key: 'timeout', flag: 'timeout', short: 't', type: 'string', env: ['PREVIEW_TIMEOUT'], value: 'DURATION', description: 'overall deadline, e.g. 10m', defaultText: '15m' },
   { key: 'adopt', flag: 'adopt', type: 'boolean', env: ['PREVIEW_ADOPT'], description: 'take over an existing resource that lacks our ownership marker' },
-  { key: 'ttl', flag: 'ttl', type: 'string', env: ['PREVIEW_TTL'], value: 'DURATION', description: 'prune: remove previews older than this' },
+  { key: 'ttl', flag: 'ttl', type: 'string', env: ['PREVIEW_TTL'], value: 'DURATION', description: 'prune: remove previews (and, with docker, unused images of ours) older than this' },
   { key: 'max', flag: 'max', type: 'string', env: ['PREVIEW_MAX'], value: 'N', description: 'prune: keep at most N previews (oldest go first)' },
   { key: 'keep', flag: 'keep', type: 'list', env: ['PREVIEW_KEEP'], value: 'BRANCH', description: 'prune: branches that still exist (their previews are kept)' },
   { key: 'json', flag: 'json', type: 'boolean', description: 'print one JSON object on stdout; logs go to stderr' },
@@ -126,6 +127,11 @@ export interface ProviderSettingsModule<S> {
 
 type Origin = Map<string, string>;
 
+/** Long values are cut in messages, which stay one readable line. */
+function clip(text: string, max = 80): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
 function splitList(text: string): string[] {
   return text
     .split(/[\n,]/)
@@ -182,12 +188,17 @@ export function resolveOptions(
   sources: SettingsSources,
   fileSection: Record<string, unknown>,
   fileTop: Record<string, unknown>,
+  /** How messages name the file and the section the values came from: `.preview.yml`, `clever-cloud`. */
+  fileWhere: { name?: string; section?: string } = {},
 ): { values: Record<string, unknown>; origins: Origin } {
   const values: Record<string, unknown> = {};
   const origins: Origin = new Map();
+  const fileName = fileWhere.name ?? '.preview.yml';
   for (const spec of specs) {
     const flagValue = spec.flag === undefined ? undefined : sources.flags[spec.flag];
-    const fileValue = normaliseFileValue(spec, spec.key in fileSection ? fileSection[spec.key] : spec.topLevel ? fileTop[spec.key] : undefined);
+    const inSection = spec.key in fileSection;
+    const fileValue = normaliseFileValue(spec, inSection ? fileSection[spec.key] : spec.topLevel ? fileTop[spec.key] : undefined);
+    const describeFile = () => `${fileName} ${inSection && fileWhere.section ? `${fileWhere.section}.` : ''}${spec.key}`;
     if (spec.type === 'map') {
       // Maps merge: .preview.yml, then the env variable's lines, then the flags, key by key.
       const fromFlags = Array.isArray(flagValue) && flagValue.length ? parseMapFlag(flagValue, `--${spec.flag}`) : {};
@@ -195,10 +206,10 @@ export function resolveOptions(
       const fromEnv = envName ? parseMapFlag(mapLines(sources.env[envName] as string), envName) : {};
       if (fileValue !== undefined && (typeof fileValue !== 'object' || Array.isArray(fileValue))) {
         values[spec.key] = fileValue; // let the schema name the wrong type
-        origins.set(spec.key, describeSource(spec, 'file'));
+        origins.set(spec.key, describeFile());
       } else if (fileValue !== undefined || envName || Object.keys(fromFlags).length) {
         values[spec.key] = { ...asRecord(fileValue), ...fromEnv, ...fromFlags };
-        origins.set(spec.key, Object.keys(fromFlags).length ? `--${spec.flag}` : envName ?? describeSource(spec, 'file'));
+        origins.set(spec.key, Object.keys(fromFlags).length ? `--${spec.flag}` : envName ?? describeFile());
       }
       continue;
     }
@@ -216,10 +227,23 @@ export function resolveOptions(
     }
     if (fileValue !== undefined) {
       values[spec.key] = fileValue;
-      origins.set(spec.key, describeSource(spec, 'file'));
+      origins.set(spec.key, describeFile());
     }
   }
   return { values, origins };
+}
+
+/** zod's type names in the words of a YAML file. */
+function typeWords(type: string): string {
+  const words: Record<string, string> = {
+    object: 'a mapping (KEY: value lines)',
+    array: 'a list',
+    string: 'a text value',
+    number: 'a number',
+    boolean: 'true or false',
+    null: 'nothing',
+  };
+  return words[type] ?? type;
 }
 
 /** Turns a zod failure into one line naming the field the way the user wrote it. */
@@ -231,6 +255,7 @@ export function configErrorFrom(error: z.ZodError, origins: Origin, section?: st
   const field = rest ? `${where} (${rest})` : where;
   let message = issue.message;
   if (issue.code === 'invalid_type' && issue.received === 'undefined') message = 'is required';
+  else if (issue.code === 'invalid_type') message = `expected ${typeWords(issue.expected)}, got ${typeWords(issue.received)}`;
   return new ConfigError(`invalid settings: ${field}: ${message}`, { hint: 'see preview-kit --help' });
 }
 
@@ -239,7 +264,50 @@ export interface LoadedSettings<S> {
   provider: S;
 }
 
-const FILE_TOP_KEYS = new Set([...commonOptions.map((o) => o.key), ...PROVIDER_IDS]);
+const FILE_TOP_KEYS = [...commonOptions.map((o) => o.key), ...PROVIDER_IDS];
+
+/**
+ * People write the flag's spelling in YAML too (`health-path`, `build-flavor`, `addon`): those
+ * are read as the setting they name. Giving both spellings of one setting is an error.
+ */
+function fileKeys(record: Record<string, unknown>, specs: OptionSpec[], prefix: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(record)) {
+    const spec = specs.find((o) => o.key !== key && o.flag === key && !specs.some((k) => k.key === key));
+    const target = spec ? spec.key : key;
+    if (target in out) {
+      throw new ConfigError(`invalid settings: ${prefix}${target}: given twice (as "${target}" and "${spec?.flag ?? key}")`);
+    }
+    out[target] = value;
+  }
+  return out;
+}
+
+/** The known key nearest to a typo, when one is near enough to be a likely meaning. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  const norm = (w: string) => w.toLowerCase().replace(/[-_]/g, '');
+  let best: { key: string; d: number } | undefined;
+  for (const candidate of candidates) {
+    const d = editDistance(norm(word), norm(candidate));
+    if (d <= Math.max(1, Math.floor(candidate.length / 3)) && (!best || d < best.d)) best = { key: candidate, d };
+  }
+  return best?.key;
+}
+
+/** Edits between two words, a swap of neighbours counting as one (the commonest typo). */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = best;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
 
 /**
  * Reads and validates all settings. `pickProvider` returns the settings module of the chosen
@@ -248,13 +316,14 @@ const FILE_TOP_KEYS = new Set([...commonOptions.map((o) => o.key), ...PROVIDER_I
 export function loadSettings<S>(
   sources: SettingsSources,
   pickProvider: (id: ProviderId) => ProviderSettingsModule<S>,
-  options: { providerOptional?: boolean } = {},
+  options: { providerOptional?: boolean; /** `prune` judges all branches: it needs none. */ branchOptional?: boolean } = {},
 ): LoadedSettings<S | undefined> {
-  const fileTop = asRecord(sources.file?.data);
   if (sources.file && sources.file.data !== null && sources.file.data !== undefined && (typeof sources.file.data !== 'object' || Array.isArray(sources.file.data))) {
     throw new ConfigError(`invalid settings: ${sources.file.path}: expected a mapping of settings at the top level`);
   }
-  const { values, origins } = resolveOptions(commonOptions, sources, fileTop, {});
+  const fileName = sources.file ? basename(sources.file.path) : '.preview.yml';
+  const fileTop = fileKeys(asRecord(sources.file?.data), commonOptions, `${fileName} `);
+  const { values, origins } = resolveOptions(commonOptions, sources, fileTop, {}, { name: fileName });
   const noProvider = options.providerOptional === true && values.provider === undefined;
   if (noProvider) values.provider = PROVIDER_IDS[0];
   if (values.app === undefined && sources.detected?.app) values.app = sources.detected.app;
@@ -263,7 +332,7 @@ export function loadSettings<S>(
   const parsed = commonSchema.safeParse(values);
   if (!parsed.success) throw configErrorFrom(parsed.error, origins);
   const c = parsed.data;
-  if (c.pr === undefined && c.branch === undefined) {
+  if (c.pr === undefined && c.branch === undefined && !options.branchOptional) {
     throw new ConfigError('invalid settings: --branch: no branch given and none found in the CI environment or git', {
       hint: 'pass --branch or set PREVIEW_BRANCH',
     });
@@ -276,29 +345,52 @@ export function loadSettings<S>(
   } catch (error) {
     throw new ConfigError(`invalid settings: ${origins.get('domain') ?? '--domain'}: ${(error as Error).message}`);
   }
+  for (const [i, template] of c.domain.entries()) {
+    const where = origins.get('domain') ?? '--domain';
+    if (c.pr === undefined && template.includes('{pr}')) {
+      throw new ConfigError(`invalid settings: ${where}: "${template}" uses {pr} but no pull request number is given`, { hint: 'pass --pr, or use {name}' });
+    }
+    const problem = hostProblem(domains[i]!);
+    if (problem) {
+      throw new ConfigError(`invalid settings: ${where}: "${template}" expands to "${clip(domains[i]!)}" for this branch: ${problem}`, {
+        hint: '{name} always expands to a valid label',
+      });
+    }
+  }
   const { timeout, domain, ...rest } = c;
   const common: CommonSettings = { ...rest, name, domainTemplates: domain, domains, timeoutMs: timeout };
   if (noProvider) return { common, provider: undefined };
 
   const module = pickProvider(c.provider);
-  const topLevelProviderKeys = new Set(module.options.filter((o) => o.topLevel).map((o) => o.key));
-  for (const key of Object.keys(fileTop)) {
-    if (!FILE_TOP_KEYS.has(key) && !topLevelProviderKeys.has(key)) {
-      throw new ConfigError(`invalid settings: ${sources.file?.path ?? '.preview.yml'}: unknown key "${key}"`, {
-        hint: `known keys: ${[...FILE_TOP_KEYS, ...topLevelProviderKeys].join(', ')}`,
+  const topLevelSpecs = module.options.filter((o) => o.topLevel);
+  const top = fileKeys(fileTop, topLevelSpecs, `${fileName} `);
+  const topKnown = [...FILE_TOP_KEYS, ...topLevelSpecs.map((o) => o.key)];
+  for (const key of Object.keys(top)) {
+    if (!topKnown.includes(key)) {
+      const guess = closest(key, topKnown);
+      throw new ConfigError(`invalid settings: ${fileName}: unknown key "${key}"${guess ? ` (did you mean "${guess}"?)` : ''}`, {
+        hint: `known keys: ${topKnown.join(', ')}`,
       });
     }
   }
-  const section = asRecord(fileTop[module.id]);
-  const known = new Set(module.options.map((o) => o.key));
+  const section = fileKeys(asRecord(top[module.id]), module.options, `${fileName} ${module.id}.`);
+  const known = module.options.map((o) => o.key);
   for (const key of Object.keys(section)) {
-    if (!known.has(key)) {
-      throw new ConfigError(`invalid settings: .preview.yml ${module.id}.${key}: unknown key`, {
-        hint: `known keys: ${[...known].join(', ')}`,
+    if (!known.includes(key)) {
+      const guess = closest(key, known);
+      throw new ConfigError(`invalid settings: ${fileName} ${module.id}.${key}: unknown key${guess ? ` (did you mean "${guess}"?)` : ''}`, {
+        hint: `known keys: ${known.join(', ')}`,
       });
     }
   }
-  const resolved = resolveOptions(module.options, sources, section, fileTop);
+  for (const spec of module.options) {
+    if (spec.secret && (spec.key in section || (spec.topLevel && spec.key in top))) {
+      throw new ConfigError(`invalid settings: ${fileName} ${module.id}.${spec.key}: a secret does not belong in a file that is committed`, {
+        hint: `remove it and set ${spec.env?.[0] ?? 'it'} as a masked CI variable or repository secret`,
+      });
+    }
+  }
+  const resolved = resolveOptions(module.options, sources, section, top, { name: fileName, section: module.id });
   const providerParsed = module.schema.safeParse(resolved.values);
   if (!providerParsed.success) throw configErrorFrom(providerParsed.error, resolved.origins, module.id);
   return { common, provider: providerParsed.data };

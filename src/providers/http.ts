@@ -103,6 +103,32 @@ function retryAfterSeconds(headers: Headers): number | undefined {
   return Number.isNaN(date) ? undefined : Math.min(Math.max(0, (date - Date.now()) / 1000), 60);
 }
 
+/**
+ * Why a request got no answer, in words, and whether asking again may help. Nothing listening
+ * (ECONNREFUSED), a host name that does not resolve (ENOTFOUND) or a refused certificate is a
+ * wrong URL far more often than a blip: retrying them only delays the error by seconds.
+ */
+export function networkFailure(error: unknown, timeoutMs: number): { why: string; retryable: boolean } {
+  const e = error as Error & { cause?: Error & { code?: string } };
+  if (e?.name === 'TimeoutError') return { why: `no answer within ${Math.round(timeoutMs / 1000)}s`, retryable: true };
+  const code = e?.cause?.code;
+  const final: Record<string, string> = {
+    ECONNREFUSED: 'connection refused (nothing listens there)',
+    ENOTFOUND: 'host name not found',
+    CERT_HAS_EXPIRED: 'TLS certificate expired',
+    DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed TLS certificate',
+    SELF_SIGNED_CERT_IN_CHAIN: 'self-signed TLS certificate in chain',
+    UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'TLS certificate not verifiable',
+    ERR_TLS_CERT_ALTNAME_INVALID: 'TLS certificate does not match the host name',
+  };
+  if (code && final[code]) return { why: final[code]!, retryable: false };
+  const transient: Record<string, string> = { ECONNRESET: 'connection reset', ETIMEDOUT: 'connection timed out', EAI_AGAIN: 'DNS lookup failed (temporary)', UND_ERR_SOCKET: 'connection closed' };
+  if (code) return { why: transient[code] ?? code, retryable: true };
+  // undici puts the reason in the cause's message when it has no code.
+  if (e?.cause?.message === 'bad port') return { why: 'port not allowed by fetch (bad port)', retryable: false };
+  return { why: e?.cause?.message || e?.message || String(error), retryable: true };
+}
+
 export class HttpClient {
   readonly stats = new RequestStats();
   constructor(private readonly options: HttpClientOptions) {}
@@ -144,10 +170,9 @@ export class HttpClient {
     try {
       res = await fetch(url, { method: req.method, headers, body, signal: AbortSignal.timeout(timeout) });
     } catch (error) {
-      const cause = error as Error & { cause?: { code?: string } };
-      const why = cause.name === 'TimeoutError' ? `no answer within ${Math.round(timeout / 1000)}s` : (cause.cause?.code ?? cause.message);
-      throw new ProviderError(`${req.what}: ${this.options.label} unreachable at ${url.origin}: ${why}`, {
-        retryable: true,
+      const failure = networkFailure(error, timeout);
+      throw new ProviderError(`${req.what}: ${this.options.label} unreachable at ${url.origin}: ${failure.why}`, {
+        retryable: failure.retryable,
         hint: 'check the API URL and the network',
       });
     }

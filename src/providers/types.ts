@@ -67,6 +67,8 @@ export interface Preview {
   lastDeployment?: PreviewDeployment;
   /** Branch recorded on the resource when created, for `prune`. */
   branch?: string;
+  /** Project (`--app`) recorded on the resource when created, so `prune` never judges another project's previews. */
+  app?: string;
   createdAt?: string;
   /** Provider-specific extras for `status --json`. */
   details?: Record<string, unknown>;
@@ -101,6 +103,19 @@ export interface DestroyResult {
   removed: string[];
 }
 
+/** What `prune --ttl` tells a provider that keeps build artefacts apart from its previews. */
+export interface ImagePruneOptions {
+  /** The project (`--app`): only its images are judged, never another project's. */
+  app: string;
+  /**
+   * Previews this prune removes (or, in a dry run, would remove): their containers no longer count
+   * as users of an image, so a dry run lists what the real run removes.
+   */
+  removedPreviews?: string[];
+  /** The clock (ms since the epoch), for tests; default now. */
+  now?: number;
+}
+
 export interface Provider {
   readonly id: ProviderId;
   /** Finds our preview by name and marker. Undefined only when absent; auth errors throw. */
@@ -115,6 +130,13 @@ export interface Provider {
   destroy(name: string): Promise<DestroyResult>;
   /** All previews of ours (marker), for `prune`. */
   list(): Promise<Preview[]>;
+  /**
+   * Optional, for platforms whose builds outlive the previews that ran them (Docker images):
+   * removes the project's images that carry our marker, are older than `olderThanMs` and that no
+   * container or other workload uses. Never touches anything without our marker; every removal
+   * goes through `plan.apply`. Returns one entry per image removed (or, in a dry run, to be removed).
+   */
+  pruneImages?(olderThanMs: number, options: ImagePruneOptions): Promise<string[]>;
 }
 
 /** One entry of the provider factory: options, schema and constructor of one platform. */

@@ -87,6 +87,6 @@ describe('bad input exits 2 with one line naming the field', () => {
     await writeFile(join(repo.dir, 'type.yml'), 'provider: clever-cloud\napp: a\ntimeout: [1]\n');
     const r = await runCli(['up', '--config', 'type.yml'], { cwd: repo.dir });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/\.preview\.yml timeout/);
+    expect(r.stderr).toMatch(/type\.yml timeout: expected a text value, got a list/);
   });
 });

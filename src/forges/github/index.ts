@@ -26,9 +26,14 @@ export class GitHubLogger extends PlainLogger {
       this.sink.write('::endgroup::\n');
     }
   }
+  private readonly masked = new Set<string>();
+
   override addSecret(secret: string | undefined): void {
     super.addSecret(secret);
-    if (secret && secret.length >= 4) this.sink.write(`::add-mask::${escapeData(secret)}\n`);
+    // One mask command per value: the runner needs it once, and repeats only clutter the log.
+    if (!secret || secret.length < 4 || this.masked.has(secret)) return;
+    this.masked.add(secret);
+    this.sink.write(`::add-mask::${escapeData(secret)}\n`);
   }
 }
 

@@ -285,11 +285,11 @@ export class CleverApi {
     return res.status === 404 ? undefined : res.body;
   }
 
-  /** Redeploys `commit` without the build cache; returns the new deployment's id. */
-  async redeploy(appId: string, commit: string): Promise<string | undefined> {
+  /** Redeploys `commit`, without the build cache unless `useCache` (a plain restart); returns the new deployment's id. */
+  async redeploy(appId: string, commit: string, useCache = false): Promise<string | undefined> {
     const body = await this.http.json<{ deploymentId?: string }>({
       method: 'POST',
-      path: await this.app(appId, `/instances?commit=${e(commit)}&useCache=no`),
+      path: await this.app(appId, `/instances?commit=${e(commit)}${useCache ? '' : '&useCache=no'}`),
       what: `redeploy ${appId}`,
     });
     return body?.deploymentId;

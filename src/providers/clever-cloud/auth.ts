@@ -99,7 +99,8 @@ export function secretsOf(creds: CleverCredentials): string[] {
   const basic = gitAuthorization(creds).slice('Basic '.length);
   const out = [creds.token, creds.secret, basic, oauthEncode(creds.secret), oauthEncode(creds.token)];
   if (creds.consumerSecret !== CLEVER_TOOLS_CONSUMER.secret) out.push(creds.consumerSecret);
-  return out;
+  // Encoded forms often equal the raw ones; each value once (on GitHub, each is an add-mask line).
+  return [...new Set(out)];
 }
 
 export function authHint(creds: CleverCredentials): string {

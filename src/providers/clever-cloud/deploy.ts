@@ -4,7 +4,7 @@
  * and its last deployment succeeded; restarted through the API when the commit is there but its
  * deployment failed (a push of the same commit would start nothing).
  */
-import { ProviderError } from '../../core/errors.js';
+import { ProviderError, TimeoutError } from '../../core/errors.js';
 import { poll, retry } from '../../core/retry.js';
 import type { ProviderContext } from '../types.js';
 import type { CleverApi, CleverDeployment } from './api.js';
@@ -52,6 +52,11 @@ export interface DeployInput {
   runningCommit?: string | null;
   /** When this deploy began (clock ms), for the elapsed time in progress lines. */
   startedAt?: number;
+  /**
+   * Why the running instances must restart even when their commit is live (e.g. the environment
+   * changed in this run: Clever Cloud applies variables only when instances start).
+   */
+  restart?: string;
 }
 
 export interface DeployOutcome {
@@ -112,6 +117,7 @@ export async function deployCommit(request: DeployInput): Promise<DeployOutcome>
     const last = known.find((d) => isDeploy(d) && sameCommit(d, sha));
     if (!input.force) {
       if (last?.state === 'OK' || (!last && input.runningCommit?.toLowerCase() === sha)) {
+        if (input.restart) return redeploy(input, known, input.restart, true);
         return { deployed: false, reason: `commit ${short(sha)} is already live`, ...(last ? { deployment: last } : {}) };
       }
       if (last?.state === 'WIP') {
@@ -157,8 +163,12 @@ async function pushWithRetry(input: DeployInput, url: string): Promise<boolean |
         initialMs: timing.pushInitialMs,
         maxMs: timing.pushMaxMs,
         what: `push ${short(commit)}`,
-        onRetry: (error, attempt, delay) =>
-          context.logger.info(`${(error as Error).message}; the repository may not be ready yet, attempt ${attempt + 1} in ${(delay / 1000).toFixed(1)}s`),
+        // A new app's repository refuses pushes for a few seconds: expected, so one progress
+        // line says so; each attempt's git error goes to the debug log.
+        onRetry: (error, attempt, delay) => {
+          context.logger.debug(`${(error as Error).message}; attempt ${attempt + 1} in ${(delay / 1000).toFixed(1)}s`);
+          context.logger.progress(`push ${short(commit)}: waiting for the repository to accept it`);
+        },
       });
       return result.upToDate;
     },
@@ -166,11 +176,11 @@ async function pushWithRetry(input: DeployInput, url: string): Promise<boolean |
   );
 }
 
-async function redeploy(input: DeployInput, known: CleverDeployment[], why: string): Promise<DeployOutcome> {
+async function redeploy(input: DeployInput, known: CleverDeployment[], why: string, useCache = false): Promise<DeployOutcome> {
   const { api, context, appId, commit } = input;
   const id = await context.plan.apply(
-    { kind: 'deploy', target: `application ${input.appName}`, detail: `restart ${short(commit)} without build cache (${why})` },
-    async () => (await api.redeploy(appId, commit)) ?? '',
+    { kind: 'deploy', target: `application ${input.appName}`, detail: `restart ${short(commit)}${useCache ? '' : ' without build cache'}: ${why}` },
+    async () => (await api.redeploy(appId, commit, useCache)) ?? '',
     undefined,
   );
   if (id === undefined) return { deployed: false, reason: 'dry run' };
@@ -215,10 +225,19 @@ async function followDeployment(input: DeployInput, started: CleverDeployment): 
         maxMs: timing.pollMaxMs,
         onWait: () => context.logger.progress(`deployment ${short(commit)}: ${current.state} ${Math.round((context.deadline.clock.now() - t0) / 1000)}s`),
       },
-    );
+    ).catch((error: unknown) => {
+      // Our deadline ended, not the deployment: say that it goes on and how to pick it up again.
+      if (error instanceof TimeoutError) {
+        throw new TimeoutError(`deploy ${input.appName}: ${error.message}`, {
+          hint: `the deployment goes on at Clever Cloud; the same command run again follows it without pushing again, or raise --timeout`,
+          cause: error,
+        });
+      }
+      throw error;
+    });
   }
   if (current.state !== 'OK') {
-    throw new ProviderError(`deploy ${input.appName}: deployment ${current.uuid} of ${short(commit)} ended ${current.state}${current.cause ? ` (${current.cause})` : ''}`, {
+    throw new ProviderError(`deploy ${input.appName}: deployment ${current.uuid} of ${short(commit)} ended ${current.state}${current.cause ? ` (started by ${current.cause})` : ''}`, {
       hint: `read the build logs: clever logs --app ${appId} --deployment-id ${current.uuid}`,
     });
   }

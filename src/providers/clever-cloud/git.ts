@@ -48,6 +48,17 @@ function lastLine(text: string): string {
   return lines.at(-1) ?? 'no output';
 }
 
+/** The reason in a porcelain status line of a refused ref: `!\t<src>:<dst>\t[remote rejected] (why)`. */
+export function rejectionOf(porcelain: string): string | undefined {
+  for (const line of porcelain.split(/\r?\n/)) {
+    if (!line.startsWith('!')) continue;
+    const summary = line.split('\t')[2]?.trim() ?? '';
+    const reason = /\(([^)]*)\)\s*$/.exec(summary)?.[1];
+    return reason || summary.replace(/^\[|\]$/g, '') || 'rejected';
+  }
+  return undefined;
+}
+
 export class SystemGit implements GitRemote {
   constructor(
     private readonly authorization: string,
@@ -83,11 +94,15 @@ export class SystemGit implements GitRemote {
     const stderr = String(result.stderr ?? '');
     if (result.exitCode === 0) return { stdout, stderr };
     if (result.timedOut) this.deadline.check(what);
-    const failure = classifyGitFailure(stderr);
-    const message = `${what}: git ${args[0]} failed: ${lastLine(stderr || (result as { message?: string }).message || '')}`;
-    if (failure === 'auth') throw new AuthError(`${what}: the git remote refused the credentials (${lastLine(stderr)})`, { hint: this.authHint });
+    // With --porcelain the remote's reason for refusing a ref is on stdout, not stderr.
+    const rejected = rejectionOf(stdout);
+    const said = rejected ? `${stderr}\n${rejected}` : stderr;
+    const failure = classifyGitFailure(said);
+    const why = rejected ? `the remote rejected it: ${rejected}` : lastLine(stderr || (result as { message?: string }).message || '');
+    const message = `${what}: git ${args[0]} failed: ${why}`;
+    if (failure === 'auth') throw new AuthError(`${what}: the git remote refused the credentials (${lastLine(said)})`, { hint: this.authHint });
     throw new GitCommandError(message, failure, {
-      hint: /shallow/i.test(stderr) ? 'the checkout is shallow: fetch the full history (fetch-depth: 0 / GIT_DEPTH: 0)' : undefined,
+      hint: /shallow/i.test(said) ? 'the checkout is shallow: fetch the full history (actions/checkout fetch-depth: 0, GitLab GIT_DEPTH: 0)' : undefined,
     });
   }
 

@@ -48,6 +48,8 @@ interface AppState {
   domains?: DomainState;
   /** Recent deployments, newest first. */
   deployments?: CleverDeployment[];
+  /** Why the instances must restart at the next deploy even if their commit is live. */
+  restart?: string;
   addons?: CleverAddon[];
 }
 
@@ -129,8 +131,10 @@ export class CleverCloudProvider implements Provider {
     const { record, created, createdHere, placeholder, changed: obtained } = await this.obtainApp(spec, tags);
     let changed = obtained;
 
-    if (!createdHere && !placeholder) changed = (await this.converge(record, spec)) || changed;
+    const converged = !createdHere && !placeholder ? await this.converge(record, spec) : { changed: false };
+    changed = converged.changed || changed;
     const state = this.remember(record, placeholder);
+    if (converged.restart) state.restart = converged.restart;
 
     if (this.settings.addons.length > 0) {
       const result = await ensureAddons({
@@ -194,7 +198,7 @@ export class CleverCloudProvider implements Provider {
   }
 
   /** Instance settings and environment of an app that already existed. */
-  private async converge(record: AppRecord, spec: PreviewSpec): Promise<boolean> {
+  private async converge(record: AppRecord, spec: PreviewSpec): Promise<{ changed: boolean; restart?: string }> {
     const { plan, logger } = this.context;
     const app = record.app;
     let changed = false;
@@ -214,8 +218,11 @@ export class CleverCloudProvider implements Provider {
       if (updated && typeof updated === 'object' && updated.id === app.id) record.app = { ...app, ...updated, ...(updated.vhosts ? {} : { vhosts: app.vhosts }) };
       changed = true;
     }
-    if (await convergeEnv({ api: this.api, plan, appId: app.id, appName: spec.name, desired: spec.env })) changed = true;
-    return changed;
+    if (await convergeEnv({ api: this.api, plan, appId: app.id, appName: spec.name, desired: spec.env })) {
+      logger.info(`${spec.name}: environment changed; it applies when the instances restart (up restarts them; after ensure-app alone, run deploy --force)`);
+      return { changed: true, restart: 'environment changed' };
+    }
+    return { changed };
   }
 
   async setDomains(preview: Preview, spec: PreviewSpec): Promise<{ changed: boolean; domains: PreviewDomain[] }> {
@@ -256,7 +263,9 @@ export class CleverCloudProvider implements Provider {
       force: source.force,
       known: state.deployments,
       runningCommit: app.commitId,
+      ...(state.restart ? { restart: state.restart } : {}),
     });
+    state.restart = undefined;
     if (outcome.deployment) {
       const rest = (state.deployments ?? []).filter((d) => d.uuid !== outcome.deployment!.uuid);
       state.deployments = [outcome.deployment, ...rest];
@@ -358,6 +367,7 @@ export class CleverCloudProvider implements Provider {
       ...(state.addons ? { addons: state.addons.map((a) => ({ id: a.id, name: a.name, kind: a.provider?.id ?? 'addon', ...(a.plan?.slug ? { plan: a.plan.slug } : {}) })) } : {}),
       ...(last ? { lastDeployment: toPreviewDeployment(last) } : {}),
       ...(identity?.branch !== undefined ? { branch: identity.branch } : {}),
+      ...(identity ? { app: identity.app } : {}),
       ...(Number.isFinite(created) ? { createdAt: new Date(created).toISOString() } : {}),
       details: {
         appId: app.id,

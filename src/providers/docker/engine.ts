@@ -292,11 +292,12 @@ export class DockerEngine {
     return res.status !== 404;
   }
 
+  /** Running and stopped containers with all these labels; every container when none are given. */
   async listContainers(labels: string[]): Promise<ContainerSummary[]> {
     const res = await this.call<ContainerSummary[]>({
       method: 'GET',
       path: '/containers/json',
-      query: { all: 1, filters: JSON.stringify({ label: labels }) },
+      query: { all: 1, ...(labels.length ? { filters: JSON.stringify({ label: labels }) } : {}) },
       what: 'list containers',
     });
     return res.body ?? [];

@@ -3,10 +3,11 @@
  * per service on a Docker Engine, and one Caddy route per service host.
  */
 import type { CommonSettings } from '../../core/settings.js';
-import type { DeployResult, DestroyResult, EnsureResult, Preview, PreviewDomain, PreviewSpec, Provider, ProviderContext, SourceRef } from '../types.js';
+import type { DeployResult, DestroyResult, EnsureResult, ImagePruneOptions, Preview, PreviewDomain, PreviewSpec, Provider, ProviderContext, SourceRef } from '../types.js';
 import { CaddyAdmin } from './caddy-admin.js';
 import { liveRoute, publicUrl, routeId, syncRoutes, type Listener, type RouteWishes } from './caddy-routes.js';
 import { deployPreview } from './deploy.js';
+import { pruneOldImages } from './image-prune.js';
 import { DockerEngine, type ContainerSummary, type NetworkInspect } from './engine.js';
 import { isOurs, LABEL, OWNED, previewFilter } from './labels.js';
 import { ensureNetwork, identityOf, nameOf, ownNetwork, publishedPort, readCaddy, serviceOf, servicePlans, syncContext, type DockerRuntime } from './runtime.js';
@@ -50,6 +51,7 @@ export class DockerProvider implements Provider {
 
   private async previewOf(name: string, network: NetworkInspect | undefined, containers: ContainerSummary[]): Promise<Preview> {
     const branch = network?.Labels?.[LABEL.branch] ?? containers[0]?.Labels?.[LABEL.branch];
+    const app = network?.Labels?.[LABEL.app] ?? containers[0]?.Labels?.[LABEL.app];
     let plans;
     try {
       plans = servicePlans(this.rt, identityOf(this.rt, name, branch));
@@ -68,6 +70,7 @@ export class DockerProvider implements Provider {
       url: plans?.[0]?.hosts[0] ? urlOf(plans[0].hosts[0]) : '',
       domains,
       ...(branch ? { branch } : {}),
+      ...(app ? { app } : {}),
       ...(created ? { createdAt: created } : {}),
       ...(primary
         ? {
@@ -134,6 +137,12 @@ export class DockerProvider implements Provider {
 
   destroy(name: string): Promise<DestroyResult> {
     return destroyPreview(this.rt, name);
+  }
+
+  /** `prune --ttl`: old images of the project that no container uses (see image-prune.ts). */
+  pruneImages(olderThanMs: number, options: ImagePruneOptions): Promise<string[]> {
+    const { plan, logger } = this.rt.context;
+    return pruneOldImages({ engine: this.engine, plan, logger }, olderThanMs, options);
   }
 
   async list(): Promise<Preview[]> {

@@ -102,6 +102,14 @@ describe('GitHubLogger', () => {
     expect(lines).toEqual(['::add-mask::s3cr3t-value\n', 'token is ***\n']);
   });
 
+  it('sends one mask command per value, however often it is registered', () => {
+    const { log, lines } = logger();
+    log.addSecret('s3cr3t-value');
+    log.addSecret('s3cr3t-value');
+    log.addSecret('other-secret');
+    expect(lines).toEqual(['::add-mask::s3cr3t-value\n', '::add-mask::other-secret\n']);
+  });
+
   it('groups a phase and turns warnings into annotations, escaping newlines', async () => {
     const { log, lines } = logger();
     await log.group('deploy abc1234', async () => log.warn('first line\nsecond line'));

@@ -81,6 +81,15 @@ export async function dockerCli(services: DockerServices, ...args: string[]): Pr
   return stdout.trim();
 }
 
+/**
+ * The podman client over the same socket, for what the Docker API cannot do: `build --timestamp`
+ * makes an image that looks built days ago, as old review-app builds do.
+ */
+export async function podmanCli(services: DockerServices, ...args: string[]): Promise<string> {
+  const { stdout } = await run('podman', ['--url', services.dockerHost, ...args]);
+  return stdout.trim();
+}
+
 export interface CliContainer {
   ID: string;
   Names: string;

@@ -4,7 +4,7 @@
  * same commit already in progress. Git is replaced by a scripted stand-in; the API is the fake.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuthError, ProviderError } from '../../../src/core/errors.js';
+import { AuthError, ProviderError, TimeoutError } from '../../../src/core/errors.js';
 import { GitCommandError, type GitRemote } from '../../../src/providers/clever-cloud/git.js';
 import type { FakeCleverCloud } from '../../fakes/clever-cloud/server.js';
 import { makeProvider, mutating, specFor, startFake, tempRepo, type TempRepo } from './harness.js';
@@ -96,7 +96,9 @@ describe('deploy edge cases', () => {
     const result = await provider.deploy(preview, { dir: repo.dir, commit: sha, force: false });
     expect(result.deployed).toBe(true);
     expect(flaky.calls).toEqual(['ls-remote', 'push', 'push', 'push']);
-    expect(context.logger.lines.filter((l) => l.includes('may not be ready yet'))).toHaveLength(2);
+    // Expected on a new app: a progress line (one per state in CI logs), the git errors only at debug level.
+    expect(context.logger.progressLines.filter((l) => l.includes('waiting for the repository to accept it'))).toHaveLength(2);
+    expect(context.logger.lines.filter((l) => l.startsWith('debug: push') && l.includes('not found'))).toHaveLength(2);
   });
 
   it('gives up pushing when the deadline is near instead of sleeping past it', async () => {
@@ -106,8 +108,9 @@ describe('deploy edge cases', () => {
     const error = await makeProvider(fake, {}, { timeoutMs: 1_500, options: { git, timing: { pushInitialMs: 100, pushMaxMs: 400, pushAttempts: 100 } } })
       .provider.deploy(preview, { dir: repo.dir, commit: 'c'.repeat(40), force: false })
       .catch((e: unknown) => e);
-    // The last push error, raised when the next wait would overrun the deadline: no sleeping past it.
-    expect(error).toBeInstanceOf(GitCommandError);
+    // A timeout (exit 5) raised when the next wait would overrun the deadline, carrying the last push error.
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as Error).message).toMatch(/^timed out after 2s waiting for push c{7} \(last attempt: push: repository 'x' not found\)$/);
     expect(git.calls.length).toBeGreaterThan(2);
     expect(git.calls.length).toBeLessThan(100);
   });
