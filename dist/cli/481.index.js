@@ -1,0 +1,179 @@
+export const id = 481;
+export const ids = [481,812,671,839];
+export const modules = {
+
+/***/ 165:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.specOf = specOf;
+exports.withPlan = withPlan;
+function specOf(settings) {
+    return {
+        name: settings.name,
+        app: settings.app,
+        branch: settings.branch,
+        pr: settings.pr,
+        env: settings.env,
+        domains: settings.domains,
+        favourite: settings.favourite,
+    };
+}
+function withPlan(result, ctx) {
+    const plan = ctx.context.plan;
+    return { ...result, plan: plan.describe(), ...(plan.dryRun ? { dryRun: true } : {}) };
+}
+
+
+/***/ }),
+
+/***/ 3839:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.deployStep = deployStep;
+exports.waitForUrl = waitForUrl;
+exports.deploy = deploy;
+const errors_js_1 = __webpack_require__(4296);
+const retry_js_1 = __webpack_require__(7253);
+const context_js_1 = __webpack_require__(165);
+const set_domain_js_1 = __webpack_require__(8671);
+async function deployStep(ctx, preview) {
+    const commit = await ctx.resolveCommit();
+    const result = await ctx.context.logger.group(`deploy ${commit.slice(0, 7)} to ${preview.name}`, () => ctx.provider.deploy(preview, { dir: ctx.settings.source, commit, force: ctx.settings.force }));
+    // In a dry run the plan printed at the end says what would be deployed.
+    if (!result.deployed && result.reason && !(ctx.context.plan.dryRun && result.reason === 'dry run'))
+        ctx.context.logger.info(`nothing to deploy: ${result.reason}`);
+    if (ctx.settings.waitUrl && !ctx.context.plan.dryRun)
+        await waitForUrl(ctx, result.url);
+    return { ...result, commit };
+}
+/** Polls the preview's URL until it answers with a status below 500 other than 404. */
+async function waitForUrl(ctx, url) {
+    const target = new URL(ctx.settings.healthPath, url).toString();
+    let last = 'no answer yet';
+    await ctx.context.logger.group(`wait for ${target}`, () => (0, retry_js_1.poll)(async () => {
+        try {
+            const res = await fetch(target, { redirect: 'manual', signal: AbortSignal.timeout(10_000) });
+            await res.arrayBuffer().catch(() => undefined);
+            last = `HTTP ${res.status}`;
+            return res.status < 500 && res.status !== 404 ? true : undefined;
+        }
+        catch (error) {
+            last = (error.cause?.code ?? error.message) || 'error';
+            return undefined;
+        }
+    }, {
+        deadline: ctx.context.deadline,
+        what: `${target} to answer (last: ${last})`,
+        initialMs: 500,
+        maxMs: 5_000,
+        onWait: (elapsed) => ctx.context.logger.progress(`${target}: ${last} after ${Math.round(elapsed / 1000)}s`),
+    }).catch((error) => {
+        throw error instanceof errors_js_1.ProviderError ? error : new errors_js_1.ProviderError(`${error.message} (last: ${last})`, { hint: 'check the application logs' });
+    }));
+}
+async function deploy(ctx) {
+    await ctx.resolveCommit(); // a bad --commit is a usage error, found without asking the platform
+    const preview = await (0, set_domain_js_1.requirePreview)(ctx, 'deploy');
+    const result = await deployStep(ctx, preview);
+    return (0, context_js_1.withPlan)({ command: 'deploy', name: preview.name, id: preview.id, url: result.url, deployed: result.deployed, commit: result.commit }, ctx);
+}
+
+
+/***/ }),
+
+/***/ 7812:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.ensureAppStep = ensureAppStep;
+exports.ensureApp = ensureApp;
+const context_js_1 = __webpack_require__(165);
+async function ensureAppStep(ctx) {
+    return ctx.context.logger.group(`ensure app ${ctx.settings.name}`, () => ctx.provider.ensure((0, context_js_1.specOf)(ctx.settings)));
+}
+async function ensureApp(ctx) {
+    const { preview, created, changed } = await ensureAppStep(ctx);
+    return (0, context_js_1.withPlan)({ command: 'ensure-app', name: preview.name, id: preview.id, url: preview.url, created, changed }, ctx);
+}
+
+
+/***/ }),
+
+/***/ 8671:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.requirePreview = requirePreview;
+exports.setDomainStep = setDomainStep;
+exports.setDomain = setDomain;
+const errors_js_1 = __webpack_require__(4296);
+const context_js_1 = __webpack_require__(165);
+/** Looks the preview up for commands that need it to exist already. */
+async function requirePreview(ctx, command) {
+    const preview = await ctx.provider.find(ctx.settings.name);
+    if (!preview) {
+        throw new errors_js_1.NotFoundError(`${command}: preview ${ctx.settings.name} does not exist`, {
+            hint: 'run `preview-kit ensure-app` or `preview-kit up` first',
+        });
+    }
+    return preview;
+}
+async function setDomainStep(ctx, preview, options = {}) {
+    if (ctx.settings.domains.length === 0) {
+        // Asked for by name (not as part of `up`), saying nothing would look like a silent success.
+        if (!options.quiet)
+            ctx.context.logger.info('no domain given (--domain or PREVIEW_DOMAIN): nothing to attach; the preview keeps its default domain');
+        return { changed: false, preview };
+    }
+    const result = await ctx.context.logger.group(`set domains ${ctx.settings.domains.join(', ')}`, () => ctx.provider.setDomains(preview, (0, context_js_1.specOf)(ctx.settings)));
+    const url = ctx.settings.domains[0] ? `https://${ctx.settings.domains[0]}` : preview.url;
+    return { changed: result.changed, preview: { ...preview, domains: result.domains, url } };
+}
+async function setDomain(ctx) {
+    const preview = await requirePreview(ctx, 'set-domain');
+    const { changed, preview: updated } = await setDomainStep(ctx, preview);
+    return (0, context_js_1.withPlan)({ command: 'set-domain', name: updated.name, id: updated.id, url: updated.url, changed, domains: updated.domains.map((d) => d.host) }, ctx);
+}
+
+
+/***/ }),
+
+/***/ 5481:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.up = up;
+const context_js_1 = __webpack_require__(165);
+const deploy_js_1 = __webpack_require__(3839);
+const ensure_app_js_1 = __webpack_require__(7812);
+const set_domain_js_1 = __webpack_require__(8671);
+/** ensure-app + set-domain + deploy in one process, sharing what each step learnt. */
+async function up(ctx) {
+    // An unknown --commit or a directory that is no checkout must fail before the app is created.
+    await ctx.resolveCommit();
+    const ensured = await (0, ensure_app_js_1.ensureAppStep)(ctx);
+    const domains = await (0, set_domain_js_1.setDomainStep)(ctx, ensured.preview, { quiet: true });
+    const deployed = await (0, deploy_js_1.deployStep)(ctx, domains.preview);
+    return (0, context_js_1.withPlan)({
+        command: 'up',
+        name: ensured.preview.name,
+        id: ensured.preview.id,
+        url: deployed.url || domains.preview.url,
+        created: ensured.created,
+        changed: ensured.changed || domains.changed,
+        deployed: deployed.deployed,
+        commit: deployed.commit,
+    }, ctx);
+}
+
+
+/***/ })
+
+};
