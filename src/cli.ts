@@ -380,7 +380,6 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const specs = allOptions();
   const debugWanted = isDebug(io.env, { debug: argv.includes('--debug') });
   const ci = ciInfoFromEnv(io.env);
-  let logger: Logger = new PlainLogger({ redactor, sink: io.stderr, debug: debugWanted });
   let json = false;
   try {
     let parsed;
@@ -411,20 +410,18 @@ export async function run(argv: string[], io: Io): Promise<number> {
     }
     if (extra.length) throw new ConfigError(`usage: unexpected argument "${extra[0]}"`, { hint: `see preview-kit ${command} --help` });
 
-    const { result, settings, logger: used } = await execute(command, flags, io, { ci, redactor });
-    logger = used;
+    const { result, settings, logger } = await execute(command, flags, io, { ci, redactor });
     await publish(ci, result, settings, startedAt, logger, io.env);
     if (json) io.stdout.write(`${redactor.redact(JSON.stringify(result))}\n`);
     else for (const line of resultLines(result, Date.now() - startedAt)) io.stdout.write(`${redactor.redact(line)}\n`);
     return ExitCode.ok;
   } catch (error) {
     const code = exitCodeOf(error);
-    const line = `preview-kit: ${describeError(error)}`;
+    // Anything but our typed errors is a bug of ours: say so, and where to look.
+    const line = error instanceof PreviewError ? `preview-kit: ${describeError(error)}` : `preview-kit: unexpected error: ${describeError(error)} (run again with --debug for the stack trace, and report it)`;
     io.stderr.write(`${redactor.redact(line)}\n`);
-    if (logger && (debugWanted || (error instanceof PreviewError ? false : true))) {
-      const stack = (error as Error)?.stack;
-      if (stack && debugWanted) io.stderr.write(`${redactor.redact(stack)}\n`);
-    }
+    const stack = (error as Error | undefined)?.stack;
+    if (debugWanted && stack) io.stderr.write(`${redactor.redact(stack)}\n`);
     if (json) io.stdout.write(`${redactor.redact(JSON.stringify({ error: describeError(error), exitCode: code }))}\n`);
     return code;
   }

@@ -360,7 +360,6 @@ async function run(argv, io) {
     const specs = allOptions();
     const debugWanted = isDebug(io.env, { debug: argv.includes('--debug') });
     const ci = (0, ci_env_js_1.ciInfoFromEnv)(io.env);
-    let logger = new logger_js_1.PlainLogger({ redactor, sink: io.stderr, debug: debugWanted });
     let json = false;
     try {
         let parsed;
@@ -392,8 +391,7 @@ async function run(argv, io) {
         }
         if (extra.length)
             throw new errors_js_1.ConfigError(`usage: unexpected argument "${extra[0]}"`, { hint: `see preview-kit ${command} --help` });
-        const { result, settings, logger: used } = await execute(command, flags, io, { ci, redactor });
-        logger = used;
+        const { result, settings, logger } = await execute(command, flags, io, { ci, redactor });
         await publish(ci, result, settings, startedAt, logger, io.env);
         if (json)
             io.stdout.write(`${redactor.redact(JSON.stringify(result))}\n`);
@@ -404,13 +402,12 @@ async function run(argv, io) {
     }
     catch (error) {
         const code = (0, errors_js_1.exitCodeOf)(error);
-        const line = `preview-kit: ${(0, errors_js_1.describeError)(error)}`;
+        // Anything but our typed errors is a bug of ours: say so, and where to look.
+        const line = error instanceof errors_js_1.PreviewError ? `preview-kit: ${(0, errors_js_1.describeError)(error)}` : `preview-kit: unexpected error: ${(0, errors_js_1.describeError)(error)} (run again with --debug for the stack trace, and report it)`;
         io.stderr.write(`${redactor.redact(line)}\n`);
-        if (logger && (debugWanted || (error instanceof errors_js_1.PreviewError ? false : true))) {
-            const stack = error?.stack;
-            if (stack && debugWanted)
-                io.stderr.write(`${redactor.redact(stack)}\n`);
-        }
+        const stack = error?.stack;
+        if (debugWanted && stack)
+            io.stderr.write(`${redactor.redact(stack)}\n`);
         if (json)
             io.stdout.write(`${redactor.redact(JSON.stringify({ error: (0, errors_js_1.describeError)(error), exitCode: code }))}\n`);
         return code;
