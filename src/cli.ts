@@ -125,7 +125,7 @@ function optionLines(specs: OptionSpec[]): string[] {
   );
 }
 
-export function helpText(command?: CommandName): string {
+export function helpText(command?: CommandName, provider?: string): string {
   const lines: string[] = [];
   if (command) {
     lines.push(`Usage: preview-kit ${command} [options]`, '', `${COMMANDS[command]}.`, '');
@@ -148,8 +148,9 @@ export function helpText(command?: CommandName): string {
       ['-V, --version', 'print the version'],
     ]),
   );
-  // `name` never talks to a platform.
-  for (const module of command === 'name' ? [] : providerModules) {
+  // With a provider chosen, only its options; `name` never talks to a platform.
+  const modules = command === 'name' ? [] : providerModules.filter((m) => !provider || m.id === provider);
+  for (const module of modules.length || command === 'name' ? modules : providerModules) {
     const specs = (module.options as OptionSpec[]).filter((s) => s.flag || s.env?.length);
     if (!specs.length) continue;
     lines.push('', `${module.id} (${module.description}):`, ...optionLines(specs.filter((s) => s.flag)));
@@ -402,7 +403,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
     }
     if (flags.help || command === undefined || (command as string) === 'help') {
       const target = command === undefined || (command as string) === 'help' ? (extra[0] as CommandName | undefined) : command;
-      io.stdout.write(helpText(target && isCommand(target) ? target : undefined));
+      const provider = (flags.provider as string | undefined) || io.env.PREVIEW_PROVIDER || undefined;
+      io.stdout.write(helpText(target && isCommand(target) ? target : undefined, provider));
       return ExitCode.ok;
     }
     if (!isCommand(command)) {

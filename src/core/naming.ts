@@ -78,6 +78,8 @@ export interface UrlInput {
   app: string;
   branch?: string;
   pr?: number;
+  /** Placeholders a provider adds, e.g. `{ domain: 'review.example.com' }`. */
+  extra?: Record<string, string>;
 }
 
 /**
@@ -86,6 +88,7 @@ export interface UrlInput {
  */
 export function expandDomain(template: string, input: UrlInput): string {
   const values: Record<string, string> = {
+    ...input.extra,
     name: input.name,
     app: slugify(input.app),
     branch: slugify(input.branch ?? ''),

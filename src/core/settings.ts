@@ -123,6 +123,8 @@ export interface ProviderSettingsModule<S> {
   id: ProviderId;
   options: OptionSpec[];
   schema: z.ZodType<S, z.ZodTypeDef, unknown>;
+  /** Placeholders this provider adds to domain templates, e.g. docker's `{domain}` (its base domain). */
+  domainValues?: (settings: S) => Record<string, string>;
 }
 
 type Origin = Map<string, string>;
@@ -339,27 +341,9 @@ export function loadSettings<S>(
   }
 
   const name = previewName({ app: c.app, branch: c.branch, pr: c.pr, prefix: c.prefix });
-  let domains: string[];
-  try {
-    domains = c.domain.map((t) => expandDomain(t, { name, app: c.app, branch: c.branch, pr: c.pr }));
-  } catch (error) {
-    throw new ConfigError(`invalid settings: ${origins.get('domain') ?? '--domain'}: ${(error as Error).message}`);
-  }
-  for (const [i, template] of c.domain.entries()) {
-    const where = origins.get('domain') ?? '--domain';
-    if (c.pr === undefined && template.includes('{pr}')) {
-      throw new ConfigError(`invalid settings: ${where}: "${template}" uses {pr} but no pull request number is given`, { hint: 'pass --pr, or use {name}' });
-    }
-    const problem = hostProblem(domains[i]!);
-    if (problem) {
-      throw new ConfigError(`invalid settings: ${where}: "${template}" expands to "${clip(domains[i]!)}" for this branch: ${problem}`, {
-        hint: '{name} always expands to a valid label',
-      });
-    }
-  }
   const { timeout, domain, ...rest } = c;
-  const common: CommonSettings = { ...rest, name, domainTemplates: domain, domains, timeoutMs: timeout };
-  if (noProvider) return { common, provider: undefined };
+  const common: CommonSettings = { ...rest, name, domainTemplates: domain, domains: [], timeoutMs: timeout };
+  if (noProvider) return { common: { ...common, domains: expandDomains(c, name, origins) }, provider: undefined };
 
   const module = pickProvider(c.provider);
   const topLevelSpecs = module.options.filter((o) => o.topLevel);
@@ -393,7 +377,31 @@ export function loadSettings<S>(
   const resolved = resolveOptions(module.options, sources, section, top, { name: fileName, section: module.id });
   const providerParsed = module.schema.safeParse(resolved.values);
   if (!providerParsed.success) throw configErrorFrom(providerParsed.error, resolved.origins, module.id);
-  return { common, provider: providerParsed.data };
+  const extra = module.domainValues?.(providerParsed.data) ?? {};
+  return { common: { ...common, domains: expandDomains(c, name, origins, extra) }, provider: providerParsed.data };
+}
+
+/** Expands and checks the domain templates; providers may add placeholders (docker: `{domain}`). */
+function expandDomains(c: CommonParsed, name: string, origins: Origin, extra: Record<string, string> = {}): string[] {
+  let domains: string[];
+  try {
+    domains = c.domain.map((t) => expandDomain(t, { name, app: c.app, branch: c.branch, pr: c.pr, extra }));
+  } catch (error) {
+    throw new ConfigError(`invalid settings: ${origins.get('domain') ?? '--domain'}: ${(error as Error).message}`);
+  }
+  for (const [i, template] of c.domain.entries()) {
+    const where = origins.get('domain') ?? '--domain';
+    if (c.pr === undefined && template.includes('{pr}')) {
+      throw new ConfigError(`invalid settings: ${where}: "${template}" uses {pr} but no pull request number is given`, { hint: 'pass --pr, or use {name}' });
+    }
+    const problem = hostProblem(domains[i]!);
+    if (problem) {
+      throw new ConfigError(`invalid settings: ${where}: "${template}" expands to "${clip(domains[i]!)}" for this branch: ${problem}`, {
+        hint: '{name} always expands to a valid label',
+      });
+    }
+  }
+  return domains;
 }
 
 /** Secret values among the resolved options, to register with the redactor before anything is printed. */

@@ -25,6 +25,10 @@ describe('CLI basics', () => {
     expect(r.stdout).toContain('Exit codes');
     const sub = await runCli(['up', '--help']);
     expect(sub.stdout).toContain('Usage: preview-kit up');
+    expect(sub.stdout).toContain('--rack-url');
+    const one = await runCli(['up', '--help', '--provider', 'docker']);
+    expect(one.stdout).toContain('--caddy-admin');
+    expect(one.stdout).not.toContain('--rack-url');
   });
 
   it('name is pure and prints name and URL', async () => {
@@ -33,6 +37,12 @@ describe('CLI basics', () => {
     const out = r.json<{ name: string; url: string }>();
     expect(out.name).toMatch(/^shop-feature-cart-[0-9a-f]{6}$/);
     expect(out.url).toBe(`https://${out.name}.preview.example.com`);
+  });
+
+  it('docker adds {domain}, its base domain, to domain templates', async () => {
+    const r = await runCli(['name', '--provider', 'docker', '--app', 'shop', '--branch', 'main', '--domain', '{name}.{domain}', '--base-domain', 'review.test', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json<{ url: string }>().url).toBe('https://shop-main.review.test');
   });
 
   it('name takes the branch from git when nothing else gives it', async () => {

@@ -54,6 +54,15 @@ export function liveRoute(id: string, hosts: string[], dial: string): CaddyRoute
   return { '@id': id, match: [{ host: hosts }], handle: [{ handler: 'reverse_proxy', upstreams: [{ dial }] }], terminal: true };
 }
 
+/**
+ * The header value one service's staging route answers to. Staging routes match no host, so a
+ * value shared by a run's services would let the first staging route in the list answer every
+ * service's probe: a service that never serves would pass as healthy through its sibling.
+ */
+export function stagingToken(runToken: string, service: string): string {
+  return `${runToken}-${service}`;
+}
+
 /** No host matcher, so Caddy's automatic HTTPS never tries to get a certificate for it. */
 export function stagingRoute(id: string, token: string, dial: string): CaddyRoute {
   return { '@id': id, match: [{ header: { [STAGING_HEADER]: [token] } }], handle: [{ handler: 'reverse_proxy', upstreams: [{ dial }] }], terminal: true };

@@ -8,7 +8,7 @@ import { ProviderError, SafetyError, TimeoutError } from '../../core/errors.js';
 import { Deadline, poll } from '../../core/retry.js';
 import type { DeployResult, SourceRef } from '../types.js';
 import { OWNER_MARKER } from '../types.js';
-import { liveRoute, previewRoutePattern, publicUrl, routeId, routesPath, stagingRoute, stagingRouteId, STAGING_HEADER, syncRoutes, type CaddyRoute, type RouteWishes } from './caddy-routes.js';
+import { liveRoute, previewRoutePattern, publicUrl, routeId, routesPath, stagingRoute, stagingRouteId, stagingToken, STAGING_HEADER, syncRoutes, type CaddyRoute, type RouteWishes } from './caddy-routes.js';
 import type { ContainerSummary } from './engine.js';
 import { acquireDeployLock } from './deploy-lock.js';
 import { prepareBuiltImage, preparePrebuiltImage, removeUnclaimedImage, tagForPreview, type ResolvedImage } from './images.js';
@@ -161,6 +161,7 @@ async function waitServing(rt: DockerRuntime, view: CaddyView, targets: WaitTarg
           async () => {
             const result = await probe(view.listener, host, step.plan.healthPath, headers, Math.min(10_000, Math.max(500, deadline.remaining())));
             last = result.summary;
+            rt.context.logger.debug(`probe ${step.plan.service} (Host: ${host}${headers[STAGING_HEADER] ? ', staging' : ''}): ${result.summary}`);
             if (isServing(result)) return true;
             const id = step.containerId;
             if (id && (result.status === undefined || result.status >= 500)) {
@@ -345,7 +346,7 @@ async function applySteps(rt: DockerRuntime, view: CaddyView, steps: ServiceStep
     for (const step of changing) {
       const port = step.port ?? 0;
       if (step.action === 'create') stage.set(routeId(name, step.plan.service), liveRoute(routeId(name, step.plan.service), step.plan.hosts, dial(rt, port)));
-      else stage.set(stagingRouteId(name, step.plan.service), stagingRoute(stagingRouteId(name, step.plan.service), token, dial(rt, port)));
+      else stage.set(stagingRouteId(name, step.plan.service), stagingRoute(stagingRouteId(name, step.plan.service), stagingToken(token, step.plan.service), dial(rt, port)));
     }
     if (stage.size && !runPlan.dryRun) await syncRoutes(syncContext(rt), view.server, stage, { ensureCatchAll: true });
     if (!runPlan.dryRun && changing.length) {
@@ -353,7 +354,7 @@ async function applySteps(rt: DockerRuntime, view: CaddyView, steps: ServiceStep
         waitServing(
           rt,
           view,
-          changing.map((step): WaitTarget => ({ step, headers: step.action === 'replace' ? { [STAGING_HEADER]: token } : {} })),
+          changing.map((step): WaitTarget => ({ step, headers: step.action === 'replace' ? { [STAGING_HEADER]: stagingToken(token, step.plan.service) } : {} })),
           waitDeadline,
         ),
       );

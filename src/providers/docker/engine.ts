@@ -120,6 +120,23 @@ function queryString(query: EngineCall['query']): string {
   return text ? `?${text}` : '';
 }
 
+/**
+ * The request line for --debug: build argument values are left out. They are how people hand
+ * a registry token to a build (NPM_TOKEN…), and nothing else shows them; their names stay.
+ */
+export function loggedPath(path: string, query: EngineCall['query']): string {
+  const args = query?.buildargs;
+  if (typeof args !== 'string') return `/${API_VERSION}${path}${queryString(query)}`;
+  let names: string[];
+  try {
+    names = Object.keys(JSON.parse(args) as Record<string, unknown>);
+  } catch {
+    names = [];
+  }
+  const masked = JSON.stringify(Object.fromEntries(names.map((n) => [n, '***'])));
+  return `/${API_VERSION}${path}${queryString({ ...query, buildargs: masked })}`;
+}
+
 /** podman answers 500 for a name already in use; Docker answers 409. Both mean the same. */
 function looksLikeConflict(status: number, message: string | undefined): boolean {
   return status === 409 || (status === 500 && /already in use|already exists|is already connected/i.test(message ?? ''));
@@ -187,7 +204,8 @@ export class DockerEngine {
     }
     const timeoutMs = this.timeout(req.what);
     this.stats.record(req.method);
-    this.options.logger.debug(`docker ${req.method} ${path}`);
+    const shown = loggedPath(req.path, req.query);
+    this.options.logger.debug(`docker ${req.method} ${shown}`);
     let res;
     try {
       res = await exchange(this.endpoint, { method: req.method, path, headers, ...(body !== undefined ? { body } : {}), timeoutMs });
@@ -196,7 +214,7 @@ export class DockerEngine {
       throw error;
     }
     const parsed = parseJsonBody(res.body);
-    this.options.logger.debug(`docker → ${res.status} ${req.method} ${path}`);
+    this.options.logger.debug(`docker → ${res.status} ${req.method} ${shown}`);
     if ((res.status >= 200 && res.status < 300) || req.allow?.includes(res.status)) return { status: res.status, body: parsed as T };
     throw this.fail(res.status, parsed, req.what);
   }
@@ -212,7 +230,7 @@ export class DockerEngine {
     const path = `/${API_VERSION}${req.path}${queryString(req.query)}`;
     const timeoutMs = this.timeout(req.what);
     this.stats.record(req.method);
-    this.options.logger.debug(`docker ${req.method} ${path} (stream)`);
+    this.options.logger.debug(`docker ${req.method} ${loggedPath(req.path, req.query)} (stream)`);
     let res;
     try {
       res = await openRequest(this.endpoint, { method: req.method, path, headers: req.headers ?? {}, ...(req.body ? { body: req.body } : {}), timeoutMs });

@@ -12,5 +12,7 @@ export const dockerModule: ProviderModule<DockerSettings> = {
   description: 'containers on a Docker Engine behind Caddy',
   options: dockerOptions,
   schema: dockerSchema,
+  // `--domain '{name}.{domain}'` reads like the service host templates of .preview.yml.
+  domainValues: (settings) => ({ domain: settings.baseDomain }),
   create: (settings, common, context) => createDockerProvider(settings, common, context),
 };

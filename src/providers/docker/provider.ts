@@ -131,8 +131,30 @@ export class DockerProvider implements Provider {
     return { changed: written.length > 0, domains };
   }
 
-  deploy(_preview: Preview, source: SourceRef): Promise<DeployResult> {
-    return deployPreview(this.rt, source);
+  async deploy(_preview: Preview, source: SourceRef): Promise<DeployResult> {
+    try {
+      return await deployPreview(this.rt, source);
+    } catch (error) {
+      await this.dropNewEmptyNetwork();
+      throw error;
+    }
+  }
+
+  /**
+   * A first deploy that failed (build error, container that never serves) leaves no preview
+   * behind: the network this run created goes again, unless some container already uses it.
+   */
+  private async dropNewEmptyNetwork(): Promise<void> {
+    const { plan, logger } = this.rt.context;
+    const name = this.rt.common.name;
+    if (!this.rt.createdNetwork || plan.dryRun) return;
+    try {
+      if ((await this.engine.listContainers(previewFilter(name))).length > 0) return;
+      await plan.apply({ kind: 'delete', target: `network ${name}`, detail: 'roll back: the first deploy failed' }, () => this.engine.removeNetwork(name), true);
+      this.rt.createdNetwork = false;
+    } catch (error) {
+      logger.warn(`roll back: could not remove network ${name}: ${(error as Error).message}`);
+    }
   }
 
   destroy(name: string): Promise<DestroyResult> {

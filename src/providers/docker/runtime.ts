@@ -19,6 +19,8 @@ export interface DockerRuntime {
   context: ProviderContext;
   engine: DockerEngine;
   caddy: CaddyAdmin;
+  /** Set when this run created the preview's network, so a failed first deploy can take it back. */
+  createdNetwork?: boolean;
 }
 
 export interface CaddyView {
@@ -112,5 +114,6 @@ export async function ensureNetwork(rt: DockerRuntime, name: string): Promise<{ 
     return { network: again, created: false };
   }
   if (rt.context.plan.dryRun) return { network: undefined, created: true };
+  rt.createdNetwork = true;
   return { network: await rt.engine.inspectNetwork(name), created: true };
 }

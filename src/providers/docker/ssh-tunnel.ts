@@ -80,7 +80,8 @@ export class ChildProcessSocket extends Duplex {
 
   private exitError(code: number | null, signal: NodeJS.Signals | null): Error {
     const why = this.stderrTail.trim().split('\n').pop() || `exit ${code ?? signal}`;
-    return Object.assign(new Error(`ssh: ${why}`), { code: 'ESSH' });
+    // ssh names itself in its own messages ("ssh: connect to host …"): say it once.
+    return Object.assign(new Error(/^ssh: /.test(why) ? why : `ssh: ${why}`), { code: 'ESSH' });
   }
 
   private fail(error: Error): void {

@@ -8,9 +8,9 @@
  * through `GET /__fake/requests`, `GET /__fake/state`, `POST /__fake/reset-log`,
  * `POST /__fake/faults` and `POST /__fake/fail-next-deploy`.
  */
-import { parseArgs } from 'node:util';
 import type { FaultKind } from '../shared/faults.js';
 import { startFakeCleverCloud, type FakeCleverOptions } from './server.js';
+import { flagReader } from '../shared/flags.js';
 
 const FLAGS = {
   host: 'HOST',
@@ -30,24 +30,8 @@ const FLAGS = {
   'fault-latency-ms': 'FAULT_LATENCY_MS',
 } as const;
 
-type Flag = keyof typeof FLAGS;
-
 function readOptions(argv: string[], env: NodeJS.ProcessEnv): FakeCleverOptions {
-  const { values } = parseArgs({
-    args: argv,
-    options: Object.fromEntries(Object.keys(FLAGS).map((k) => [k, { type: 'string' as const }])),
-    strict: true,
-    // Some TS runners pass a literal `--` through.
-    allowPositionals: true,
-  });
-  const get = (flag: Flag): string | undefined => (values[flag] as string | undefined) ?? env[`FAKE_CLEVER_${FLAGS[flag]}`];
-  const num = (flag: Flag): number | undefined => {
-    const v = get(flag);
-    if (v === undefined) return undefined;
-    const n = Number(v);
-    if (!Number.isFinite(n)) throw new Error(`--${flag} must be a number, got ${v}`);
-    return n;
-  };
+  const { get, num } = flagReader(FLAGS, 'FAKE_CLEVER_', argv, env);
   const rate = num('fault-rate');
   return {
     host: get('host'),

@@ -9,8 +9,8 @@
  * `GET /__fake/state`, `POST /__fake/reset-log`, `POST /__fake/faults` ({"faults":[…]}),
  * `POST /__fake/fail-next-build` ({"logTail":"…"}) and `POST /__fake/fail-next-promote`.
  */
-import { parseArgs } from 'node:util';
 import { startFakeRack, type FakeRackOptions } from './server.js';
+import { flagReader } from '../shared/flags.js';
 
 const FLAGS = {
   host: 'HOST',
@@ -26,23 +26,8 @@ const FLAGS = {
   'fault-seed': 'FAULT_SEED',
 } as const;
 
-type Flag = keyof typeof FLAGS;
-
 function readOptions(argv: string[], env: NodeJS.ProcessEnv): FakeRackOptions {
-  const { values } = parseArgs({
-    args: argv,
-    options: Object.fromEntries(Object.keys(FLAGS).map((k) => [k, { type: 'string' as const }])),
-    strict: true,
-    allowPositionals: true,
-  });
-  const get = (flag: Flag): string | undefined => (values[flag] as string | undefined) ?? env[`FAKE_CONVOX_${FLAGS[flag]}`];
-  const num = (flag: Flag): number | undefined => {
-    const v = get(flag);
-    if (v === undefined) return undefined;
-    const n = Number(v);
-    if (!Number.isFinite(n)) throw new Error(`--${flag} must be a number, got ${v}`);
-    return n;
-  };
+  const { get, num } = flagReader(FLAGS, 'FAKE_CONVOX_', argv, env);
   const delays: FakeRackOptions['delays'] = {};
   if (num('create-ms') !== undefined) delays.create = num('create-ms');
   if (num('build-ms') !== undefined) delays.build = num('build-ms');

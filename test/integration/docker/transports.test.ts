@@ -79,7 +79,7 @@ describe('DOCKER_HOST=ssh://', () => {
     apps.push(app);
     await expect(
       runCommand('ensure-app', { services, repo, app, branch: 'main', env: { ...PINNED, DOCKER_HOST: 'ssh://docker-host.example' }, internals: { sshCommand: failing } }),
-    ).rejects.toThrow(/Docker Engine unreachable at ssh:\/\/docker-host\.example: .*Connection refused/);
+    ).rejects.toThrow(/Docker Engine unreachable at ssh:\/\/docker-host\.example: ssh: connect to host docker-host\.example port 22: Connection refused$/);
   });
 });
 

@@ -49,6 +49,14 @@ describe('loadSettings', () => {
     expect(s.common.domains).toEqual(['shop-fix-1.pr.example.com', 'www-fix-1.example.com']);
   });
 
+  it('lets the provider add placeholders to domain templates', () => {
+    const withDomain = { ...module, domainValues: (p: { host: string }) => ({ domain: `${p.host.length}.example.com` }) };
+    const flags = { provider: 'docker', app: 'shop', branch: 'main', domain: ['{name}.{domain}'] };
+    const s = loadSettings({ flags, env: {} }, () => withDomain);
+    expect(s.common.domains).toEqual(['shop-main.27.example.com']);
+    expect(() => load({ flags })).toThrow(/unknown placeholder \{domain\}/);
+  });
+
   it('rejects unknown keys in the provider section and at the top', () => {
     expect(() => load({ file: { path: 'p.yml', data: { provider: 'docker', app: 'a', branch: 'b', docker: { hots: 'x' } } } })).toThrow(/docker\.hots: unknown key/);
     expect(() => load({ file: { path: 'p.yml', data: ['not', 'a', 'map'] } })).toThrow(ConfigError);
