@@ -36,6 +36,7 @@ import {
   withManagedVar,
   type Env,
 } from './env.js';
+import { telltaleLine } from './build-log.js';
 import { RackApi, isAlreadyExists, type RackApp, type RackBuild, type RackRelease, type RackService } from './rack-api.js';
 import type { ConvoxSettings } from './settings.js';
 import { packSource, type PackedSource } from './source.js';
@@ -128,6 +129,8 @@ export class ConvoxProvider implements Provider {
   readonly http: HttpClient;
   private readonly tuning: ConvoxTuning;
   private warnedAdopt = new Set<string>();
+  /** Apps whose convox.yml was already said not to route the preview host: once per run is enough. */
+  private warnedRoutes = new Set<string>();
   private readonly clientOptions: HttpClientOptions;
 
   constructor(
@@ -268,7 +271,7 @@ export class ConvoxProvider implements Provider {
    */
   private async waitAppRunning(name: string, justCreated: boolean): Promise<RackApp> {
     let status = 'unknown';
-    return poll(async () => {
+    return this.sayStatusOnTimeout(name, () => status, poll(async () => {
       const app = await this.api.getApp(name);
       if (!app) {
         if (justCreated) return undefined;
@@ -293,7 +296,20 @@ export class ConvoxProvider implements Provider {
         throw new ProviderError(`app ${name} is being deleted`, { hint: 'another job is stopping this preview; run again once it is gone' });
       }
       return undefined;
-    }, { ...this.pollOptions(`app ${name} to be running`), onWait: (ms) => this.context.logger.progress(`app ${name}: ${status} (${Math.round(ms / 1000)}s)`) });
+    }, { ...this.pollOptions(`app ${name} to be running`), onWait: (ms) => this.context.logger.progress(`app ${name}: ${status} (${Math.round(ms / 1000)}s)`) }));
+  }
+
+  /** A wait that ran out of time says the status the app was stuck in, and where to look. */
+  private async sayStatusOnTimeout<T>(name: string, status: () => string, waiting: Promise<T>): Promise<T> {
+    try {
+      return await waiting;
+    } catch (error) {
+      if (!(error instanceof TimeoutError)) throw error;
+      const busy = status() === 'updating' ? '; another deploy or a change of its parameters may still be under way' : '';
+      throw new TimeoutError(`${error.message}: the app was still "${status()}"${busy}`, {
+        hint: `see \`convox apps info ${name}\` and \`convox logs -a ${name}\`, or raise --timeout`,
+      });
+    }
   }
 
   private async waitGone(name: string): Promise<void> {
@@ -502,7 +518,8 @@ export class ConvoxProvider implements Provider {
     const key = this.settings.domainEnv;
     const manifest = state.latest?.manifest;
     if (!state.env[key] || !manifest) return;
-    if (!manifest.includes(`\${${key}}`)) {
+    if (!manifest.includes(`\${${key}}`) && !this.warnedRoutes.has(state.app.name)) {
+      this.warnedRoutes.add(state.app.name);
       this.context.logger.warn(
         `convox.yml of ${state.app.name} does not use \${${key}}: the rack will not route ${hostsOf(state.env[key]).join(', ')} ` +
           `(add \`domain: \${${key}}\` to the service that serves the preview)`,
@@ -620,8 +637,8 @@ export class ConvoxProvider implements Provider {
     }
     const lastLines = tail(log, LOG_TAIL_LINES);
     if (lastLines) this.context.logger.error(`last lines of the log of build ${build.id}:\n${lastLines}`);
-    const lastLine = lastLines.split('\n').pop() ?? '';
-    const why = build.reason || lastLine;
+    const reason = build.reason && !/^\s*build failed\s*$/i.test(build.reason) ? build.reason : '';
+    const why = (reason || telltaleLine(lastLines.split('\n'))).slice(0, 300);
     return new BuildFailedError(
       `deploy: build ${build.id} of ${name} (commit ${commit.slice(0, 12)}) failed${why ? `: ${why}` : ''}`,
       build.id,
@@ -660,7 +677,7 @@ export class ConvoxProvider implements Provider {
     );
     if (this.context.plan.dryRun) return;
     let status = 'updating';
-    await poll(async () => {
+    await this.sayStatusOnTimeout(name, () => status, poll(async () => {
       const app = await this.api.getApp(name);
       if (!app) throw new ProviderError(`deploy: app ${name} disappeared during the promotion`, { hint: 'did another job stop this preview?' });
       status = app.status;
@@ -675,7 +692,7 @@ export class ConvoxProvider implements Provider {
       throw new ProviderError(`deploy: release ${releaseId} of ${name} was not kept: the app runs ${app.release || 'no release'}`, {
         hint: 'it was rolled back, or a concurrent deploy promoted another release',
       });
-    }, { ...this.pollOptions(`release ${releaseId} of ${name} to be running`), onWait: (ms) => this.context.logger.progress(`promoting ${releaseId}: ${status} (${Math.round(ms / 1000)}s)`) });
+    }, { ...this.pollOptions(`release ${releaseId} of ${name} to be running`), onWait: (ms) => this.context.logger.progress(`promoting ${releaseId}: ${status} (${Math.round(ms / 1000)}s)`) }));
   }
 
   async destroy(name: string): Promise<DestroyResult> {

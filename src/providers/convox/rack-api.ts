@@ -74,6 +74,21 @@ export function isAlreadyExists(error: unknown): boolean {
   return error instanceof ProviderError && /already exists/i.test(error.message);
 }
 
+const NOT_A_RACK_HINT = 'check RACK_URL: it must be the rack API (convox rack → Router/API), not a web page';
+
+/**
+ * The rack answers JSON: anything else (a web page served with 200, a proxy's sign-in page) means
+ * RACK_URL points somewhere else, which must fail here rather than be read as an app or a list.
+ */
+function expectJson<T>(body: unknown, what: string, shape: 'object' | 'array'): T {
+  const ok = shape === 'array' ? Array.isArray(body) : !!body && typeof body === 'object' && !Array.isArray(body);
+  if (ok) return body as T;
+  const said = typeof body === 'string' ? (errorMessageOf(body) ?? body).replace(/\s+/g, ' ').trim().slice(0, 120) : JSON.stringify(body ?? null).slice(0, 120);
+  throw new ProviderError(`${what}: the rack answered ${typeof body === 'string' ? 'a page that is not JSON' : `JSON that is not ${shape === 'array' ? 'a list' : 'an object'}`} ("${said}")`, {
+    hint: NOT_A_RACK_HINT,
+  });
+}
+
 export class RackApi {
   constructor(
     private readonly http: HttpClient,
@@ -93,14 +108,18 @@ export class RackApi {
       if (said.includes(name) || /^app not found/i.test(said)) return undefined;
       throw new ProviderError(`look up app ${name}: the rack answered 404 "${said || 'no body'}"`, {
         status: 404,
-        hint: 'check RACK_URL: it must be the rack API (convox rack → Router/API), not a web page',
+        hint: NOT_A_RACK_HINT,
       });
     }
-    return res.body;
+    const app = expectJson<RackApp>(res.body, `look up app ${name}`, 'object');
+    if (typeof app.name !== 'string' || typeof app.status !== 'string') {
+      throw new ProviderError(`look up app ${name}: the rack answered an object that is not an app (no name or status)`, { hint: NOT_A_RACK_HINT });
+    }
+    return app;
   }
 
   listApps(): Promise<RackApp[]> {
-    return this.http.json<RackApp[]>({ method: 'GET', path: '/apps', what: 'list apps' }).then((v) => v ?? []);
+    return this.http.json<unknown>({ method: 'GET', path: '/apps', what: 'list apps' }).then((v) => expectJson<RackApp[]>(v ?? [], 'list apps', 'array'));
   }
 
   createApp(name: string): Promise<RackApp> {
@@ -115,13 +134,13 @@ export class RackApi {
 
   /** Newest first. */
   listReleases(app: string, limit: number): Promise<RackRelease[]> {
-    return this.http
-      .json<RackRelease[]>({ method: 'GET', path: `/apps/${seg(app)}/releases?limit=${limit}`, what: `list releases of ${app}` })
-      .then((v) => v ?? []);
+    const what = `list releases of ${app}`;
+    return this.http.json<unknown>({ method: 'GET', path: `/apps/${seg(app)}/releases?limit=${limit}`, what }).then((v) => expectJson<RackRelease[]>(v ?? [], what, 'array'));
   }
 
   getRelease(app: string, id: string): Promise<RackRelease> {
-    return this.http.json<RackRelease>({ method: 'GET', path: `/apps/${seg(app)}/releases/${seg(id)}`, what: `read release ${id} of ${app}` });
+    const what = `read release ${id} of ${app}`;
+    return this.http.json<unknown>({ method: 'GET', path: `/apps/${seg(app)}/releases/${seg(id)}`, what }).then((v) => expectJson<RackRelease>(v, what, 'object'));
   }
 
   /** A new release forked from the latest one, with this env (the rack's way to change env vars). */
@@ -141,13 +160,13 @@ export class RackApi {
 
   /** Newest first. */
   listBuilds(app: string, limit: number): Promise<RackBuild[]> {
-    return this.http
-      .json<RackBuild[]>({ method: 'GET', path: `/apps/${seg(app)}/builds?limit=${limit}`, what: `list builds of ${app}` })
-      .then((v) => v ?? []);
+    const what = `list builds of ${app}`;
+    return this.http.json<unknown>({ method: 'GET', path: `/apps/${seg(app)}/builds?limit=${limit}`, what }).then((v) => expectJson<RackBuild[]>(v ?? [], what, 'array'));
   }
 
   getBuild(app: string, id: string): Promise<RackBuild> {
-    return this.http.json<RackBuild>({ method: 'GET', path: `/apps/${seg(app)}/builds/${seg(id)}`, what: `read build ${id} of ${app}` });
+    const what = `read build ${id} of ${app}`;
+    return this.http.json<unknown>({ method: 'GET', path: `/apps/${seg(app)}/builds/${seg(id)}`, what }).then((v) => expectJson<RackBuild>(v, what, 'object'));
   }
 
   createBuild(app: string, fields: { url: string; description: string; gitSha: string; manifest?: string }): Promise<RackBuild> {
@@ -187,6 +206,7 @@ export class RackApi {
   }
 
   listServices(app: string): Promise<RackService[]> {
-    return this.http.json<RackService[]>({ method: 'GET', path: `/apps/${seg(app)}/services`, what: `list services of ${app}` }).then((v) => v ?? []);
+    const what = `list services of ${app}`;
+    return this.http.json<unknown>({ method: 'GET', path: `/apps/${seg(app)}/services`, what }).then((v) => expectJson<RackService[]>(v ?? [], what, 'array'));
   }
 }

@@ -5,7 +5,7 @@
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { AuthError, ConflictError, ProviderError } from '../../core/errors.js';
+import { AuthError, ConfigError, ConflictError, ProviderError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { retry, type Deadline } from '../../core/retry.js';
 import { RequestStats } from '../http.js';
@@ -46,6 +46,9 @@ export interface KubeStatus {
 export function isStatus(body: unknown): body is KubeStatus {
   return !!body && typeof body === 'object' && (body as { kind?: unknown }).kind === 'Status';
 }
+
+/** A 403: the account lacks RBAC rights for this call (a 401 is a plain AuthError). */
+export class ForbiddenError extends AuthError {}
 
 export interface KubeClientOptions {
   connection: ClusterConnection;
@@ -243,8 +246,15 @@ export class KubeClient {
       });
     }
     if (status === 403) {
-      return new AuthError(`${req.what}: forbidden by the Kubernetes API (${detail})`, {
+      return new ForbiddenError(`${req.what}: forbidden by the Kubernetes API (${detail})`, {
         hint: 'grant the account RBAC rights on this resource in this namespace',
+      });
+    }
+    // Writing into a namespace that does not exist: the API names the namespace, not the object.
+    if (status === 404 && isStatus(body) && body.reason === 'NotFound' && body.details?.kind === 'namespaces') {
+      const ns = body.details.name ?? '';
+      return new ConfigError(`${req.what}: namespace "${ns}" does not exist`, {
+        hint: `create it with \`kubectl create namespace ${ns}\`, choose another with --namespace / K8S_NAMESPACE, or use --namespace-per-preview`,
       });
     }
     if (status === 409) return new ConflictError(`${req.what}: conflict (${detail})`, { status });

@@ -20,7 +20,7 @@ import type {
   ProviderContext,
   SourceRef,
 } from '../types.js';
-import { KubeClient } from './client.js';
+import { ForbiddenError, KubeClient } from './client.js';
 import { resolveConnection, nodeFiles, type ClusterConnection, type ConfigFiles } from './kubeconfig.js';
 import { PreviewDatabase } from './database.js';
 import {
@@ -37,7 +37,7 @@ import { readManifests, renderFromManifests } from './manifests.js';
 import { describeObject, ObjectStore, type ApplyOutcome } from './objects.js';
 import { configHashOf, databaseSecretName, envSecretName, ingressObject, renderFromSettings, secretObject, type RenderContext } from './render.js';
 import { RESOURCE_TYPES, DERIVED_TYPES, resourceType, type ResourceType } from './resources.js';
-import { deploymentRollout, describeProblems, FATAL_WAITING_REASONS, podProblems, type RolloutStatus } from './rollout.js';
+import { deploymentRollout, describeProblems, FATAL_WAITING_REASONS, notReadyPods, podProblems, type RolloutStatus } from './rollout.js';
 import type { KubernetesSettings } from './settings.js';
 
 /** Knobs for tests and benchmarks; production uses the defaults. */
@@ -58,6 +58,7 @@ export class KubernetesProvider implements Provider {
   private databaseValue: PreviewDatabase | undefined;
   private readonly pollInitialMs: number;
   private readonly pollMaxMs: number;
+  private warnedPods = false;
   /** Env given to `ensure` in this process, else the common settings' env (a lone `deploy`). */
   private env: Record<string, string>;
 
@@ -283,6 +284,9 @@ export class KubernetesProvider implements Provider {
   async ensure(spec: PreviewSpec): Promise<EnsureResult> {
     this.env = spec.env;
     const base = this.renderContext(spec.name, { env: spec.env, domains: spec.domains });
+    // Render the workloads too, with a stand-in commit: a missing --image or a bad template is a
+    // usage error to report before anything is created, not after the Service already exists.
+    this.render({ ...base, commit: '0'.repeat(40), configHash: '', databaseSecret: this.database ? databaseSecretName(spec.name) : undefined });
     const objects = this.render(base).filter((o) => this.phaseOf(o) === 'ensure');
     // Refuse foreign objects before the database is touched, not after.
     if (this.database) await this.store.preflight(objects, spec.name);
@@ -371,20 +375,23 @@ export class KubernetesProvider implements Provider {
     const what = `rollout of Deployment ${namespace}/${name}`;
     const selector = this.podSelector(deployment);
     let fatalPolls = 0;
+    // What the pods said at the last look: once the deadline has passed no request can be made.
+    let lastPods = '';
     try {
       return await poll(
         async () => {
           const live = await this.store.get(TYPE('Deployment'), namespace, name);
-          if (!live) throw new ProviderError(`${what}: the Deployment disappeared`);
+          if (!live) throw new ProviderError(`${what}: the Deployment disappeared`, { hint: 'another job may have stopped this preview; run up again to recreate it' });
           const status = deploymentRollout(live);
           this.context.logger.progress(`${name}: ${status.message}`);
           if (status.state === 'complete') return status;
           if (status.state === 'failed') throw await this.rolloutFailure(what, status.message, namespace, selector, commit);
+          if (status.message.includes('spec update')) return undefined;
           // Old pods may still be available while the new ones cannot start: look at the pods.
-          if (this.settings.rolloutFailFast && status.updated > 0 && !status.message.includes('spec update')) {
-            const problems = podProblems(await this.store.list(DERIVED_TYPES[1]!, namespace, selector), commit).filter(
-              (p) => p.current && FATAL_WAITING_REASONS.has(p.reason),
-            );
+          const pods = await this.listPods(namespace, selector);
+          lastPods = describeProblems(notReadyPods(pods, commit));
+          if (this.settings.rolloutFailFast && status.updated > 0) {
+            const problems = podProblems(pods, commit).filter((p) => p.current && FATAL_WAITING_REASONS.has(p.reason));
             // Seen twice in a row: a pull retry or a single crash is not yet a verdict.
             fatalPolls = problems.length ? fatalPolls + 1 : 0;
             if (fatalPolls >= 2) throw new ProviderError(`${what} failed: ${describeProblems(problems)}`, { hint: 'check the image and the app logs (kubectl logs)' });
@@ -395,10 +402,24 @@ export class KubernetesProvider implements Provider {
       );
     } catch (error) {
       if (error instanceof TimeoutError) {
-        const problems = await this.currentProblems(namespace, selector, commit).catch(() => '');
-        throw new TimeoutError(`${error.message}${problems ? `: ${problems}` : ''}`, { hint: error.hint });
+        const problems = lastPods || (await this.currentProblems(namespace, selector, commit).catch(() => ''));
+        throw new TimeoutError(`${error.message}${problems ? `: ${problems}` : ''}`, {
+          hint: problems ? 'check the image, the readiness probe and the app logs (kubectl describe pod / kubectl logs), or raise --timeout' : error.hint,
+        });
       }
       throw error;
+    }
+  }
+
+  /** The pods, or none when the account may not list them: the Deployment's status still decides. */
+  private async listPods(namespace: string, selector: string): Promise<KubeObject[]> {
+    try {
+      return await this.store.list(DERIVED_TYPES[1]!, namespace, selector);
+    } catch (error) {
+      if (!(error instanceof ForbiddenError)) throw error;
+      if (!this.warnedPods) this.context.logger.warn(`cannot list pods in ${namespace} (forbidden): a failing rollout will be seen only at its progress deadline, without the pods' reasons`);
+      this.warnedPods = true;
+      return [];
     }
   }
 
@@ -410,7 +431,7 @@ export class KubernetesProvider implements Provider {
   }
 
   private async currentProblems(namespace: string, selector: string, commit: string): Promise<string> {
-    const problems = podProblems(await this.store.list(DERIVED_TYPES[1]!, namespace, selector), commit);
+    const problems = podProblems(await this.listPods(namespace, selector), commit);
     return describeProblems(problems.filter((p) => p.current).length ? problems.filter((p) => p.current) : problems);
   }
 
@@ -433,9 +454,22 @@ export class KubernetesProvider implements Provider {
     } else {
       const types = [...RESOURCE_TYPES.filter((t) => t.namespaced), ...DERIVED_TYPES];
       const found: ResourceType[] = [];
+      const unchecked: ResourceType[] = [];
+      // Kinds these settings make must be listed; other kinds are looked at in case older settings
+      // made them, but a deployer role without rights on them (or a cluster without the API) must
+      // not make every stop fail.
+      const expected = new Set(this.kindsToFind(this.renderContext(name)).map((t) => t.kind));
       // Workloads first, so their pods stop before the Secrets and Service they use go.
       for (const type of [...types].reverse()) {
-        const items = await this.store.list(type, namespace, selector);
+        let items: KubeObject[];
+        try {
+          items = await this.store.list(type, namespace, selector);
+        } catch (error) {
+          const unserved = error instanceof ProviderError && error.status === 404;
+          if (expected.has(type.kind) || !(error instanceof ForbiddenError || unserved)) throw error;
+          unchecked.push(type);
+          continue;
+        }
         if (!items.length) continue;
         found.push(type);
         for (const item of items) {
@@ -445,7 +479,12 @@ export class KubernetesProvider implements Provider {
           removed.push(`${item.kind.toLowerCase()} ${namespace}/${item.metadata.name}`);
         }
       }
-      if (found.length && !this.context.plan.dryRun) await this.store.waitNoneLeft(types, namespace, selector);
+      if (unchecked.length) {
+        this.context.logger.warn(
+          `stop ${name}: could not look for ${unchecked.map((t) => t.plural).join(', ')} in ${namespace} (forbidden or not served); these settings make none of them`,
+        );
+      }
+      if (found.length && !this.context.plan.dryRun) await this.store.waitNoneLeft(types.filter((t) => !unchecked.includes(t)), namespace, selector);
     }
     const db = this.database;
     if (db) {

@@ -122,3 +122,41 @@ export function describeProblems(problems: PodProblem[]): string {
     .map((p) => `pod ${p.pod}${p.container ? ` container ${p.container}` : ''}: ${p.reason}${p.message ? ` (${p.message.slice(0, 200)})` : ''}`)
     .join('; ');
 }
+
+/**
+ * Why each pod is not ready yet, slow states included (ContainerCreating, running but not ready):
+ * what a person needs when a rollout runs out of time rather than failing. Pods of `commit` are
+ * shown when there are any, else all; ready pods are left out.
+ */
+export function notReadyPods(pods: KubeObject[], commit: string | undefined): PodProblem[] {
+  const live = pods.filter((p) => !p.metadata.deletionTimestamp);
+  const ofCommit = live.filter((p) => commit === undefined || p.metadata.annotations?.[COMMIT_ANNOTATION] === commit);
+  const out: PodProblem[] = [];
+  for (const pod of ofCommit.length ? ofCommit : live) {
+    const current = ofCommit.includes(pod);
+    const problems = podProblems([pod], commit);
+    if (problems.length) {
+      out.push(...problems);
+      continue;
+    }
+    const status = (pod.status ?? {}) as {
+      phase?: string;
+      conditions?: Array<{ type?: string; status?: string; reason?: string; message?: string }>;
+      containerStatuses?: ContainerStatus[];
+      initContainerStatuses?: ContainerStatus[];
+    };
+    if (status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) continue;
+    const name = pod.metadata.name ?? '';
+    const containers = [...(status.initContainerStatuses ?? []), ...(status.containerStatuses ?? [])].filter((c) => !c.ready);
+    const waiting = containers.find((c) => c.state?.waiting?.reason);
+    if (waiting) {
+      out.push({ pod: name, container: waiting.name ?? '', reason: waiting.state!.waiting!.reason!, message: waiting.state!.waiting!.message, current });
+    } else if (containers.length && status.phase === 'Running') {
+      out.push({ pod: name, container: containers[0]!.name ?? '', reason: 'running but not ready', message: 'readiness probe not passing yet', current });
+    } else {
+      const ready = status.conditions?.find((c) => c.type === 'Ready' && c.status === 'False');
+      out.push({ pod: name, container: '', reason: ready?.reason ?? status.phase ?? 'not ready', message: ready?.message, current });
+    }
+  }
+  return out;
+}

@@ -95,7 +95,7 @@ describe('convox CLI: up, re-run, new commit, failed build, status, stop', () =>
     expect(r.code, r.stderr).toBe(5);
     const lines = previewLines(r);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(new RegExp(`^preview-kit: deploy: build B[A-Z]{10} of ${name} \\(commit [0-9a-f]{12}\\) failed: ERROR: `));
+    expect(lines[0]).toMatch(new RegExp(`^preview-kit: deploy: build B[A-Z]{10} of ${name} \\(commit [0-9a-f]{12}\\) failed: npm ERR! 404 Not Found - GET left-pad@9\\.9\\.9 \\(`));
     const before = r.stderr.slice(0, r.stderr.indexOf(lines[0]!));
     expect(before).toContain('npm ERR! 404 Not Found - GET left-pad@9.9.9');
     expect(r.stderr).not.toMatch(/^\s+at /m);
