@@ -249,14 +249,19 @@ function typeWords(type: string): string {
 }
 
 /** Turns a zod failure into one line naming the field the way the user wrote it. */
-export function configErrorFrom(error: z.ZodError, origins: Origin, section?: string): ConfigError {
+export function configErrorFrom(error: z.ZodError, origins: Origin, section?: string, specs: OptionSpec[] = []): ConfigError {
   const issue = error.issues[0]!;
   const key = String(issue.path[0] ?? '');
   const rest = issue.path.slice(1).join('.');
-  const where = origins.get(key) ?? (section ? `.preview.yml ${section}.${key}` : `.preview.yml ${key}`);
+  const fileKey = section ? `.preview.yml ${section}.${key}` : `.preview.yml ${key}`;
+  const missing = issue.code === 'invalid_type' && issue.received === 'undefined';
+  // A value given nowhere is named by every way to give it: the flag, the variable, the file key.
+  const spec = specs.find((o) => o.key === key);
+  const ways = spec ? [spec.flag ? `--${spec.flag}` : undefined, ...(spec.env ?? []), fileKey].filter(Boolean).join(' / ') : fileKey;
+  const where = origins.get(key) ?? ways;
   const field = rest ? `${where} (${rest})` : where;
   let message = issue.message;
-  if (issue.code === 'invalid_type' && issue.received === 'undefined') message = 'is required';
+  if (missing) message = 'is required';
   else if (issue.code === 'invalid_type') message = `expected ${typeWords(issue.expected)}, got ${typeWords(issue.received)}`;
   return new ConfigError(`invalid settings: ${field}: ${message}`, { hint: 'see preview-kit --help' });
 }
@@ -332,7 +337,7 @@ export function loadSettings<S>(
   if (values.branch === undefined && sources.detected?.branch) values.branch = sources.detected.branch;
   if (values.commit === undefined && sources.detected?.commit) values.commit = sources.detected.commit;
   const parsed = commonSchema.safeParse(values);
-  if (!parsed.success) throw configErrorFrom(parsed.error, origins);
+  if (!parsed.success) throw configErrorFrom(parsed.error, origins, undefined, commonOptions);
   const c = parsed.data;
   if (c.pr === undefined && c.branch === undefined && !options.branchOptional) {
     throw new ConfigError('invalid settings: --branch: no branch given and none found in the CI environment or git', {
@@ -376,7 +381,7 @@ export function loadSettings<S>(
   }
   const resolved = resolveOptions(module.options, sources, section, top, { name: fileName, section: module.id });
   const providerParsed = module.schema.safeParse(resolved.values);
-  if (!providerParsed.success) throw configErrorFrom(providerParsed.error, resolved.origins, module.id);
+  if (!providerParsed.success) throw configErrorFrom(providerParsed.error, resolved.origins, module.id, module.options);
   const extra = module.domainValues?.(providerParsed.data) ?? {};
   return { common: { ...common, domains: expandDomains(c, name, origins, extra) }, provider: providerParsed.data };
 }
