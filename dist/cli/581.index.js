@@ -126,7 +126,7 @@ function optionLines(specs) {
         return [left, `${s.description}${def}${env}`];
     }));
 }
-function helpText(command) {
+function helpText(command, provider) {
     const lines = [];
     if (command) {
         lines.push(`Usage: preview-kit ${command} [options]`, '', `${COMMANDS[command]}.`, '');
@@ -138,8 +138,9 @@ function helpText(command) {
         ['-h, --help', 'show help'],
         ['-V, --version', 'print the version'],
     ]));
-    // `name` never talks to a platform.
-    for (const module of command === 'name' ? [] : registry_js_1.providerModules) {
+    // With a provider chosen, only its options; `name` never talks to a platform.
+    const modules = command === 'name' ? [] : registry_js_1.providerModules.filter((m) => !provider || m.id === provider);
+    for (const module of modules.length || command === 'name' ? modules : registry_js_1.providerModules) {
         const specs = module.options.filter((s) => s.flag || s.env?.length);
         if (!specs.length)
             continue;
@@ -383,7 +384,8 @@ async function run(argv, io) {
         }
         if (flags.help || command === undefined || command === 'help') {
             const target = command === undefined || command === 'help' ? extra[0] : command;
-            io.stdout.write(helpText(target && isCommand(target) ? target : undefined));
+            const provider = flags.provider || io.env.PREVIEW_PROVIDER || undefined;
+            io.stdout.write(helpText(target && isCommand(target) ? target : undefined, provider));
             return errors_js_1.ExitCode.ok;
         }
         if (!isCommand(command)) {
@@ -728,6 +730,7 @@ function previewName(input) {
  */
 function expandDomain(template, input) {
     const values = {
+        ...input.extra,
         name: input.name,
         app: slugify(input.app),
         branch: slugify(input.branch ?? ''),
@@ -1237,14 +1240,19 @@ function typeWords(type) {
     return words[type] ?? type;
 }
 /** Turns a zod failure into one line naming the field the way the user wrote it. */
-function configErrorFrom(error, origins, section) {
+function configErrorFrom(error, origins, section, specs = []) {
     const issue = error.issues[0];
     const key = String(issue.path[0] ?? '');
     const rest = issue.path.slice(1).join('.');
-    const where = origins.get(key) ?? (section ? `.preview.yml ${section}.${key}` : `.preview.yml ${key}`);
+    const fileKey = section ? `.preview.yml ${section}.${key}` : `.preview.yml ${key}`;
+    const missing = issue.code === 'invalid_type' && issue.received === 'undefined';
+    // A value given nowhere is named by every way to give it: the flag, the variable, the file key.
+    const spec = specs.find((o) => o.key === key);
+    const ways = spec ? [spec.flag ? `--${spec.flag}` : undefined, ...(spec.env ?? []), fileKey].filter(Boolean).join(' / ') : fileKey;
+    const where = origins.get(key) ?? ways;
     const field = rest ? `${where} (${rest})` : where;
     let message = issue.message;
-    if (issue.code === 'invalid_type' && issue.received === 'undefined')
+    if (missing)
         message = 'is required';
     else if (issue.code === 'invalid_type')
         message = `expected ${typeWords(issue.expected)}, got ${typeWords(issue.received)}`;
@@ -1316,7 +1324,7 @@ function loadSettings(sources, pickProvider, options = {}) {
         values.commit = sources.detected.commit;
     const parsed = exports.commonSchema.safeParse(values);
     if (!parsed.success)
-        throw configErrorFrom(parsed.error, origins);
+        throw configErrorFrom(parsed.error, origins, undefined, exports.commonOptions);
     const c = parsed.data;
     if (c.pr === undefined && c.branch === undefined && !options.branchOptional) {
         throw new errors_js_1.ConfigError('invalid settings: --branch: no branch given and none found in the CI environment or git', {
@@ -1324,29 +1332,10 @@ function loadSettings(sources, pickProvider, options = {}) {
         });
     }
     const name = (0, naming_js_1.previewName)({ app: c.app, branch: c.branch, pr: c.pr, prefix: c.prefix });
-    let domains;
-    try {
-        domains = c.domain.map((t) => (0, naming_js_1.expandDomain)(t, { name, app: c.app, branch: c.branch, pr: c.pr }));
-    }
-    catch (error) {
-        throw new errors_js_1.ConfigError(`invalid settings: ${origins.get('domain') ?? '--domain'}: ${error.message}`);
-    }
-    for (const [i, template] of c.domain.entries()) {
-        const where = origins.get('domain') ?? '--domain';
-        if (c.pr === undefined && template.includes('{pr}')) {
-            throw new errors_js_1.ConfigError(`invalid settings: ${where}: "${template}" uses {pr} but no pull request number is given`, { hint: 'pass --pr, or use {name}' });
-        }
-        const problem = (0, naming_js_1.hostProblem)(domains[i]);
-        if (problem) {
-            throw new errors_js_1.ConfigError(`invalid settings: ${where}: "${template}" expands to "${clip(domains[i])}" for this branch: ${problem}`, {
-                hint: '{name} always expands to a valid label',
-            });
-        }
-    }
     const { timeout, domain, ...rest } = c;
-    const common = { ...rest, name, domainTemplates: domain, domains, timeoutMs: timeout };
+    const common = { ...rest, name, domainTemplates: domain, domains: [], timeoutMs: timeout };
     if (noProvider)
-        return { common, provider: undefined };
+        return { common: { ...common, domains: expandDomains(c, name, origins) }, provider: undefined };
     const module = pickProvider(c.provider);
     const topLevelSpecs = module.options.filter((o) => o.topLevel);
     const top = fileKeys(fileTop, topLevelSpecs, `${fileName} `);
@@ -1379,8 +1368,32 @@ function loadSettings(sources, pickProvider, options = {}) {
     const resolved = resolveOptions(module.options, sources, section, top, { name: fileName, section: module.id });
     const providerParsed = module.schema.safeParse(resolved.values);
     if (!providerParsed.success)
-        throw configErrorFrom(providerParsed.error, resolved.origins, module.id);
-    return { common, provider: providerParsed.data };
+        throw configErrorFrom(providerParsed.error, resolved.origins, module.id, module.options);
+    const extra = module.domainValues?.(providerParsed.data) ?? {};
+    return { common: { ...common, domains: expandDomains(c, name, origins, extra) }, provider: providerParsed.data };
+}
+/** Expands and checks the domain templates; providers may add placeholders (docker: `{domain}`). */
+function expandDomains(c, name, origins, extra = {}) {
+    let domains;
+    try {
+        domains = c.domain.map((t) => (0, naming_js_1.expandDomain)(t, { name, app: c.app, branch: c.branch, pr: c.pr, extra }));
+    }
+    catch (error) {
+        throw new errors_js_1.ConfigError(`invalid settings: ${origins.get('domain') ?? '--domain'}: ${error.message}`);
+    }
+    for (const [i, template] of c.domain.entries()) {
+        const where = origins.get('domain') ?? '--domain';
+        if (c.pr === undefined && template.includes('{pr}')) {
+            throw new errors_js_1.ConfigError(`invalid settings: ${where}: "${template}" uses {pr} but no pull request number is given`, { hint: 'pass --pr, or use {name}' });
+        }
+        const problem = (0, naming_js_1.hostProblem)(domains[i]);
+        if (problem) {
+            throw new errors_js_1.ConfigError(`invalid settings: ${where}: "${template}" expands to "${clip(domains[i])}" for this branch: ${problem}`, {
+                hint: '{name} always expands to a valid label',
+            });
+        }
+    }
+    return domains;
 }
 /** Secret values among the resolved options, to register with the redactor before anything is printed. */
 function secretValues(specs, sources) {
@@ -3263,6 +3276,29 @@ function identityOf(tags) {
 
 /***/ }),
 
+/***/ 9029:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+/**
+ * Picks the line of a failed build's log that says why it failed, for the one-line error: the
+ * builder's own last words ("ERROR: build failed", "exit status 1") only repeat that it failed.
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.telltaleLine = telltaleLine;
+/** Lines that only say the build failed, without why. */
+const GENERIC = /^\s*(error:?\s*)?(the )?(build (step )?failed|exit status \d+|build failed: exit status \d+)[.!:]?\s*$/i;
+/** Lines that look like a cause: compiler, package manager or Docker errors. */
+const CAUSE = /(\bERR!|\b(?:error|fatal|failed|failure|not found|no such file|denied|cannot|can't|unable|non-zero|exception|panic)\b)/i;
+function telltaleLine(lines) {
+    const meaningful = lines.map((l) => l.trim()).filter((l) => l !== '' && !GENERIC.test(l));
+    // The first cause in the tail: package managers and compilers print the reason, then summaries of it.
+    return meaningful.find((l) => CAUSE.test(l)) ?? meaningful.at(-1) ?? lines.map((l) => l.trim()).filter(Boolean).at(-1) ?? '';
+}
+
+
+/***/ }),
+
 /***/ 8030:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
@@ -3615,6 +3651,7 @@ const retry_js_1 = __webpack_require__(7253);
 const http_js_1 = __webpack_require__(4488);
 const version_js_1 = __webpack_require__(311);
 const env_js_1 = __webpack_require__(9897);
+const build_log_js_1 = __webpack_require__(9029);
 const rack_api_js_1 = __webpack_require__(2130);
 const source_js_1 = __webpack_require__(8469);
 exports.DEFAULT_TUNING = {
@@ -3682,6 +3719,8 @@ class ConvoxProvider {
     http;
     tuning;
     warnedAdopt = new Set();
+    /** Apps whose convox.yml was already said not to route the preview host: once per run is enough. */
+    warnedRoutes = new Set();
     clientOptions;
     constructor(settings, context, tuning = {}) {
         this.settings = settings;
@@ -3813,7 +3852,7 @@ class ConvoxProvider {
      */
     async waitAppRunning(name, justCreated) {
         let status = 'unknown';
-        return (0, retry_js_1.poll)(async () => {
+        return this.sayStatusOnTimeout(name, () => status, (0, retry_js_1.poll)(async () => {
             const app = await this.api.getApp(name);
             if (!app) {
                 if (justCreated)
@@ -3840,7 +3879,21 @@ class ConvoxProvider {
                 throw new errors_js_1.ProviderError(`app ${name} is being deleted`, { hint: 'another job is stopping this preview; run again once it is gone' });
             }
             return undefined;
-        }, { ...this.pollOptions(`app ${name} to be running`), onWait: (ms) => this.context.logger.progress(`app ${name}: ${status} (${Math.round(ms / 1000)}s)`) });
+        }, { ...this.pollOptions(`app ${name} to be running`), onWait: (ms) => this.context.logger.progress(`app ${name}: ${status} (${Math.round(ms / 1000)}s)`) }));
+    }
+    /** A wait that ran out of time says the status the app was stuck in, and where to look. */
+    async sayStatusOnTimeout(name, status, waiting) {
+        try {
+            return await waiting;
+        }
+        catch (error) {
+            if (!(error instanceof errors_js_1.TimeoutError))
+                throw error;
+            const busy = status() === 'updating' ? '; another deploy or a change of its parameters may still be under way' : '';
+            throw new errors_js_1.TimeoutError(`${error.message}: the app was still "${status()}"${busy}`, {
+                hint: `see \`convox apps info ${name}\` and \`convox logs -a ${name}\`, or raise --timeout`,
+            });
+        }
     }
     async waitGone(name) {
         let runningSeen = 0;
@@ -4045,7 +4098,8 @@ class ConvoxProvider {
         const manifest = state.latest?.manifest;
         if (!state.env[key] || !manifest)
             return;
-        if (!manifest.includes(`\${${key}}`)) {
+        if (!manifest.includes(`\${${key}}`) && !this.warnedRoutes.has(state.app.name)) {
+            this.warnedRoutes.add(state.app.name);
             this.context.logger.warn(`convox.yml of ${state.app.name} does not use \${${key}}: the rack will not route ${hostsOf(state.env[key]).join(', ')} ` +
                 `(add \`domain: \${${key}}\` to the service that serves the preview)`);
         }
@@ -4160,8 +4214,8 @@ class ConvoxProvider {
         const lastLines = tail(log, LOG_TAIL_LINES);
         if (lastLines)
             this.context.logger.error(`last lines of the log of build ${build.id}:\n${lastLines}`);
-        const lastLine = lastLines.split('\n').pop() ?? '';
-        const why = build.reason || lastLine;
+        const reason = build.reason && !/^\s*build failed\s*$/i.test(build.reason) ? build.reason : '';
+        const why = (reason || (0, build_log_js_1.telltaleLine)(lastLines.split('\n'))).slice(0, 300);
         return new BuildFailedError(`deploy: build ${build.id} of ${name} (commit ${commit.slice(0, 12)}) failed${why ? `: ${why}` : ''}`, build.id, lastLines, `full log: convox builds logs ${build.id} -a ${name}`);
     }
     async promoteAndReport(state, releaseId, commit) {
@@ -4194,7 +4248,7 @@ class ConvoxProvider {
         if (this.context.plan.dryRun)
             return;
         let status = 'updating';
-        await (0, retry_js_1.poll)(async () => {
+        await this.sayStatusOnTimeout(name, () => status, (0, retry_js_1.poll)(async () => {
             const app = await this.api.getApp(name);
             if (!app)
                 throw new errors_js_1.ProviderError(`deploy: app ${name} disappeared during the promotion`, { hint: 'did another job stop this preview?' });
@@ -4212,7 +4266,7 @@ class ConvoxProvider {
             throw new errors_js_1.ProviderError(`deploy: release ${releaseId} of ${name} was not kept: the app runs ${app.release || 'no release'}`, {
                 hint: 'it was rolled back, or a concurrent deploy promoted another release',
             });
-        }, { ...this.pollOptions(`release ${releaseId} of ${name} to be running`), onWait: (ms) => this.context.logger.progress(`promoting ${releaseId}: ${status} (${Math.round(ms / 1000)}s)`) });
+        }, { ...this.pollOptions(`release ${releaseId} of ${name} to be running`), onWait: (ms) => this.context.logger.progress(`promoting ${releaseId}: ${status} (${Math.round(ms / 1000)}s)`) }));
     }
     async destroy(name) {
         const state = await this.inspect(name);
@@ -4290,6 +4344,20 @@ function isAlreadyExists(error) {
         return true;
     return error instanceof errors_js_1.ProviderError && /already exists/i.test(error.message);
 }
+const NOT_A_RACK_HINT = 'check RACK_URL: it must be the rack API (convox rack → Router/API), not a web page';
+/**
+ * The rack answers JSON: anything else (a web page served with 200, a proxy's sign-in page) means
+ * RACK_URL points somewhere else, which must fail here rather than be read as an app or a list.
+ */
+function expectJson(body, what, shape) {
+    const ok = shape === 'array' ? Array.isArray(body) : !!body && typeof body === 'object' && !Array.isArray(body);
+    if (ok)
+        return body;
+    const said = typeof body === 'string' ? ((0, http_js_1.errorMessageOf)(body) ?? body).replace(/\s+/g, ' ').trim().slice(0, 120) : JSON.stringify(body ?? null).slice(0, 120);
+    throw new errors_js_1.ProviderError(`${what}: the rack answered ${typeof body === 'string' ? 'a page that is not JSON' : `JSON that is not ${shape === 'array' ? 'a list' : 'an object'}`} ("${said}")`, {
+        hint: NOT_A_RACK_HINT,
+    });
+}
 class RackApi {
     http;
     upload;
@@ -4312,13 +4380,17 @@ class RackApi {
                 return undefined;
             throw new errors_js_1.ProviderError(`look up app ${name}: the rack answered 404 "${said || 'no body'}"`, {
                 status: 404,
-                hint: 'check RACK_URL: it must be the rack API (convox rack → Router/API), not a web page',
+                hint: NOT_A_RACK_HINT,
             });
         }
-        return res.body;
+        const app = expectJson(res.body, `look up app ${name}`, 'object');
+        if (typeof app.name !== 'string' || typeof app.status !== 'string') {
+            throw new errors_js_1.ProviderError(`look up app ${name}: the rack answered an object that is not an app (no name or status)`, { hint: NOT_A_RACK_HINT });
+        }
+        return app;
     }
     listApps() {
-        return this.http.json({ method: 'GET', path: '/apps', what: 'list apps' }).then((v) => v ?? []);
+        return this.http.json({ method: 'GET', path: '/apps', what: 'list apps' }).then((v) => expectJson(v ?? [], 'list apps', 'array'));
     }
     createApp(name) {
         return this.http.json({ method: 'POST', path: '/apps', body: form({ name, generation: '2' }), headers: FORM, what: `create app ${name}` });
@@ -4330,12 +4402,12 @@ class RackApi {
     }
     /** Newest first. */
     listReleases(app, limit) {
-        return this.http
-            .json({ method: 'GET', path: `/apps/${seg(app)}/releases?limit=${limit}`, what: `list releases of ${app}` })
-            .then((v) => v ?? []);
+        const what = `list releases of ${app}`;
+        return this.http.json({ method: 'GET', path: `/apps/${seg(app)}/releases?limit=${limit}`, what }).then((v) => expectJson(v ?? [], what, 'array'));
     }
     getRelease(app, id) {
-        return this.http.json({ method: 'GET', path: `/apps/${seg(app)}/releases/${seg(id)}`, what: `read release ${id} of ${app}` });
+        const what = `read release ${id} of ${app}`;
+        return this.http.json({ method: 'GET', path: `/apps/${seg(app)}/releases/${seg(id)}`, what }).then((v) => expectJson(v, what, 'object'));
     }
     /** A new release forked from the latest one, with this env (the rack's way to change env vars). */
     createRelease(app, fields) {
@@ -4352,12 +4424,12 @@ class RackApi {
     }
     /** Newest first. */
     listBuilds(app, limit) {
-        return this.http
-            .json({ method: 'GET', path: `/apps/${seg(app)}/builds?limit=${limit}`, what: `list builds of ${app}` })
-            .then((v) => v ?? []);
+        const what = `list builds of ${app}`;
+        return this.http.json({ method: 'GET', path: `/apps/${seg(app)}/builds?limit=${limit}`, what }).then((v) => expectJson(v ?? [], what, 'array'));
     }
     getBuild(app, id) {
-        return this.http.json({ method: 'GET', path: `/apps/${seg(app)}/builds/${seg(id)}`, what: `read build ${id} of ${app}` });
+        const what = `read build ${id} of ${app}`;
+        return this.http.json({ method: 'GET', path: `/apps/${seg(app)}/builds/${seg(id)}`, what }).then((v) => expectJson(v, what, 'object'));
     }
     createBuild(app, fields) {
         return this.http.json({
@@ -4394,7 +4466,8 @@ class RackApi {
         return typeof res.body === 'string' ? res.body : res.body === undefined ? '' : JSON.stringify(res.body);
     }
     listServices(app) {
-        return this.http.json({ method: 'GET', path: `/apps/${seg(app)}/services`, what: `list services of ${app}` }).then((v) => v ?? []);
+        const what = `list services of ${app}`;
+        return this.http.json({ method: 'GET', path: `/apps/${seg(app)}/services`, what }).then((v) => expectJson(v ?? [], what, 'array'));
     }
 }
 exports.RackApi = RackApi;
@@ -4839,6 +4912,7 @@ exports.routeId = routeId;
 exports.stagingRouteId = stagingRouteId;
 exports.previewRoutePattern = previewRoutePattern;
 exports.liveRoute = liveRoute;
+exports.stagingToken = stagingToken;
 exports.stagingRoute = stagingRoute;
 exports.catchAllRoute = catchAllRoute;
 exports.parseListen = parseListen;
@@ -4877,6 +4951,14 @@ function previewRoutePattern(name) {
 }
 function liveRoute(id, hosts, dial) {
     return { '@id': id, match: [{ host: hosts }], handle: [{ handler: 'reverse_proxy', upstreams: [{ dial }] }], terminal: true };
+}
+/**
+ * The header value one service's staging route answers to. Staging routes match no host, so a
+ * value shared by a run's services would let the first staging route in the list answer every
+ * service's probe: a service that never serves would pass as healthy through its sibling.
+ */
+function stagingToken(runToken, service) {
+    return `${runToken}-${service}`;
 }
 /** No host matcher, so Caddy's automatic HTTPS never tries to get a certificate for it. */
 function stagingRoute(id, token, dial) {
@@ -5046,7 +5128,8 @@ async function syncRoutes(ctx, server, wishes, options) {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.LOCK_UNTIL = void 0;
+exports.LOCK_HOLDER = exports.LOCK_UNTIL = void 0;
+exports.holderIsGone = holderIsGone;
 exports.lockName = lockName;
 exports.acquireDeployLock = acquireDeployLock;
 /**
@@ -5054,11 +5137,42 @@ exports.acquireDeployLock = acquireDeployLock;
  * taken fails atomically, so `<name>.lock` (labelled ours, with an expiry for crashed runs) is
  * one. Only runs that change something take it: a no-op re-run stays free of writes.
  */
+const node_crypto_1 = __webpack_require__(7598);
+const node_os_1 = __webpack_require__(8161);
 const errors_js_1 = __webpack_require__(4296);
 const retry_js_1 = __webpack_require__(7253);
 const types_js_1 = __webpack_require__(2695);
 const labels_js_1 = __webpack_require__(9760);
 exports.LOCK_UNTIL = 'preview-kit.lock-until';
+/** `<host> <pid> <run>`: lets a run on the same machine see that the holder is gone. */
+exports.LOCK_HOLDER = 'preview-kit.lock-holder';
+/** Runs of this process that hold a lock now (the library API may deploy several previews at once). */
+const heldHere = new Set();
+function processAlive(pid) {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (error) {
+        // EPERM: it runs, as another user.
+        return error.code !== 'ESRCH';
+    }
+}
+const thisProcess = { host: (0, node_os_1.hostname)(), pid: process.pid, held: heldHere, alive: processAlive };
+/**
+ * A lock taken on this machine by a process that no longer runs (Ctrl-C, a killed job: the CLI
+ * exits at once on a signal, without releasing) is stale now, not when its expiry comes, which
+ * is the whole --timeout of the run that took it. Holders on other machines cannot be checked.
+ */
+function holderIsGone(holder, here = thisProcess) {
+    const [host, pidText, run] = (holder ?? '').split(' ');
+    const pid = Number(pidText);
+    if (!host || host !== here.host || !run || !Number.isInteger(pid) || pid <= 0)
+        return false;
+    if (pid === here.pid)
+        return !here.held.has(run);
+    return !here.alive(pid);
+}
 function lockName(name) {
     return `${name}.lock`;
 }
@@ -5066,19 +5180,30 @@ async function acquireDeployLock(rt, name) {
     const { engine, context } = rt;
     const lock = lockName(name);
     const started = context.deadline.clock.now();
+    const run = (0, node_crypto_1.randomBytes)(6).toString('hex');
+    const waited = () => Math.round((context.deadline.clock.now() - started) / 1000);
+    const timedOut = () => new errors_js_1.TimeoutError(`timed out after ${waited()}s waiting for another deploy of ${name} to finish`, {
+        hint: `raise --timeout, or remove a stale lock: docker network rm ${lock}`,
+    });
     for (let attempt = 0;; attempt++) {
         const until = context.deadline.clock.now() + Math.max(60_000, context.deadline.remaining());
         try {
-            await engine.createNetwork(lock, { [labels_js_1.LABEL.managedBy]: types_js_1.OWNER_MARKER, [labels_js_1.LABEL.name]: name, [exports.LOCK_UNTIL]: String(until) });
+            heldHere.add(run);
+            await engine.createNetwork(lock, { [labels_js_1.LABEL.managedBy]: types_js_1.OWNER_MARKER, [labels_js_1.LABEL.name]: name, [exports.LOCK_UNTIL]: String(until), [exports.LOCK_HOLDER]: `${thisProcess.host} ${thisProcess.pid} ${run}` });
             if (attempt > 0)
                 context.logger.info(`the other deploy of ${name} is done; going on`);
             return {
                 release: async () => {
                     await engine.removeNetwork(lock).catch((error) => context.logger.warn(`could not remove the deploy lock ${lock}: ${error.message}`));
+                    heldHere.delete(run);
                 },
             };
         }
         catch (error) {
+            heldHere.delete(run);
+            // The deadline ran out inside the engine call: say what we were waiting for.
+            if (error instanceof errors_js_1.TimeoutError && attempt > 0)
+                throw timedOut();
             if (!(error instanceof errors_js_1.ProviderError) || error.status !== 409)
                 throw error;
         }
@@ -5087,20 +5212,19 @@ async function acquireDeployLock(rt, name) {
             throw new errors_js_1.ProviderError(`network ${lock} exists but was not created by preview-kit; it blocks deploys of ${name}`, { hint: `remove it: docker network rm ${lock}` });
         }
         const expiry = Number(held?.Labels?.[exports.LOCK_UNTIL] ?? 0);
-        if (held && expiry < Date.now()) {
-            context.logger.warn(`removing the stale deploy lock of ${name} (a run that crashed?)`);
-            await engine.removeNetwork(lock);
+        const gone = holderIsGone(held?.Labels?.[exports.LOCK_HOLDER]);
+        if (held && (expiry < Date.now() || gone)) {
+            context.logger.warn(`removing the stale deploy lock of ${name} (${gone ? 'the run that took it on this machine is gone' : 'a run that crashed?'})`);
+            // By id: when another waiter removed it first and took a new lock, that one stays.
+            await engine.removeNetwork(held.Id || lock);
             continue;
         }
         if (attempt === 0)
             context.logger.info(`another deploy of ${name} is running; waiting for it`);
         const delay = Math.min((0, retry_js_1.backoffDelay)(attempt, { initialMs: 200, maxMs: 2_000 }), context.deadline.remaining());
-        if (delay <= 0) {
-            throw new errors_js_1.TimeoutError(`timed out after ${Math.round((context.deadline.clock.now() - started) / 1000)}s waiting for another deploy of ${name} to finish`, {
-                hint: `raise --timeout, or remove a stale lock: docker network rm ${lock}`,
-            });
-        }
-        context.logger.progress(`waiting for another deploy of ${name} (${Math.round((context.deadline.clock.now() - started) / 1000)}s)`);
+        if (delay <= 0)
+            throw timedOut();
+        context.logger.progress(`waiting for another deploy of ${name} (${waited()}s)`);
         await context.deadline.clock.sleep(delay);
     }
 }
@@ -5237,6 +5361,7 @@ async function waitServing(rt, view, targets, deadline) {
             await (0, retry_js_1.poll)(async () => {
                 const result = await (0, probe_js_1.probe)(view.listener, host, step.plan.healthPath, headers, Math.min(10_000, Math.max(500, deadline.remaining())));
                 last = result.summary;
+                rt.context.logger.debug(`probe ${step.plan.service} (Host: ${host}${headers[caddy_routes_js_1.STAGING_HEADER] ? ', staging' : ''}): ${result.summary}`);
                 if ((0, probe_js_1.isServing)(result))
                     return true;
                 const id = step.containerId;
@@ -5419,12 +5544,12 @@ async function applySteps(rt, view, steps, unconfigured, source, url) {
             if (step.action === 'create')
                 stage.set((0, caddy_routes_js_1.routeId)(name, step.plan.service), (0, caddy_routes_js_1.liveRoute)((0, caddy_routes_js_1.routeId)(name, step.plan.service), step.plan.hosts, dial(rt, port)));
             else
-                stage.set((0, caddy_routes_js_1.stagingRouteId)(name, step.plan.service), (0, caddy_routes_js_1.stagingRoute)((0, caddy_routes_js_1.stagingRouteId)(name, step.plan.service), token, dial(rt, port)));
+                stage.set((0, caddy_routes_js_1.stagingRouteId)(name, step.plan.service), (0, caddy_routes_js_1.stagingRoute)((0, caddy_routes_js_1.stagingRouteId)(name, step.plan.service), (0, caddy_routes_js_1.stagingToken)(token, step.plan.service), dial(rt, port)));
         }
         if (stage.size && !runPlan.dryRun)
             await (0, caddy_routes_js_1.syncRoutes)((0, runtime_js_1.syncContext)(rt), view.server, stage, { ensureCatchAll: true });
         if (!runPlan.dryRun && changing.length) {
-            await logger.group(`wait for ${changing.map((s) => s.plan.service).join(', ')} through Caddy`, () => waitServing(rt, view, changing.map((step) => ({ step, headers: step.action === 'replace' ? { [caddy_routes_js_1.STAGING_HEADER]: token } : {} })), waitDeadline));
+            await logger.group(`wait for ${changing.map((s) => s.plan.service).join(', ')} through Caddy`, () => waitServing(rt, view, changing.map((step) => ({ step, headers: step.action === 'replace' ? { [caddy_routes_js_1.STAGING_HEADER]: (0, caddy_routes_js_1.stagingToken)(token, step.plan.service) } : {} })), waitDeadline));
         }
         // Switch: every service's route to its serving container; staging routes and routes of
         // services no longer configured go away. On a no-op re-run this reads and writes nothing.
@@ -5542,6 +5667,7 @@ async function cleanUp(rt, view, steps, unconfigured) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.DockerEngine = exports.API_VERSION = void 0;
 exports.endpointFromDockerHost = endpointFromDockerHost;
+exports.loggedPath = loggedPath;
 exports.demuxLogs = demuxLogs;
 const errors_js_1 = __webpack_require__(4296);
 const retry_js_1 = __webpack_require__(7253);
@@ -5583,6 +5709,24 @@ function queryString(query) {
             params.set(key, String(value));
     const text = params.toString();
     return text ? `?${text}` : '';
+}
+/**
+ * The request line for --debug: build argument values are left out. They are how people hand
+ * a registry token to a build (NPM_TOKEN…), and nothing else shows them; their names stay.
+ */
+function loggedPath(path, query) {
+    const args = query?.buildargs;
+    if (typeof args !== 'string')
+        return `/${exports.API_VERSION}${path}${queryString(query)}`;
+    let names;
+    try {
+        names = Object.keys(JSON.parse(args));
+    }
+    catch {
+        names = [];
+    }
+    const masked = JSON.stringify(Object.fromEntries(names.map((n) => [n, '***'])));
+    return `/${exports.API_VERSION}${path}${queryString({ ...query, buildargs: masked })}`;
 }
 /** podman answers 500 for a name already in use; Docker answers 409. Both mean the same. */
 function looksLikeConflict(status, message) {
@@ -5644,7 +5788,8 @@ class DockerEngine {
         }
         const timeoutMs = this.timeout(req.what);
         this.stats.record(req.method);
-        this.options.logger.debug(`docker ${req.method} ${path}`);
+        const shown = loggedPath(req.path, req.query);
+        this.options.logger.debug(`docker ${req.method} ${shown}`);
         let res;
         try {
             res = await (0, node_http_js_1.exchange)(this.endpoint, { method: req.method, path, headers, ...(body !== undefined ? { body } : {}), timeoutMs });
@@ -5655,7 +5800,7 @@ class DockerEngine {
             throw error;
         }
         const parsed = (0, node_http_js_1.parseJsonBody)(res.body);
-        this.options.logger.debug(`docker → ${res.status} ${req.method} ${path}`);
+        this.options.logger.debug(`docker → ${res.status} ${req.method} ${shown}`);
         if ((res.status >= 200 && res.status < 300) || req.allow?.includes(res.status))
             return { status: res.status, body: parsed };
         throw this.fail(res.status, parsed, req.what);
@@ -5668,7 +5813,7 @@ class DockerEngine {
         const path = `/${exports.API_VERSION}${req.path}${queryString(req.query)}`;
         const timeoutMs = this.timeout(req.what);
         this.stats.record(req.method);
-        this.options.logger.debug(`docker ${req.method} ${path} (stream)`);
+        this.options.logger.debug(`docker ${req.method} ${loggedPath(req.path, req.query)} (stream)`);
         let res;
         try {
             res = await (0, node_http_js_1.openRequest)(this.endpoint, { method: req.method, path, headers: req.headers ?? {}, ...(req.body ? { body: req.body } : {}), timeoutMs });
@@ -6234,6 +6379,8 @@ exports.dockerModule = {
     description: 'containers on a Docker Engine behind Caddy',
     options: settings_js_1.dockerOptions,
     schema: settings_js_1.dockerSchema,
+    // `--domain '{name}.{domain}'` reads like the service host templates of .preview.yml.
+    domainValues: (settings) => ({ domain: settings.baseDomain }),
     create: (settings, common, context) => (0, provider_js_1.createDockerProvider)(settings, common, context),
 };
 
@@ -6514,8 +6661,33 @@ class DockerProvider {
         const written = await (0, caddy_routes_js_1.syncRoutes)((0, runtime_js_1.syncContext)(this.rt), view.server, wishes, { ensureCatchAll: true });
         return { changed: written.length > 0, domains };
     }
-    deploy(_preview, source) {
-        return (0, deploy_js_1.deployPreview)(this.rt, source);
+    async deploy(_preview, source) {
+        try {
+            return await (0, deploy_js_1.deployPreview)(this.rt, source);
+        }
+        catch (error) {
+            await this.dropNewEmptyNetwork();
+            throw error;
+        }
+    }
+    /**
+     * A first deploy that failed (build error, container that never serves) leaves no preview
+     * behind: the network this run created goes again, unless some container already uses it.
+     */
+    async dropNewEmptyNetwork() {
+        const { plan, logger } = this.rt.context;
+        const name = this.rt.common.name;
+        if (!this.rt.createdNetwork || plan.dryRun)
+            return;
+        try {
+            if ((await this.engine.listContainers((0, labels_js_1.previewFilter)(name))).length > 0)
+                return;
+            await plan.apply({ kind: 'delete', target: `network ${name}`, detail: 'roll back: the first deploy failed' }, () => this.engine.removeNetwork(name), true);
+            this.rt.createdNetwork = false;
+        }
+        catch (error) {
+            logger.warn(`roll back: could not remove network ${name}: ${error.message}`);
+        }
     }
     destroy(name) {
         return (0, teardown_js_1.destroyPreview)(this.rt, name);
@@ -6657,6 +6829,7 @@ async function ensureNetwork(rt, name) {
     }
     if (rt.context.plan.dryRun)
         return { network: undefined, created: true };
+    rt.createdNetwork = true;
     return { network: await rt.engine.inspectNetwork(name), created: true };
 }
 
@@ -6956,7 +7129,8 @@ class ChildProcessSocket extends node_stream_1.Duplex {
     exited = false;
     exitError(code, signal) {
         const why = this.stderrTail.trim().split('\n').pop() || `exit ${code ?? signal}`;
-        return Object.assign(new Error(`ssh: ${why}`), { code: 'ESSH' });
+        // ssh names itself in its own messages ("ssh: connect to host …"): say it once.
+        return Object.assign(new Error(/^ssh: /.test(why) ? why : `ssh: ${why}`), { code: 'ESSH' });
     }
     fail(error) {
         if (this.destroyed)
@@ -7306,7 +7480,7 @@ exports.HttpClient = HttpClient;
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.KubeClient = void 0;
+exports.KubeClient = exports.ForbiddenError = void 0;
 exports.isStatus = isStatus;
 /**
  * A small client for the Kubernetes REST API on node:http(s) — node's fetch cannot present a client
@@ -7322,6 +7496,10 @@ const labels_js_1 = __webpack_require__(568);
 function isStatus(body) {
     return !!body && typeof body === 'object' && body.kind === 'Status';
 }
+/** A 403: the account lacks RBAC rights for this call (a 401 is a plain AuthError). */
+class ForbiddenError extends errors_js_1.AuthError {
+}
+exports.ForbiddenError = ForbiddenError;
 class KubeClient {
     options;
     stats = new http_js_1.RequestStats();
@@ -7499,8 +7677,15 @@ class KubeClient {
             });
         }
         if (status === 403) {
-            return new errors_js_1.AuthError(`${req.what}: forbidden by the Kubernetes API (${detail})`, {
+            return new ForbiddenError(`${req.what}: forbidden by the Kubernetes API (${detail})`, {
                 hint: 'grant the account RBAC rights on this resource in this namespace',
+            });
+        }
+        // Writing into a namespace that does not exist: the API names the namespace, not the object.
+        if (status === 404 && isStatus(body) && body.reason === 'NotFound' && body.details?.kind === 'namespaces') {
+            const ns = body.details.name ?? '';
+            return new errors_js_1.ConfigError(`${req.what}: namespace "${ns}" does not exist`, {
+                hint: `create it with \`kubectl create namespace ${ns}\`, choose another with --namespace / K8S_NAMESPACE, or use --namespace-per-preview`,
             });
         }
         if (status === 409)
@@ -8609,6 +8794,7 @@ class KubernetesProvider {
     databaseValue;
     pollInitialMs;
     pollMaxMs;
+    warnedPods = false;
     /** Env given to `ensure` in this process, else the common settings' env (a lone `deploy`). */
     env;
     constructor(settings, common, context, tuning = {}) {
@@ -8831,6 +9017,9 @@ class KubernetesProvider {
     async ensure(spec) {
         this.env = spec.env;
         const base = this.renderContext(spec.name, { env: spec.env, domains: spec.domains });
+        // Render the workloads too, with a stand-in commit: a missing --image or a bad template is a
+        // usage error to report before anything is created, not after the Service already exists.
+        this.render({ ...base, commit: '0'.repeat(40), configHash: '', databaseSecret: this.database ? (0, render_js_1.databaseSecretName)(spec.name) : undefined });
         const objects = this.render(base).filter((o) => this.phaseOf(o) === 'ensure');
         // Refuse foreign objects before the database is touched, not after.
         if (this.database)
@@ -8923,20 +9112,26 @@ class KubernetesProvider {
         const what = `rollout of Deployment ${namespace}/${name}`;
         const selector = this.podSelector(deployment);
         let fatalPolls = 0;
+        // What the pods said at the last look: once the deadline has passed no request can be made.
+        let lastPods = '';
         try {
             return await (0, retry_js_1.poll)(async () => {
                 const live = await this.store.get(TYPE('Deployment'), namespace, name);
                 if (!live)
-                    throw new errors_js_1.ProviderError(`${what}: the Deployment disappeared`);
+                    throw new errors_js_1.ProviderError(`${what}: the Deployment disappeared`, { hint: 'another job may have stopped this preview; run up again to recreate it' });
                 const status = (0, rollout_js_1.deploymentRollout)(live);
                 this.context.logger.progress(`${name}: ${status.message}`);
                 if (status.state === 'complete')
                     return status;
                 if (status.state === 'failed')
                     throw await this.rolloutFailure(what, status.message, namespace, selector, commit);
+                if (status.message.includes('spec update'))
+                    return undefined;
                 // Old pods may still be available while the new ones cannot start: look at the pods.
-                if (this.settings.rolloutFailFast && status.updated > 0 && !status.message.includes('spec update')) {
-                    const problems = (0, rollout_js_1.podProblems)(await this.store.list(resources_js_1.DERIVED_TYPES[1], namespace, selector), commit).filter((p) => p.current && rollout_js_1.FATAL_WAITING_REASONS.has(p.reason));
+                const pods = await this.listPods(namespace, selector);
+                lastPods = (0, rollout_js_1.describeProblems)((0, rollout_js_1.notReadyPods)(pods, commit));
+                if (this.settings.rolloutFailFast && status.updated > 0) {
+                    const problems = (0, rollout_js_1.podProblems)(pods, commit).filter((p) => p.current && rollout_js_1.FATAL_WAITING_REASONS.has(p.reason));
                     // Seen twice in a row: a pull retry or a single crash is not yet a verdict.
                     fatalPolls = problems.length ? fatalPolls + 1 : 0;
                     if (fatalPolls >= 2)
@@ -8947,10 +9142,26 @@ class KubernetesProvider {
         }
         catch (error) {
             if (error instanceof errors_js_1.TimeoutError) {
-                const problems = await this.currentProblems(namespace, selector, commit).catch(() => '');
-                throw new errors_js_1.TimeoutError(`${error.message}${problems ? `: ${problems}` : ''}`, { hint: error.hint });
+                const problems = lastPods || (await this.currentProblems(namespace, selector, commit).catch(() => ''));
+                throw new errors_js_1.TimeoutError(`${error.message}${problems ? `: ${problems}` : ''}`, {
+                    hint: problems ? 'check the image, the readiness probe and the app logs (kubectl describe pod / kubectl logs), or raise --timeout' : error.hint,
+                });
             }
             throw error;
+        }
+    }
+    /** The pods, or none when the account may not list them: the Deployment's status still decides. */
+    async listPods(namespace, selector) {
+        try {
+            return await this.store.list(resources_js_1.DERIVED_TYPES[1], namespace, selector);
+        }
+        catch (error) {
+            if (!(error instanceof client_js_1.ForbiddenError))
+                throw error;
+            if (!this.warnedPods)
+                this.context.logger.warn(`cannot list pods in ${namespace} (forbidden): a failing rollout will be seen only at its progress deadline, without the pods' reasons`);
+            this.warnedPods = true;
+            return [];
         }
     }
     podSelector(deployment) {
@@ -8960,7 +9171,7 @@ class KubernetesProvider {
             .join(',');
     }
     async currentProblems(namespace, selector, commit) {
-        const problems = (0, rollout_js_1.podProblems)(await this.store.list(resources_js_1.DERIVED_TYPES[1], namespace, selector), commit);
+        const problems = (0, rollout_js_1.podProblems)(await this.listPods(namespace, selector), commit);
         return (0, rollout_js_1.describeProblems)(problems.filter((p) => p.current).length ? problems.filter((p) => p.current) : problems);
     }
     async rolloutFailure(what, message, namespace, selector, commit) {
@@ -8984,9 +9195,24 @@ class KubernetesProvider {
         else {
             const types = [...resources_js_1.RESOURCE_TYPES.filter((t) => t.namespaced), ...resources_js_1.DERIVED_TYPES];
             const found = [];
+            const unchecked = [];
+            // Kinds these settings make must be listed; other kinds are looked at in case older settings
+            // made them, but a deployer role without rights on them (or a cluster without the API) must
+            // not make every stop fail.
+            const expected = new Set(this.kindsToFind(this.renderContext(name)).map((t) => t.kind));
             // Workloads first, so their pods stop before the Secrets and Service they use go.
             for (const type of [...types].reverse()) {
-                const items = await this.store.list(type, namespace, selector);
+                let items;
+                try {
+                    items = await this.store.list(type, namespace, selector);
+                }
+                catch (error) {
+                    const unserved = error instanceof errors_js_1.ProviderError && error.status === 404;
+                    if (expected.has(type.kind) || !(error instanceof client_js_1.ForbiddenError || unserved))
+                        throw error;
+                    unchecked.push(type);
+                    continue;
+                }
                 if (!items.length)
                     continue;
                 found.push(type);
@@ -8999,8 +9225,11 @@ class KubernetesProvider {
                     removed.push(`${item.kind.toLowerCase()} ${namespace}/${item.metadata.name}`);
                 }
             }
+            if (unchecked.length) {
+                this.context.logger.warn(`stop ${name}: could not look for ${unchecked.map((t) => t.plural).join(', ')} in ${namespace} (forbidden or not served); these settings make none of them`);
+            }
             if (found.length && !this.context.plan.dryRun)
-                await this.store.waitNoneLeft(types, namespace, selector);
+                await this.store.waitNoneLeft(types.filter((t) => !unchecked.includes(t)), namespace, selector);
         }
         const db = this.database;
         if (db) {
@@ -9326,6 +9555,7 @@ exports.FATAL_WAITING_REASONS = void 0;
 exports.deploymentRollout = deploymentRollout;
 exports.podProblems = podProblems;
 exports.describeProblems = describeProblems;
+exports.notReadyPods = notReadyPods;
 /**
  * Rollout state of a Deployment, decided the way `kubectl rollout status` decides it, and the
  * reasons pods give when they cannot start (ImagePullBackOff, CrashLoopBackOff…), for error messages.
@@ -9403,6 +9633,41 @@ function describeProblems(problems) {
     return problems
         .map((p) => `pod ${p.pod}${p.container ? ` container ${p.container}` : ''}: ${p.reason}${p.message ? ` (${p.message.slice(0, 200)})` : ''}`)
         .join('; ');
+}
+/**
+ * Why each pod is not ready yet, slow states included (ContainerCreating, running but not ready):
+ * what a person needs when a rollout runs out of time rather than failing. Pods of `commit` are
+ * shown when there are any, else all; ready pods are left out.
+ */
+function notReadyPods(pods, commit) {
+    const live = pods.filter((p) => !p.metadata.deletionTimestamp);
+    const ofCommit = live.filter((p) => commit === undefined || p.metadata.annotations?.[labels_js_1.COMMIT_ANNOTATION] === commit);
+    const out = [];
+    for (const pod of ofCommit.length ? ofCommit : live) {
+        const current = ofCommit.includes(pod);
+        const problems = podProblems([pod], commit);
+        if (problems.length) {
+            out.push(...problems);
+            continue;
+        }
+        const status = (pod.status ?? {});
+        if (status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
+            continue;
+        const name = pod.metadata.name ?? '';
+        const containers = [...(status.initContainerStatuses ?? []), ...(status.containerStatuses ?? [])].filter((c) => !c.ready);
+        const waiting = containers.find((c) => c.state?.waiting?.reason);
+        if (waiting) {
+            out.push({ pod: name, container: waiting.name ?? '', reason: waiting.state.waiting.reason, message: waiting.state.waiting.message, current });
+        }
+        else if (containers.length && status.phase === 'Running') {
+            out.push({ pod: name, container: containers[0].name ?? '', reason: 'running but not ready', message: 'readiness probe not passing yet', current });
+        }
+        else {
+            const ready = status.conditions?.find((c) => c.type === 'Ready' && c.status === 'False');
+            out.push({ pod: name, container: '', reason: ready?.reason ?? status.phase ?? 'not ready', message: ready?.message, current });
+        }
+    }
+    return out;
 }
 
 
