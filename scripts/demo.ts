@@ -59,13 +59,14 @@ async function curl(url: string): Promise<string> {
 }
 
 async function main() {
+  // git, like podman and caddy, comes with the system packages: install before the first use.
+  say('installing what the local review-app host needs (git, podman, runc, caddy), if missing');
+  sh('bash', ['scripts/install-system-deps.sh']);
   const repo = await makeRepo();
   let env: Record<string, string> = {};
   let closeFake: (() => Promise<void>) | undefined;
   try {
     if (provider === 'docker') {
-      say('installing what the local review-app host needs (podman, runc, caddy), if missing');
-      sh('bash', ['scripts/install-system-deps.sh']);
       say('starting podman (Docker Engine API) and Caddy on loopback');
       sh('bash', ['scripts/services.sh', 'start']);
       for (const m of sh('bash', ['scripts/services.sh', 'env']).matchAll(/^export (\w+)=(.*)$/gm)) env[m[1]!] = m[2]!;
