@@ -42,7 +42,7 @@ async function call(name, fn) {
     }
 }
 async function createGitHubApi(options) {
-    const { getOctokit } = await __webpack_require__.e(/* import() */ 228).then(__webpack_require__.t.bind(__webpack_require__, 3228, 23));
+    const { getOctokit } = await Promise.all(/* import() */[__webpack_require__.e(752), __webpack_require__.e(228)]).then(__webpack_require__.t.bind(__webpack_require__, 3228, 23));
     const { logger, repo } = options;
     const octokit = getOctokit(options.token, {
         baseUrl: options.baseUrl.replace(/\/+$/, ''),

@@ -3646,6 +3646,7 @@ exports.builtFrom = builtFrom;
  * build's release, then a wait until the app runs that release.
  */
 const node_crypto_1 = __webpack_require__(7598);
+const node_fs_1 = __webpack_require__(3024);
 const errors_js_1 = __webpack_require__(4296);
 const retry_js_1 = __webpack_require__(7253);
 const http_js_1 = __webpack_require__(4488);
@@ -3711,6 +3712,26 @@ function hostsOf(value) {
         .map((h) => h.trim())
         .filter((h) => h !== '');
 }
+/** How to trust the rack's certificate: read here, when the provider is made, never at import. */
+function rackTls(settings, context) {
+    if (settings.insecureSkipTlsVerify) {
+        context.logger.warn('not verifying the rack TLS certificate (--rack-insecure-skip-tls-verify): anyone on the path can read the rack password; prefer --rack-ca-file');
+        return { insecure: true };
+    }
+    if (!settings.rackCaFile)
+        return undefined;
+    let ca;
+    try {
+        ca = (0, node_fs_1.readFileSync)(settings.rackCaFile, 'utf8');
+    }
+    catch (error) {
+        throw new errors_js_1.ConfigError(`cannot read --rack-ca-file ${settings.rackCaFile}: ${error.code ?? error.message}`);
+    }
+    if (!ca.includes('-----BEGIN CERTIFICATE-----')) {
+        throw new errors_js_1.ConfigError(`--rack-ca-file ${settings.rackCaFile} holds no PEM certificate`, { hint: 'give the rack certificate (or its CA) in PEM form: -----BEGIN CERTIFICATE-----' });
+    }
+    return { ca };
+}
 class ConvoxProvider {
     settings;
     context;
@@ -3740,6 +3761,8 @@ class ConvoxProvider {
             label: 'Convox rack',
             authHint: 'check the rack password in RACK_URL (https://convox:PASSWORD@host) or CONVOX_PASSWORD',
             backoffMs: this.tuning.httpBackoffMs,
+            tls: rackTls(settings, context),
+            tlsHint: 'racks often serve a self-signed certificate: trust it with --rack-ca-file FILE (CONVOX_RACK_CA_FILE), or skip verification as the convox CLI does with --rack-insecure-skip-tls-verify (CONVOX_INSECURE_SKIP_TLS_VERIFY=true)',
         });
         this.http = new http_js_1.HttpClient({ ...common, requestTimeoutMs: this.tuning.requestTimeoutMs });
         this.api = new rack_api_js_1.RackApi(this.http, new http_js_1.HttpClient({ ...common, requestTimeoutMs: this.tuning.uploadTimeoutMs }));
@@ -4496,6 +4519,8 @@ exports.convoxOptions = [
     { key: 'service', flag: 'convox-service', type: 'string', env: ['CONVOX_SERVICE'], value: 'NAME', description: 'Convox service whose domain is the preview URL', defaultText: 'web, else the first public service' },
     { key: 'domainEnv', flag: 'convox-domain-env', type: 'string', env: ['CONVOX_DOMAIN_ENV'], value: 'NAME', description: 'env var that carries --domain to convox.yml (domain: ${NAME})', defaultText: 'PREVIEW_HOST' },
     { key: 'manifest', flag: 'convox-manifest', type: 'string', env: ['CONVOX_MANIFEST'], value: 'FILE', description: 'manifest the Convox build reads', defaultText: 'convox.yml' },
+    { key: 'rackCaFile', flag: 'rack-ca-file', type: 'string', env: ['CONVOX_RACK_CA_FILE'], value: 'FILE', description: 'PEM certificate (CA or self-signed) trusted for the rack, instead of the system CAs' },
+    { key: 'insecureSkipTlsVerify', flag: 'rack-insecure-skip-tls-verify', type: 'boolean', env: ['CONVOX_INSECURE_SKIP_TLS_VERIFY'], description: 'do not verify the rack certificate, as the convox CLI does (prefer --rack-ca-file)', defaultText: 'false' },
     { key: 'claimWait', type: 'string', description: 'how long to wait for the owner record of an app another run is creating', defaultText: '30s' },
 ];
 /** Splits `https://convox:PW@host/` into a credential-free base URL and the password it carried. */
@@ -4529,6 +4554,8 @@ exports.convoxSchema = zod_1.z
     domainEnv: zod_1.z.string().trim().regex(settings_js_1.ENV_NAME, 'expected an env var name').default('PREVIEW_HOST'),
     manifest: zod_1.z.string().trim().min(1).optional(),
     claimWait: settings_js_1.durationSchema.default('30s'),
+    rackCaFile: zod_1.z.string().trim().min(1).optional(),
+    insecureSkipTlsVerify: zod_1.z.boolean().default(false),
 })
     .transform((raw, ctx) => {
     if (!raw.rackUrl) {
@@ -4545,7 +4572,9 @@ exports.convoxSchema = zod_1.z
         ctx.addIssue({ code: zod_1.z.ZodIssueCode.custom, path: ['rackUrl'], message: 'no rack password: put it in the URL (https://convox:PASSWORD@host) or set CONVOX_PASSWORD' });
         return zod_1.z.NEVER;
     }
-    const settings = { rackUrl: split.url, password, domainEnv: raw.domainEnv, claimWaitMs: raw.claimWait };
+    const settings = { rackUrl: split.url, password, domainEnv: raw.domainEnv, claimWaitMs: raw.claimWait, insecureSkipTlsVerify: raw.insecureSkipTlsVerify };
+    if (raw.rackCaFile)
+        settings.rackCaFile = raw.rackCaFile;
     if (raw.rack)
         settings.rack = raw.rack;
     if (raw.service)
@@ -7365,24 +7394,40 @@ function retryAfterSeconds(headers) {
     const date = Date.parse(value);
     return Number.isNaN(date) ? undefined : Math.min(Math.max(0, (date - Date.now()) / 1000), 60);
 }
+/** Certificate verification errors (OpenSSL's names, as Node reports them): settings can fix these. */
+const CERTIFICATE_ERRORS = {
+    CERT_HAS_EXPIRED: 'TLS certificate expired',
+    CERT_NOT_YET_VALID: 'TLS certificate not yet valid',
+    CERT_UNTRUSTED: 'TLS certificate not trusted',
+    DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed TLS certificate',
+    SELF_SIGNED_CERT_IN_CHAIN: 'self-signed TLS certificate in chain',
+    UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'TLS certificate not verifiable (issuer unknown)',
+    UNABLE_TO_GET_ISSUER_CERT: 'TLS certificate issuer unknown',
+    UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'TLS certificate issuer unknown',
+    ERR_TLS_CERT_ALTNAME_INVALID: 'TLS certificate does not match the host name',
+};
 /**
  * Why a request got no answer, in words, and whether asking again may help. Nothing listening
- * (ECONNREFUSED), a host name that does not resolve (ENOTFOUND) or a refused certificate is a
- * wrong URL far more often than a blip: retrying them only delays the error by seconds.
+ * (ECONNREFUSED), a host name that does not resolve (ENOTFOUND), a refused certificate or a TLS
+ * handshake with something that does not speak TLS is a wrong setting far more often than a blip:
+ * retrying them only delays the error by seconds.
  */
 function networkFailure(error, timeoutMs) {
     const e = error;
     if (e?.name === 'TimeoutError')
         return { why: `no answer within ${Math.round(timeoutMs / 1000)}s`, retryable: true };
     const code = e?.cause?.code;
+    if (code && CERTIFICATE_ERRORS[code])
+        return { why: CERTIFICATE_ERRORS[code], retryable: false, tls: 'certificate' };
+    // OpenSSL's handshake failures (ERR_SSL_WRONG_VERSION_NUMBER: plain HTTP on that port, alerts
+    // from the server...) come back the same on every attempt.
+    if (code?.startsWith('ERR_SSL_')) {
+        const detail = code === 'ERR_SSL_WRONG_VERSION_NUMBER' ? 'TLS handshake failed (wrong version number: the server does not speak TLS there)' : `TLS handshake failed (${code})`;
+        return { why: detail, retryable: false, tls: 'protocol' };
+    }
     const final = {
         ECONNREFUSED: 'connection refused (nothing listens there)',
         ENOTFOUND: 'host name not found',
-        CERT_HAS_EXPIRED: 'TLS certificate expired',
-        DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed TLS certificate',
-        SELF_SIGNED_CERT_IN_CHAIN: 'self-signed TLS certificate in chain',
-        UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'TLS certificate not verifiable',
-        ERR_TLS_CERT_ALTNAME_INVALID: 'TLS certificate does not match the host name',
     };
     if (code && final[code])
         return { why: final[code], retryable: false };
@@ -7397,8 +7442,20 @@ function networkFailure(error, timeoutMs) {
 class HttpClient {
     options;
     stats = new RequestStats();
+    dispatcher;
     constructor(options) {
         this.options = options;
+    }
+    /**
+     * An undici Agent with the TLS settings, made on first use: fetch takes no TLS options of its
+     * own, and loading undici only when they are set keeps it out of every other command's start.
+     */
+    tlsDispatcher() {
+        const tls = this.options.tls;
+        if (!tls?.ca && !tls?.insecure)
+            return undefined;
+        this.dispatcher ??= __webpack_require__.e(/* import() */ 752).then(__webpack_require__.t.bind(__webpack_require__, 4371, 19)).then(({ Agent }) => new Agent({ connect: { ...(tls.ca ? { ca: tls.ca } : {}), rejectUnauthorized: !tls.insecure } }));
+        return this.dispatcher;
     }
     get baseUrl() {
         return this.options.baseUrl;
@@ -7431,15 +7488,24 @@ class HttpClient {
         const timeout = Math.min(this.options.requestTimeoutMs ?? 30_000, Math.max(1, this.options.deadline.remaining()));
         this.stats.record(req.method);
         this.options.logger.debug(`${req.method} ${url.pathname}${url.search}${attempt ? ` (attempt ${attempt + 1})` : ''}`);
+        const dispatcher = await this.tlsDispatcher();
         let res;
         try {
-            res = await fetch(url, { method: req.method, headers, body, signal: AbortSignal.timeout(timeout) });
+            // `dispatcher` is undici's extension of RequestInit, which Node's fetch honours.
+            const init = { method: req.method, headers, body, signal: AbortSignal.timeout(timeout), ...(dispatcher ? { dispatcher } : {}) };
+            res = await fetch(url, init);
         }
         catch (error) {
             const failure = networkFailure(error, timeout);
-            throw new errors_js_1.ProviderError(`${req.what}: ${this.options.label} unreachable at ${url.origin}: ${failure.why}`, {
+            const hint = failure.tls === 'certificate'
+                ? (this.options.tlsHint ?? 'the server certificate is not trusted: check the URL, or trust its CA')
+                : failure.tls === 'protocol'
+                    ? 'check the URL scheme (http:// or https://) and port'
+                    : 'check the API URL and the network';
+            const where = failure.tls ? `TLS with ${this.options.label} at ${url.origin} failed` : `${this.options.label} unreachable at ${url.origin}`;
+            throw new errors_js_1.ProviderError(`${req.what}: ${where}: ${failure.why}`, {
                 retryable: failure.retryable,
-                hint: 'check the API URL and the network',
+                hint,
             });
         }
         const text = await res.text();

@@ -47,6 +47,17 @@ export interface HttpClientOptions {
   attempts?: number;
   /** Retry backoff base, ms (tests use small values). */
   backoffMs?: number;
+  /** How to trust the server's certificate when the system's CAs are not enough. */
+  tls?: HttpTlsOptions;
+  /** Hint added to certificate errors: which settings make the server trusted. */
+  tlsHint?: string;
+}
+
+export interface HttpTlsOptions {
+  /** PEM certificate(s) trusted instead of the system's CAs. */
+  ca?: string;
+  /** Accept any certificate (no verification at all). */
+  insecure?: boolean;
 }
 
 /** Counts of requests by method, for benchmarks and `--debug`. */
@@ -103,23 +114,46 @@ function retryAfterSeconds(headers: Headers): number | undefined {
   return Number.isNaN(date) ? undefined : Math.min(Math.max(0, (date - Date.now()) / 1000), 60);
 }
 
+/** Certificate verification errors (OpenSSL's names, as Node reports them): settings can fix these. */
+const CERTIFICATE_ERRORS: Record<string, string> = {
+  CERT_HAS_EXPIRED: 'TLS certificate expired',
+  CERT_NOT_YET_VALID: 'TLS certificate not yet valid',
+  CERT_UNTRUSTED: 'TLS certificate not trusted',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed TLS certificate',
+  SELF_SIGNED_CERT_IN_CHAIN: 'self-signed TLS certificate in chain',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'TLS certificate not verifiable (issuer unknown)',
+  UNABLE_TO_GET_ISSUER_CERT: 'TLS certificate issuer unknown',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'TLS certificate issuer unknown',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'TLS certificate does not match the host name',
+};
+
+export interface NetworkFailure {
+  why: string;
+  retryable: boolean;
+  /** `certificate`: the server's certificate was refused; `protocol`: no TLS spoken there. */
+  tls?: 'certificate' | 'protocol';
+}
+
 /**
  * Why a request got no answer, in words, and whether asking again may help. Nothing listening
- * (ECONNREFUSED), a host name that does not resolve (ENOTFOUND) or a refused certificate is a
- * wrong URL far more often than a blip: retrying them only delays the error by seconds.
+ * (ECONNREFUSED), a host name that does not resolve (ENOTFOUND), a refused certificate or a TLS
+ * handshake with something that does not speak TLS is a wrong setting far more often than a blip:
+ * retrying them only delays the error by seconds.
  */
-export function networkFailure(error: unknown, timeoutMs: number): { why: string; retryable: boolean } {
+export function networkFailure(error: unknown, timeoutMs: number): NetworkFailure {
   const e = error as Error & { cause?: Error & { code?: string } };
   if (e?.name === 'TimeoutError') return { why: `no answer within ${Math.round(timeoutMs / 1000)}s`, retryable: true };
   const code = e?.cause?.code;
+  if (code && CERTIFICATE_ERRORS[code]) return { why: CERTIFICATE_ERRORS[code]!, retryable: false, tls: 'certificate' };
+  // OpenSSL's handshake failures (ERR_SSL_WRONG_VERSION_NUMBER: plain HTTP on that port, alerts
+  // from the server...) come back the same on every attempt.
+  if (code?.startsWith('ERR_SSL_')) {
+    const detail = code === 'ERR_SSL_WRONG_VERSION_NUMBER' ? 'TLS handshake failed (wrong version number: the server does not speak TLS there)' : `TLS handshake failed (${code})`;
+    return { why: detail, retryable: false, tls: 'protocol' };
+  }
   const final: Record<string, string> = {
     ECONNREFUSED: 'connection refused (nothing listens there)',
     ENOTFOUND: 'host name not found',
-    CERT_HAS_EXPIRED: 'TLS certificate expired',
-    DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed TLS certificate',
-    SELF_SIGNED_CERT_IN_CHAIN: 'self-signed TLS certificate in chain',
-    UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'TLS certificate not verifiable',
-    ERR_TLS_CERT_ALTNAME_INVALID: 'TLS certificate does not match the host name',
   };
   if (code && final[code]) return { why: final[code]!, retryable: false };
   const transient: Record<string, string> = { ECONNRESET: 'connection reset', ETIMEDOUT: 'connection timed out', EAI_AGAIN: 'DNS lookup failed (temporary)', UND_ERR_SOCKET: 'connection closed' };
@@ -131,7 +165,21 @@ export function networkFailure(error: unknown, timeoutMs: number): { why: string
 
 export class HttpClient {
   readonly stats = new RequestStats();
+  private dispatcher: Promise<unknown> | undefined;
   constructor(private readonly options: HttpClientOptions) {}
+
+  /**
+   * An undici Agent with the TLS settings, made on first use: fetch takes no TLS options of its
+   * own, and loading undici only when they are set keeps it out of every other command's start.
+   */
+  private tlsDispatcher(): Promise<unknown> | undefined {
+    const tls = this.options.tls;
+    if (!tls?.ca && !tls?.insecure) return undefined;
+    this.dispatcher ??= import('undici').then(
+      ({ Agent }) => new Agent({ connect: { ...(tls.ca ? { ca: tls.ca } : {}), rejectUnauthorized: !tls.insecure } }),
+    );
+    return this.dispatcher;
+  }
 
   get baseUrl(): string {
     return this.options.baseUrl;
@@ -166,14 +214,24 @@ export class HttpClient {
     const timeout = Math.min(this.options.requestTimeoutMs ?? 30_000, Math.max(1, this.options.deadline.remaining()));
     this.stats.record(req.method);
     this.options.logger.debug(`${req.method} ${url.pathname}${url.search}${attempt ? ` (attempt ${attempt + 1})` : ''}`);
+    const dispatcher = await this.tlsDispatcher();
     let res: Response;
     try {
-      res = await fetch(url, { method: req.method, headers, body, signal: AbortSignal.timeout(timeout) });
+      // `dispatcher` is undici's extension of RequestInit, which Node's fetch honours.
+      const init = { method: req.method, headers, body, signal: AbortSignal.timeout(timeout), ...(dispatcher ? { dispatcher } : {}) };
+      res = await fetch(url, init as RequestInit);
     } catch (error) {
       const failure = networkFailure(error, timeout);
-      throw new ProviderError(`${req.what}: ${this.options.label} unreachable at ${url.origin}: ${failure.why}`, {
+      const hint =
+        failure.tls === 'certificate'
+          ? (this.options.tlsHint ?? 'the server certificate is not trusted: check the URL, or trust its CA')
+          : failure.tls === 'protocol'
+            ? 'check the URL scheme (http:// or https://) and port'
+            : 'check the API URL and the network';
+      const where = failure.tls ? `TLS with ${this.options.label} at ${url.origin} failed` : `${this.options.label} unreachable at ${url.origin}`;
+      throw new ProviderError(`${req.what}: ${where}: ${failure.why}`, {
         retryable: failure.retryable,
-        hint: 'check the API URL and the network',
+        hint,
       });
     }
     const text = await res.text();

@@ -5,9 +5,10 @@
  * build's release, then a wait until the app runs that release.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { ConfigError, ConflictError, isRetryable, NotFoundError, ProviderError, SafetyError, TimeoutError } from '../../core/errors.js';
 import { Deadline, poll, retry } from '../../core/retry.js';
-import { HttpClient, type HttpClientOptions } from '../http.js';
+import { HttpClient, type HttpClientOptions, type HttpTlsOptions } from '../http.js';
 import type {
   DeployResult,
   DestroyResult,
@@ -123,6 +124,25 @@ function hostsOf(value: string | undefined): string[] {
     .filter((h) => h !== '');
 }
 
+/** How to trust the rack's certificate: read here, when the provider is made, never at import. */
+function rackTls(settings: ConvoxSettings, context: ProviderContext): HttpTlsOptions | undefined {
+  if (settings.insecureSkipTlsVerify) {
+    context.logger.warn('not verifying the rack TLS certificate (--rack-insecure-skip-tls-verify): anyone on the path can read the rack password; prefer --rack-ca-file');
+    return { insecure: true };
+  }
+  if (!settings.rackCaFile) return undefined;
+  let ca: string;
+  try {
+    ca = readFileSync(settings.rackCaFile, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cannot read --rack-ca-file ${settings.rackCaFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  if (!ca.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new ConfigError(`--rack-ca-file ${settings.rackCaFile} holds no PEM certificate`, { hint: 'give the rack certificate (or its CA) in PEM form: -----BEGIN CERTIFICATE-----' });
+  }
+  return { ca };
+}
+
 export class ConvoxProvider implements Provider {
   readonly id = 'convox' as const;
   readonly api: RackApi;
@@ -152,6 +172,8 @@ export class ConvoxProvider implements Provider {
       label: 'Convox rack',
       authHint: 'check the rack password in RACK_URL (https://convox:PASSWORD@host) or CONVOX_PASSWORD',
       backoffMs: this.tuning.httpBackoffMs,
+      tls: rackTls(settings, context),
+      tlsHint: 'racks often serve a self-signed certificate: trust it with --rack-ca-file FILE (CONVOX_RACK_CA_FILE), or skip verification as the convox CLI does with --rack-insecure-skip-tls-verify (CONVOX_INSECURE_SKIP_TLS_VERIFY=true)',
     });
     this.http = new HttpClient({ ...common, requestTimeoutMs: this.tuning.requestTimeoutMs });
     this.api = new RackApi(this.http, new HttpClient({ ...common, requestTimeoutMs: this.tuning.uploadTimeoutMs }));

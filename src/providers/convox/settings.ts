@@ -25,6 +25,13 @@ export interface ConvoxSettings {
    * state another pipeline's app is in between its creation and its first release.
    */
   claimWaitMs: number;
+  /** PEM file of the CA (or the self-signed certificate) trusted for the rack, instead of the system's. */
+  rackCaFile?: string;
+  /**
+   * Accept any rack certificate. The convox CLI always does (its SDK client skips verification,
+   * since racks commonly serve self-signed certificates); we verify unless told otherwise.
+   */
+  insecureSkipTlsVerify?: boolean;
 }
 
 export const convoxOptions: OptionSpec[] = [
@@ -34,6 +41,8 @@ export const convoxOptions: OptionSpec[] = [
   { key: 'service', flag: 'convox-service', type: 'string', env: ['CONVOX_SERVICE'], value: 'NAME', description: 'Convox service whose domain is the preview URL', defaultText: 'web, else the first public service' },
   { key: 'domainEnv', flag: 'convox-domain-env', type: 'string', env: ['CONVOX_DOMAIN_ENV'], value: 'NAME', description: 'env var that carries --domain to convox.yml (domain: ${NAME})', defaultText: 'PREVIEW_HOST' },
   { key: 'manifest', flag: 'convox-manifest', type: 'string', env: ['CONVOX_MANIFEST'], value: 'FILE', description: 'manifest the Convox build reads', defaultText: 'convox.yml' },
+  { key: 'rackCaFile', flag: 'rack-ca-file', type: 'string', env: ['CONVOX_RACK_CA_FILE'], value: 'FILE', description: 'PEM certificate (CA or self-signed) trusted for the rack, instead of the system CAs' },
+  { key: 'insecureSkipTlsVerify', flag: 'rack-insecure-skip-tls-verify', type: 'boolean', env: ['CONVOX_INSECURE_SKIP_TLS_VERIFY'], description: 'do not verify the rack certificate, as the convox CLI does (prefer --rack-ca-file)', defaultText: 'false' },
   { key: 'claimWait', type: 'string', description: 'how long to wait for the owner record of an app another run is creating', defaultText: '30s' },
 ];
 
@@ -67,6 +76,8 @@ export const convoxSchema: z.ZodType<ConvoxSettings, z.ZodTypeDef, unknown> = z
     domainEnv: z.string().trim().regex(ENV_NAME, 'expected an env var name').default('PREVIEW_HOST'),
     manifest: z.string().trim().min(1).optional(),
     claimWait: durationSchema.default('30s'),
+    rackCaFile: z.string().trim().min(1).optional(),
+    insecureSkipTlsVerify: z.boolean().default(false),
   })
   .transform((raw, ctx) => {
     if (!raw.rackUrl) {
@@ -83,7 +94,8 @@ export const convoxSchema: z.ZodType<ConvoxSettings, z.ZodTypeDef, unknown> = z
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['rackUrl'], message: 'no rack password: put it in the URL (https://convox:PASSWORD@host) or set CONVOX_PASSWORD' });
       return z.NEVER;
     }
-    const settings: ConvoxSettings = { rackUrl: split.url, password, domainEnv: raw.domainEnv, claimWaitMs: raw.claimWait };
+    const settings: ConvoxSettings = { rackUrl: split.url, password, domainEnv: raw.domainEnv, claimWaitMs: raw.claimWait, insecureSkipTlsVerify: raw.insecureSkipTlsVerify };
+    if (raw.rackCaFile) settings.rackCaFile = raw.rackCaFile;
     if (raw.rack) settings.rack = raw.rack;
     if (raw.service) settings.service = raw.service;
     if (raw.manifest) settings.manifest = raw.manifest;
