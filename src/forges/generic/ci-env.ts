@@ -4,6 +4,7 @@
  */
 import { execa } from 'execa';
 import { basename } from 'node:path';
+import { ConfigError } from '../../core/errors.js';
 
 export type ForgeKind = 'github' | 'gitlab' | 'generic';
 
@@ -64,7 +65,6 @@ export async function gitFallback(cwd: string, info: CiInfo, need: { branch: boo
 export async function resolveCommit(dir: string, ref: string): Promise<string> {
   const r = await execa('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd: dir, reject: false, stdin: 'ignore' });
   if (r.exitCode !== 0 || !/^[0-9a-f]{40}$/.test(r.stdout.trim())) {
-    const { ConfigError } = await import('../../core/errors.js');
     throw new ConfigError(`deploy: cannot resolve commit "${ref}" in ${dir}`, {
       hint: r.stderr.includes('not a git repository') ? 'run inside a git checkout or pass --source' : 'check --commit, or fetch more history (fetch-depth)',
     });

@@ -98,3 +98,18 @@ export function makeProvider(kubeconfig: string, setup: ProviderSetup = {}) {
 export const COMMIT_A = 'a'.repeat(40);
 export const COMMIT_B = 'b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0';
 export const COMMIT_C = 'c'.repeat(40);
+
+/** `makeProvider` that remembers what it made, so an afterEach can close every client at once. */
+export function providerMaker(kubeconfig: () => string) {
+  const made: Array<{ close(): void }> = [];
+  return {
+    make(setup: ProviderSetup = {}) {
+      const result = makeProvider(kubeconfig(), setup);
+      made.push(result.provider);
+      return result;
+    },
+    closeAll() {
+      for (const p of made.splice(0)) p.close();
+    },
+  };
+}

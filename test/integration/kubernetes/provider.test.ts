@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuthError, ProviderError, SafetyError } from '../../../src/core/errors.js';
 import { startFakeKubernetes, type FakeKubernetes } from '../../fakes/kubernetes/server.js';
 import { writeKubeconfig } from '../../fakes/kubernetes/kubeconfig.js';
-import { COMMIT_A, COMMIT_B, COMMIT_C, makeProvider } from './helpers.js';
+import { COMMIT_A, COMMIT_B, COMMIT_C, providerMaker } from './helpers.js';
 
 const OURS = 'app.kubernetes.io/managed-by=preview-kit';
 
@@ -15,12 +15,7 @@ describe('kubernetes provider against the fake API server', () => {
   let fake: FakeKubernetes;
   let dir: string;
   let kubeconfig: string;
-  const providers: Array<{ close(): void }> = [];
-  const make = (setup: Parameters<typeof makeProvider>[1] = {}) => {
-    const made = makeProvider(kubeconfig, setup);
-    providers.push(made.provider);
-    return made;
-  };
+  const { make, closeAll } = providerMaker(() => kubeconfig);
 
   beforeEach(async () => {
     fake = await startFakeKubernetes({ readyDelayMs: 20, deletionDelayMs: 10, controllerIntervalMs: 5 });
@@ -30,7 +25,7 @@ describe('kubernetes provider against the fake API server', () => {
   });
 
   afterEach(async () => {
-    for (const p of providers.splice(0)) p.close();
+    closeAll();
     await fake.close();
     rmSync(dir, { recursive: true, force: true });
   });

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuthError } from '../../../src/core/errors.js';
 import { startFakeKubernetes, writeKubeconfig, type FakeKubernetes } from '../../fakes/kubernetes/index.js';
-import { COMMIT_A, makeProvider } from './helpers.js';
+import { COMMIT_A, providerMaker } from './helpers.js';
 
 /** Forwards to the fake, but answers 403 with a Status for the resource plurals in `forbidden`. */
 async function rbacProxy(target: string, forbidden: Set<string>): Promise<{ url: string; server: Server }> {
@@ -41,12 +41,7 @@ describe('kubernetes with a deployer role limited to the kinds it makes', () => 
   let dir: string;
   let kubeconfig: string;
   const forbidden = new Set(OTHER_KINDS);
-  const providers: Array<{ close(): void }> = [];
-  const make = (setup: Parameters<typeof makeProvider>[1] = {}) => {
-    const made = makeProvider(kubeconfig, setup);
-    providers.push(made.provider);
-    return made;
-  };
+  const { make, closeAll } = providerMaker(() => kubeconfig);
 
   beforeEach(async () => {
     fake = await startFakeKubernetes({ readyDelayMs: 20, deletionDelayMs: 10, controllerIntervalMs: 5, namespaces: ['previews'] });
@@ -56,7 +51,7 @@ describe('kubernetes with a deployer role limited to the kinds it makes', () => 
   });
 
   afterEach(async () => {
-    for (const p of providers.splice(0)) p.close();
+    closeAll();
     proxy.server.close();
     await fake.close();
     rmSync(dir, { recursive: true, force: true });

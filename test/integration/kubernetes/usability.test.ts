@@ -8,18 +8,13 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, ExitCode, ProviderError, TimeoutError } from '../../../src/core/errors.js';
 import { startFakeKubernetes, writeKubeconfig, type FakeKubernetes } from '../../fakes/kubernetes/index.js';
-import { COMMIT_A, makeProvider } from './helpers.js';
+import { COMMIT_A, providerMaker } from './helpers.js';
 
 describe('kubernetes: errors a user can act on', () => {
   let fake: FakeKubernetes;
   let dir: string;
   let kubeconfig: string;
-  const providers: Array<{ close(): void }> = [];
-  const make = (setup: Parameters<typeof makeProvider>[1] = {}) => {
-    const made = makeProvider(kubeconfig, setup);
-    providers.push(made.provider);
-    return made;
-  };
+  const { make, closeAll } = providerMaker(() => kubeconfig);
 
   beforeEach(async () => {
     fake = await startFakeKubernetes({ readyDelayMs: 20, deletionDelayMs: 10, controllerIntervalMs: 5, namespaces: ['previews'] });
@@ -28,7 +23,7 @@ describe('kubernetes: errors a user can act on', () => {
   });
 
   afterEach(async () => {
-    for (const p of providers.splice(0)) p.close();
+    closeAll();
     await fake.close();
     rmSync(dir, { recursive: true, force: true });
   });
