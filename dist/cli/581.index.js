@@ -1431,6 +1431,7 @@ exports.resolveCommit = resolveCommit;
  */
 const execa_1 = __webpack_require__(6993);
 const node_path_1 = __webpack_require__(6760);
+const errors_js_1 = __webpack_require__(4296);
 function forgeOf(env) {
     if (env.GITHUB_ACTIONS === 'true')
         return 'github';
@@ -1482,8 +1483,7 @@ async function gitFallback(cwd, info, need) {
 async function resolveCommit(dir, ref) {
     const r = await (0, execa_1.execa)('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd: dir, reject: false, stdin: 'ignore' });
     if (r.exitCode !== 0 || !/^[0-9a-f]{40}$/.test(r.stdout.trim())) {
-        const { ConfigError } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 4296));
-        throw new ConfigError(`deploy: cannot resolve commit "${ref}" in ${dir}`, {
+        throw new errors_js_1.ConfigError(`deploy: cannot resolve commit "${ref}" in ${dir}`, {
             hint: r.stderr.includes('not a git repository') ? 'run inside a git checkout or pass --source' : 'check --commit, or fetch more history (fetch-depth)',
         });
     }
