@@ -23,19 +23,22 @@ async function bundle(entry, outDir) {
     transpileOnly: true,
     license: 'licenses.txt',
   });
-  await rm(join(root, outDir), { recursive: true, force: true });
-  await mkdir(join(root, outDir), { recursive: true });
-  await writeFile(join(root, outDir, 'index.js'), code);
+  await rm(outDir, { recursive: true, force: true });
+  await mkdir(outDir, { recursive: true });
+  await writeFile(join(outDir, 'index.js'), code);
   for (const [name, asset] of Object.entries(assets)) {
-    const file = join(root, outDir, name);
+    const file = join(outDir, name);
     await mkdir(dirname(file), { recursive: true });
     await writeFile(file, asset.source, asset.permissions ? { mode: asset.permissions } : undefined);
   }
   return Object.keys(assets).length;
 }
 
+// PREVIEW_KIT_DIST builds elsewhere (a scratch copy for tests run side by side); the default is
+// the committed dist/.
+const out = process.env.PREVIEW_KIT_DIST || join(root, 'dist');
 const started = Date.now();
-const cliAssets = await bundle('src/bin.ts', 'dist/cli');
-const libAssets = await bundle('src/index.ts', 'dist/lib');
-await writeFile(join(root, 'dist/package.json'), '{ "type": "module" }\n');
-process.stderr.write(`built dist/cli (${cliAssets} assets) and dist/lib (${libAssets} assets) in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
+const cliAssets = await bundle('src/bin.ts', join(out, 'cli'));
+const libAssets = await bundle('src/index.ts', join(out, 'lib'));
+await writeFile(join(out, 'package.json'), '{ "type": "module" }\n');
+process.stderr.write(`built cli (${cliAssets} assets) and lib (${libAssets} assets) to ${out === join(root, "dist") ? "dist/" : out} in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);

@@ -7,14 +7,16 @@
  * Options use the CLI's flag names (`'wait-url': true`, `env: ['KEY=VALUE']`); environment
  * variables and `.preview.yml` fill in the rest. Failures throw a PreviewError with `exitCode`.
  */
-import { execute, type CommandName } from './cli.js';
+import type { CommandName } from './run/commands.js';
+import { execute } from './run/execute.js';
 import type { CommandResult } from './commands/context.js';
 import type { Logger } from './core/logger.js';
 import type { FlagValues } from './core/settings.js';
 
 export { AuthError, ConfigError, NotFoundError, PreviewError, ProviderError, SafetyError, TimeoutError } from './core/errors.js';
 export type { Logger } from './core/logger.js';
-export { expandDomain, previewName, slugify } from './core/naming.js';
+export { expandDomain, nameOfIdentity, previewName, slugify } from './core/naming.js';
+export { describeIdentity, identityKey, type PreviewIdentity } from './core/identity.js';
 export type { CommandResult } from './commands/context.js';
 export type { Preview, Provider } from './providers/types.js';
 
@@ -42,4 +44,5 @@ export const ensureApp = runner('ensure-app');
 export const setDomain = runner('set-domain');
 export const deploy = runner('deploy');
 export const prune = runner('prune');
+export const list = runner('list');
 export const name = runner('name');

@@ -3,21 +3,31 @@ export const ids = [481,812,671,839];
 export const modules = {
 
 /***/ 165:
-/***/ ((__unused_webpack_module, exports) => {
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.refOf = refOf;
 exports.specOf = specOf;
 exports.withPlan = withPlan;
+/**
+ * What every command receives: validated settings, the provider, the shared context.
+ */
+const errors_js_1 = __webpack_require__(4296);
+/** Which preview the settings describe. */
+function refOf(settings) {
+    if (!settings.identity || !settings.key) {
+        throw new errors_js_1.ConfigError('invalid settings: --branch: no branch given and none found in the CI environment or git', { hint: 'pass --branch or --pr' });
+    }
+    return { name: settings.name, identity: settings.identity, key: settings.key };
+}
 function specOf(settings) {
     return {
-        name: settings.name,
-        app: settings.app,
-        branch: settings.branch,
-        pr: settings.pr,
+        ...refOf(settings),
         env: settings.env,
         domains: settings.domains,
         favourite: settings.favourite,
+        healthPath: settings.healthPath,
     };
 }
 function withPlan(result, ctx) {
@@ -42,7 +52,7 @@ const context_js_1 = __webpack_require__(165);
 const set_domain_js_1 = __webpack_require__(8671);
 async function deployStep(ctx, preview) {
     const commit = await ctx.resolveCommit();
-    const result = await ctx.context.logger.group(`deploy ${commit.slice(0, 7)} to ${preview.name}`, () => ctx.provider.deploy(preview, { dir: ctx.settings.source, commit, force: ctx.settings.force }));
+    const result = await ctx.context.logger.group(`deploy ${commit.slice(0, 7)} to ${preview.name}`, () => ctx.provider.deploy(preview, (0, context_js_1.specOf)(ctx.settings), { dir: ctx.settings.source, commit, force: ctx.settings.force }));
     // In a dry run the plan printed at the end says what would be deployed.
     if (!result.deployed && result.reason && !(ctx.context.plan.dryRun && result.reason === 'dry run'))
         ctx.context.logger.info(`nothing to deploy: ${result.reason}`);
@@ -116,7 +126,7 @@ const errors_js_1 = __webpack_require__(4296);
 const context_js_1 = __webpack_require__(165);
 /** Looks the preview up for commands that need it to exist already. */
 async function requirePreview(ctx, command) {
-    const preview = await ctx.provider.find(ctx.settings.name);
+    const preview = await ctx.provider.find((0, context_js_1.refOf)(ctx.settings));
     if (!preview) {
         throw new errors_js_1.NotFoundError(`${command}: preview ${ctx.settings.name} does not exist`, {
             hint: 'run `preview-kit ensure-app` or `preview-kit up` first',

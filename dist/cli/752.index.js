@@ -25111,7 +25111,7 @@ const { ProgressEvent } = __webpack_require__(8573)
 const { getEncoding } = __webpack_require__(4988)
 const { serializeAMimeType, parseMIMEType } = __webpack_require__(1900)
 const { types } = __webpack_require__(7975)
-const { StringDecoder } = __webpack_require__(3193)
+const { StringDecoder } = __webpack_require__(5574)
 const { btoa } = __webpack_require__(4573)
 
 /** @type {PropertyDescriptor} */

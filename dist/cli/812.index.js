@@ -3,21 +3,31 @@ export const ids = [812];
 export const modules = {
 
 /***/ 165:
-/***/ ((__unused_webpack_module, exports) => {
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.refOf = refOf;
 exports.specOf = specOf;
 exports.withPlan = withPlan;
+/**
+ * What every command receives: validated settings, the provider, the shared context.
+ */
+const errors_js_1 = __webpack_require__(4296);
+/** Which preview the settings describe. */
+function refOf(settings) {
+    if (!settings.identity || !settings.key) {
+        throw new errors_js_1.ConfigError('invalid settings: --branch: no branch given and none found in the CI environment or git', { hint: 'pass --branch or --pr' });
+    }
+    return { name: settings.name, identity: settings.identity, key: settings.key };
+}
 function specOf(settings) {
     return {
-        name: settings.name,
-        app: settings.app,
-        branch: settings.branch,
-        pr: settings.pr,
+        ...refOf(settings),
         env: settings.env,
         domains: settings.domains,
         favourite: settings.favourite,
+        healthPath: settings.healthPath,
     };
 }
 function withPlan(result, ctx) {

@@ -1,8 +1,9 @@
 /**
  * What every command receives: validated settings, the provider, the shared context.
  */
+import { ConfigError } from '../core/errors.js';
 import type { CommonSettings } from '../core/settings.js';
-import type { Preview, PreviewSpec, Provider, ProviderContext } from '../providers/types.js';
+import type { Preview, PreviewRef, PreviewSpec, Provider, ProviderContext } from '../providers/types.js';
 
 export interface CommandContext {
   settings: CommonSettings;
@@ -32,15 +33,21 @@ export interface CommandResult {
   [key: string]: unknown;
 }
 
+/** Which preview the settings describe. */
+export function refOf(settings: CommonSettings): PreviewRef {
+  if (!settings.identity || !settings.key) {
+    throw new ConfigError('invalid settings: --branch: no branch given and none found in the CI environment or git', { hint: 'pass --branch or --pr' });
+  }
+  return { name: settings.name, identity: settings.identity, key: settings.key };
+}
+
 export function specOf(settings: CommonSettings): PreviewSpec {
   return {
-    name: settings.name,
-    app: settings.app,
-    branch: settings.branch,
-    pr: settings.pr,
+    ...refOf(settings),
     env: settings.env,
     domains: settings.domains,
     favourite: settings.favourite,
+    healthPath: settings.healthPath,
   };
 }
 

@@ -1,13 +1,13 @@
 import { ProviderError } from '../core/errors.js';
 import { poll } from '../core/retry.js';
 import type { DeployResult, Preview } from '../providers/types.js';
-import { withPlan, type CommandContext, type CommandResult } from './context.js';
+import { specOf, withPlan, type CommandContext, type CommandResult } from './context.js';
 import { requirePreview } from './set-domain.js';
 
 export async function deployStep(ctx: CommandContext, preview: Preview): Promise<DeployResult & { commit: string }> {
   const commit = await ctx.resolveCommit();
   const result = await ctx.context.logger.group(`deploy ${commit.slice(0, 7)} to ${preview.name}`, () =>
-    ctx.provider.deploy(preview, { dir: ctx.settings.source, commit, force: ctx.settings.force }),
+    ctx.provider.deploy(preview, specOf(ctx.settings), { dir: ctx.settings.source, commit, force: ctx.settings.force }),
   );
   // In a dry run the plan printed at the end says what would be deployed.
   if (!result.deployed && result.reason && !(ctx.context.plan.dryRun && result.reason === 'dry run')) ctx.context.logger.info(`nothing to deploy: ${result.reason}`);

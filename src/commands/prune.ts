@@ -1,5 +1,5 @@
 import { ConfigError, SafetyError } from '../core/errors.js';
-import { previewName, slugify } from '../core/naming.js';
+import { identityKey, sameProject } from '../core/identity.js';
 import type { Preview } from '../providers/types.js';
 import { withPlan, type CommandContext, type CommandResult } from './context.js';
 
@@ -17,12 +17,11 @@ export function durationText(ms: number): string {
 }
 
 /**
- * The previews of one project. Names alone cannot tell `shop` + branch `api-x` from `shop-api` +
- * branch `x`, so the project recorded on a preview decides whenever the provider reports it.
+ * The previews of one project. Names cannot tell `shop` + branch `api-x` from `shop-api` + branch
+ * `x`, so only the identity recorded on a preview decides; a preview without one is never judged.
  */
 export function previewsOfProject(previews: Preview[], app: string, prefix?: string): Preview[] {
-  const head = previewName({ app, prefix, branch: 'x' }).slice(0, -1);
-  return previews.filter((p) => p.name.startsWith(head) && (p.app === undefined || slugify(p.app) === slugify(app)));
+  return previews.filter((p) => p.identity !== undefined && sameProject(p.identity, app, prefix));
 }
 
 export interface PruneChoice {
@@ -36,12 +35,12 @@ export interface PruneChoice {
  */
 export function choosePrunes(
   previews: Preview[],
-  options: { keepBranches?: string[]; keepNames?: Set<string>; ttlMs?: number; max?: number; now: number },
+  options: { keepBranches?: string[]; ttlMs?: number; max?: number; now: number },
 ): PruneChoice {
   const remove = new Map<string, { preview: Preview; why: string }>();
   const age = (p: Preview) => (p.createdAt ? options.now - Date.parse(p.createdAt) : 0);
   for (const p of previews) {
-    if (options.keepNames && options.keepNames.size > 0 && !options.keepNames.has(p.name)) {
+    if (options.keepBranches && options.keepBranches.length > 0 && !(p.identity?.branch !== undefined && options.keepBranches.includes(p.identity.branch))) {
       remove.set(p.name, { preview: p, why: 'branch is gone' });
     } else if (options.ttlMs !== undefined && age(p) > options.ttlMs) {
       remove.set(p.name, { preview: p, why: `older than ${durationText(options.ttlMs)}` });
@@ -60,8 +59,7 @@ export async function prune(ctx: CommandContext): Promise<CommandResult> {
     throw new ConfigError('prune: nothing to decide on', { hint: 'give --ttl, --max or --keep (the branches that still exist)' });
   }
   const previews = previewsOfProject(await ctx.provider.list(), s.app, s.prefix);
-  const keepNames = new Set(s.keep.map((branch) => previewName({ app: s.app, prefix: s.prefix, branch })));
-  const choice = choosePrunes(previews, { keepNames, ttlMs: s.ttl, max: s.max, now: Date.now() });
+  const choice = choosePrunes(previews, { keepBranches: s.keep, ttlMs: s.ttl, max: s.max, now: Date.now() });
   if (s.keep.length > 0 && choice.keep.length === 0 && previews.length > 1) {
     throw new SafetyError(`prune: --keep matches none of the ${previews.length} previews; refusing to remove them all`, {
       hint: 'check --keep and --app',
@@ -70,7 +68,8 @@ export async function prune(ctx: CommandContext): Promise<CommandResult> {
   const removed: string[] = [];
   for (const { preview, why } of choice.remove) {
     ctx.context.logger.info(`${ctx.context.plan.dryRun ? 'would remove' : 'removing'} ${preview.name}: ${why}`);
-    const result = await ctx.provider.destroy(preview.name);
+    const identity = preview.identity!;
+    const result = await ctx.provider.destroy({ name: preview.name, identity, key: identityKey(identity) });
     if (result.deleted) removed.push(preview.name);
   }
   // Builds outlive their previews on some platforms; only an age says when they are stale.

@@ -1,10 +1,10 @@
 import { NotFoundError } from '../core/errors.js';
 import type { Preview } from '../providers/types.js';
-import { specOf, withPlan, type CommandContext, type CommandResult } from './context.js';
+import { refOf, specOf, withPlan, type CommandContext, type CommandResult } from './context.js';
 
 /** Looks the preview up for commands that need it to exist already. */
 export async function requirePreview(ctx: CommandContext, command: string): Promise<Preview> {
-  const preview = await ctx.provider.find(ctx.settings.name);
+  const preview = await ctx.provider.find(refOf(ctx.settings));
   if (!preview) {
     throw new NotFoundError(`${command}: preview ${ctx.settings.name} does not exist`, {
       hint: 'run `preview-kit ensure-app` or `preview-kit up` first',

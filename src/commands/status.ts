@@ -1,8 +1,8 @@
 import { NotFoundError } from '../core/errors.js';
-import type { CommandContext, CommandResult } from './context.js';
+import { refOf, type CommandContext, type CommandResult } from './context.js';
 
 export async function status(ctx: CommandContext): Promise<CommandResult> {
-  const preview = await ctx.provider.find(ctx.settings.name);
+  const preview = await ctx.provider.find(refOf(ctx.settings));
   if (!preview) {
     throw new NotFoundError(`status: preview ${ctx.settings.name} does not exist`, { hint: 'run `preview-kit up` to create it' });
   }

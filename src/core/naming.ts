@@ -3,11 +3,14 @@
  * provider and forge, so anyone can compute a preview's name and URL without calling anything.
  */
 import { createHash } from 'node:crypto';
+import type { PreviewIdentity } from './identity.js';
 
 export const MAX_LABEL = 63;
 const HASH_LENGTH = 6;
 /** A slug that already looks like `…-<hash>` is hashed again, so hashed and plain names never meet. */
 const LOOKS_HASHED = /-[0-9a-f]{6}$/;
+/** A branch called `pr-5` would share `--pr 5`'s name: it is hashed like any changed branch. */
+const LOOKS_LIKE_PR = /^pr-\d+$/;
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 
 export interface NameInput {
@@ -64,13 +67,18 @@ export function previewName(input: NameInput): string {
     raw = input.branch ?? '';
     tail = slugify(raw);
   }
-  const lossless = tail !== '' && tail === raw && !LOOKS_HASHED.test(tail);
+  const lossless = tail !== '' && tail === raw && !LOOKS_HASHED.test(tail) && (input.pr !== undefined || !LOOKS_LIKE_PR.test(tail));
   const room = MAX_LABEL - headPart.length - 1;
   if (lossless && tail.length <= room) return `${headPart}-${tail}`;
 
   const hash = shortHash(raw);
   const kept = trimTo(tail, room - HASH_LENGTH - 1);
   return kept ? `${headPart}-${kept}-${hash}` : `${headPart}-${hash}`;
+}
+
+/** The name of the preview an identity describes. */
+export function nameOfIdentity(identity: PreviewIdentity): string {
+  return previewName({ app: identity.project, branch: identity.branch, pr: identity.pr, prefix: identity.prefix });
 }
 
 export interface UrlInput {

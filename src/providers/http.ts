@@ -3,7 +3,7 @@
  * status codes to our error types, retries what is safe to retry, honours Retry-After, applies
  * the command's deadline, logs each request at debug level and counts requests for benchmarks.
  */
-import { AuthError, ConflictError, ProviderError } from '../core/errors.js';
+import { AuthError, ConfigError, ConflictError, ProviderError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { retry, type Deadline } from '../core/retry.js';
 
@@ -40,8 +40,10 @@ export interface HttpClientOptions {
   deadline: Deadline;
   /** Platform name for messages: `Clever Cloud API`. */
   label: string;
-  /** Hint added to 401/403 errors. */
+  /** Hint added to 401 errors (credentials refused), and to 403 errors unless `forbiddenHint` is given. */
   authHint: string;
+  /** Hint added to 403 errors (credentials accepted, rights missing). */
+  forbiddenHint?: string;
   /** Per-request timeout, ms. */
   requestTimeoutMs?: number;
   attempts?: number;
@@ -163,6 +165,22 @@ export function networkFailure(error: unknown, timeoutMs: number): NetworkFailur
   return { why: e?.cause?.message || e?.message || String(error), retryable: true };
 }
 
+/**
+ * HTTP headers carry Latin-1 only: a token with a typographic quote or a non-breaking space pasted
+ * in would make every request fail inside fetch, and look like a network error worth retrying.
+ * It is a setting to fix: exit 2, before anything is sent. The value itself is never printed.
+ */
+export function assertSendable(headers: Record<string, string>, label: string, what: string): void {
+  for (const [name, value] of Object.entries(headers)) {
+    const bad = [...value].findIndex((ch) => ch.codePointAt(0)! > 0xff || ch === '\r' || ch === '\n');
+    if (bad < 0) continue;
+    const which = name.toLowerCase() === 'authorization' ? 'the credentials' : `the ${name} header`;
+    throw new ConfigError(`${what}: ${which} for ${label} hold a character that cannot be sent in an HTTP header (character ${bad + 1} of the ${name} value)`, {
+      hint: 'check the token or password for a pasted typographic quote, non-breaking space or line break',
+    });
+  }
+}
+
 export class HttpClient {
   readonly stats = new RequestStats();
   private dispatcher: Promise<unknown> | undefined;
@@ -202,6 +220,7 @@ export class HttpClient {
   private async once<T>(req: HttpRequest, attempt: number): Promise<HttpResponse<T>> {
     const url = new URL(req.path.replace(/^\//, ''), this.options.baseUrl.endsWith('/') ? this.options.baseUrl : `${this.options.baseUrl}/`);
     const headers: Record<string, string> = { accept: 'application/json', ...this.options.authHeaders(), ...req.headers };
+    assertSendable(headers, this.options.label, req.what);
     let body: string | Uint8Array | undefined;
     if (req.body !== undefined) {
       if (typeof req.body === 'string' || req.body instanceof Uint8Array) body = req.body;
@@ -246,7 +265,7 @@ export class HttpClient {
       throw new AuthError(`${req.what}: ${this.options.label} refused the credentials (${detail})`, { hint: this.options.authHint });
     }
     if (res.status === 403) {
-      throw new AuthError(`${req.what}: permission denied by ${this.options.label} (${detail})`, { hint: this.options.authHint });
+      throw new AuthError(`${req.what}: permission denied by ${this.options.label} (${detail})`, { hint: this.options.forbiddenHint ?? this.options.authHint });
     }
     if (res.status === 409 || res.status === 412) {
       throw new ConflictError(`${req.what}: conflict (${detail})`, { status: res.status });

@@ -1,11 +1,14 @@
 /**
  * The Provider interface every platform implements, and the values that cross it. Providers get
- * a typed settings object and a context; they never read env vars or flags.
+ * their own typed settings once, when they are made, and everything about one preview (identity,
+ * name, hosts, env) only through the `PreviewRef`/`PreviewSpec` of each call: one channel, so that
+ * `deploy` or `set-domain` alone behave as they do inside `up`. They never read env vars or flags.
  */
+import type { PreviewIdentity } from '../core/identity.js';
 import type { Logger } from '../core/logger.js';
 import type { Plan } from '../core/plan.js';
 import type { Deadline } from '../core/retry.js';
-import type { CommonSettings, ProviderId, ProviderSettingsModule } from '../core/settings.js';
+import type { ProviderSettingsModule } from '../core/settings.js';
 
 /** Label/tag value that marks a resource as created and owned by preview-kit. */
 export const OWNER_MARKER = 'preview-kit';
@@ -17,20 +20,34 @@ export interface ProviderContext {
   plan: Plan;
   /** Take over a resource that has the right name but lacks our marker. */
   adopt: boolean;
+  /**
+   * The environment a child process (git, ssh) gets: what it needs to run — PATH, HOME, locale,
+   * proxies, the ssh agent — and none of the credentials this process holds. Credentials a child
+   * needs are passed to it explicitly (a push gets its auth header through GIT_CONFIG_*).
+   * Undefined in tests that build a context by hand: children then inherit this process's env.
+   */
+  childEnv?: Record<string, string>;
+}
+
+/** Which preview: its name (the lookup key on the platform) and its identity (what decides ownership). */
+export interface PreviewRef {
+  /** The preview's name (DESIGN.md § Naming). */
+  name: string;
+  identity: PreviewIdentity;
+  /** `identityKey(identity)`, recorded on every resource the preview creates. */
+  key: string;
 }
 
 /** What the user asked for: the desired state of one preview. */
-export interface PreviewSpec {
-  name: string;
-  app: string;
-  branch?: string;
-  pr?: number;
+export interface PreviewSpec extends PreviewRef {
   /** Environment variables the preview must have (exactly these, for keys we manage). */
   env: Record<string, string>;
   /** Host names to attach, first is primary. */
   domains: string[];
   /** Make the first domain the primary/favourite one. */
   favourite: boolean;
+  /** Path that answers when the preview serves (`--health-path`), for health checks. */
+  healthPath: string;
 }
 
 export interface PreviewDomain {
@@ -65,10 +82,8 @@ export interface Preview {
   domains: PreviewDomain[];
   addons?: PreviewAddon[];
   lastDeployment?: PreviewDeployment;
-  /** Branch recorded on the resource when created, for `prune`. */
-  branch?: string;
-  /** Project (`--app`) recorded on the resource when created, so `prune` never judges another project's previews. */
-  app?: string;
+  /** The identity recorded on the preview's resources: `prune` and `list` judge by it, never by name. */
+  identity?: PreviewIdentity;
   createdAt?: string;
   /** Provider-specific extras for `status --json`. */
   details?: Record<string, unknown>;
@@ -117,18 +132,29 @@ export interface ImagePruneOptions {
 }
 
 export interface Provider {
-  readonly id: ProviderId;
-  /** Finds our preview by name and marker. Undefined only when absent; auth errors throw. */
-  find(name: string): Promise<Preview | undefined>;
-  /** Finds or creates the preview (and its add-ons) and converges its settings. */
+  readonly id: string;
+  /**
+   * Finds this preview: resources with its name *and* its identity. Undefined when absent, and when
+   * the name is held by another preview or by something unmarked (said in debug output); auth and
+   * network errors throw.
+   */
+  find(ref: PreviewRef): Promise<Preview | undefined>;
+  /**
+   * Finds or creates the preview (and its sub-resources) and converges its settings. A resource of
+   * that name that belongs to another preview, or an unmarked one without `--adopt`, is refused
+   * (SafetyError) before anything is written.
+   */
   ensure(spec: PreviewSpec): Promise<EnsureResult>;
   /** Attaches the domains that are missing; no call when all are present. */
   setDomains(preview: Preview, spec: PreviewSpec): Promise<{ changed: boolean; domains: PreviewDomain[] }>;
   /** Deploys the commit unless it is already live; waits until the deployment ends. */
-  deploy(preview: Preview, source: SourceRef): Promise<DeployResult>;
-  /** Removes everything the preview owns; `deleted: false` when it was already gone. */
-  destroy(name: string): Promise<DestroyResult>;
-  /** All previews of ours (marker), for `prune`. */
+  deploy(preview: Preview, spec: PreviewSpec, source: SourceRef): Promise<DeployResult>;
+  /**
+   * Removes everything this preview owns; `deleted: false` when it was already gone. Resources of
+   * that name that belong to another preview, or that are unmarked, are left alone with a warning.
+   */
+  destroy(ref: PreviewRef): Promise<DestroyResult>;
+  /** All previews of ours (marker), each with its recorded identity, for `prune` and `list`. */
   list(): Promise<Preview[]>;
   /**
    * Optional, for platforms whose builds outlive the previews that ran them (Docker images):
@@ -143,5 +169,6 @@ export interface Provider {
 export interface ProviderModule<S = unknown> extends ProviderSettingsModule<S> {
   /** One line for `--help`. */
   description: string;
-  create(settings: S, common: CommonSettings, context: ProviderContext): Provider;
+  /** Loads the provider's code only when it is chosen, so a run pays for one platform's modules. */
+  create(settings: S, context: ProviderContext): Promise<Provider>;
 }

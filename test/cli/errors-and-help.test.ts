@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { ROOT, runCli, tempRepo } from '../helpers/cli.js';
+import { DIST, runCli, tempRepo } from '../helpers/cli.js';
 
 let repo: Awaited<ReturnType<typeof tempRepo>>;
 beforeAll(async () => {
@@ -96,7 +96,7 @@ describe('an unreachable API', () => {
 describe('the library API', () => {
   it('refuses unknown options instead of ignoring them, and takes setting names and objects', async () => {
     // The built bundle, as `import { name } from 'preview-kit'` loads it.
-    const lib = (await import(pathToFileURL(join(ROOT, 'dist', 'lib', 'index.js')).href)) as typeof import('../../src/index.js');
+    const lib = (await import(pathToFileURL(join(DIST, 'lib', 'index.js')).href)) as typeof import('../../src/index.js');
     const cwd = repo.dir;
     await expect(lib.name({ app: 'shop', branch: 'b', domian: '{name}.x.io' } as never, { cwd, env: {} })).rejects.toMatchObject({
       exitCode: 2,

@@ -9,7 +9,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const CLI = join(ROOT, 'dist', 'cli', 'index.js');
+/** The bundle under test: the committed dist/, or the one PREVIEW_KIT_DIST names (a scratch build). */
+export const DIST = process.env.PREVIEW_KIT_DIST || join(ROOT, 'dist');
+export const CLI = join(DIST, 'cli', 'index.js');
 
 export interface CliRun {
   code: number;

@@ -5,6 +5,7 @@
 import { execa } from 'execa';
 import { basename } from 'node:path';
 import { ConfigError } from '../../core/errors.js';
+import { readEvent } from '../github/event.js';
 
 export type ForgeKind = 'github' | 'gitlab' | 'generic';
 
@@ -39,12 +40,41 @@ export function ciInfoFromEnv(env: Env): CiInfo {
   return info;
 }
 
-/** Asks git for what the env did not say. Failures mean "unknown", never an error here. */
-export async function gitFallback(cwd: string, info: CiInfo, need: { branch: boolean; app: boolean }): Promise<CiInfo> {
+/** The pull/merge request of the triggering event, and the fork it comes from when it does. */
+export interface ChangeInfo {
+  pr?: number;
+  /** `owner/name` (GitHub) or `group/project` (GitLab) of the head repository, for a fork's change. */
+  fork?: string;
+}
+
+/**
+ * What the event says about the change: a GitHub pull request (from the event payload) or a
+ * GitLab merge request (from the MR variables). A fork's change is one whose head lives in
+ * another repository than the base; a repository that is itself a fork is not, by that alone.
+ */
+export function changeOfEvent(env: Env): ChangeInfo {
+  const forge = forgeOf(env);
+  if (forge === 'github') {
+    const pr = readEvent(env).pullRequest;
+    if (!pr) return {};
+    return { pr: pr.number, ...(pr.fromFork ? { fork: pr.headRepo ?? '(deleted fork)' } : {}) };
+  }
+  if (forge === 'gitlab' && env.CI_MERGE_REQUEST_IID && /^\d+$/.test(env.CI_MERGE_REQUEST_IID)) {
+    const pr = Number(env.CI_MERGE_REQUEST_IID);
+    const source = env.CI_MERGE_REQUEST_SOURCE_PROJECT_ID;
+    const target = env.CI_MERGE_REQUEST_PROJECT_ID;
+    const fromFork = source !== undefined && target !== undefined && source !== '' && source !== target;
+    return { pr, ...(fromFork ? { fork: env.CI_MERGE_REQUEST_SOURCE_PROJECT_PATH || `project ${source}` } : {}) };
+  }
+  return {};
+}
+
+/** Asks git for what the env did not say. Failures mean "unknown", never an error here. git sees only `childEnv`. */
+export async function gitFallback(cwd: string, info: CiInfo, need: { branch: boolean; app: boolean }, childEnv: Record<string, string>): Promise<CiInfo> {
   const out = { ...info };
   const git = async (...args: string[]) => {
     try {
-      const r = await execa('git', args, { cwd, reject: false, stdin: 'ignore' });
+      const r = await execa('git', args, { cwd, reject: false, stdin: 'ignore', env: childEnv, extendEnv: false });
       return r.exitCode === 0 ? r.stdout.trim() : undefined;
     } catch {
       return undefined;
@@ -62,8 +92,8 @@ export async function gitFallback(cwd: string, info: CiInfo, need: { branch: boo
 }
 
 /** Resolves a commit-ish to a full SHA in the source repository. */
-export async function resolveCommit(dir: string, ref: string): Promise<string> {
-  const r = await execa('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd: dir, reject: false, stdin: 'ignore' });
+export async function resolveCommit(dir: string, ref: string, childEnv: Record<string, string>): Promise<string> {
+  const r = await execa('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd: dir, reject: false, stdin: 'ignore', env: childEnv, extendEnv: false });
   if (r.exitCode !== 0 || !/^[0-9a-f]{40}$/.test(r.stdout.trim())) {
     throw new ConfigError(`deploy: cannot resolve commit "${ref}" in ${dir}`, {
       hint: r.stderr.includes('not a git repository') ? 'run inside a git checkout or pass --source' : 'check --commit, or fetch more history (fetch-depth)',

@@ -11,18 +11,10 @@ import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import type { OptionSpec } from '../../core/options.js';
 import { commonOptions } from '../../core/settings.js';
-import { cleverOptions } from '../../providers/clever-cloud/settings.js';
-import { convoxOptions } from '../../providers/convox/settings.js';
-import { dockerOptions } from '../../providers/docker/settings.js';
-import { kubernetesOptions } from '../../providers/kubernetes/settings.js';
+import { providerModules } from '../../providers/registry.js';
 
-/** Every provider's option table (the settings files, so that an action knows a provider as soon as it has options). */
-const PROVIDER_OPTIONS: Array<[string, OptionSpec[]]> = [
-  ['clever-cloud', cleverOptions],
-  ['docker', dockerOptions],
-  ['kubernetes', kubernetesOptions],
-  ['convox', convoxOptions],
-];
+/** Every provider's option table, from the registry: an action knows a provider as soon as the registry does. */
+const PROVIDER_OPTIONS: Array<[string, OptionSpec[]]> = providerModules.map((m) => [m.id, m.options as OptionSpec[]]);
 
 export const ACTION_COMMANDS = ['ensure-app', 'set-domain', 'deploy', 'up', 'stop'] as const;
 export type ActionCommand = (typeof ACTION_COMMANDS)[number];

@@ -39,8 +39,13 @@ export function pullRequestOf(payload: unknown): PullRequestInfo | undefined {
   const headRepoObject = asObject(head?.repo);
   const headRepo = asString(headRepoObject?.full_name);
   const baseRepo = asString(asObject(base?.repo)?.full_name) ?? asString(asObject(root.repository)?.full_name);
-  // A deleted fork leaves `head.repo: null`: that code still is not ours.
-  const fromFork = headRepoObject?.fork === true || headRepo === undefined || (baseRepo !== undefined && headRepo !== baseRepo);
+  // A deleted fork leaves `head.repo: null`: that code still is not ours. A repository that is
+  // itself a fork (`repo.fork: true`) has pull requests between its own branches: those are not.
+  const headId = headRepoObject?.id;
+  const baseId = asObject(base?.repo)?.id;
+  const fromFork =
+    headRepoObject === undefined ||
+    (typeof headId === 'number' && typeof baseId === 'number' ? headId !== baseId : headRepo === undefined || (baseRepo !== undefined && headRepo !== baseRepo));
   const info: PullRequestInfo = { number, fromFork };
   const action = asString(root.action);
   if (action) info.action = action;

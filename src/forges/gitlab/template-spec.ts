@@ -16,11 +16,12 @@ import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import type { OptionSpec } from '../../core/options.js';
 import { commonOptions, type ProviderId } from '../../core/settings.js';
-import { cleverOptions } from '../../providers/clever-cloud/settings.js';
-import { convoxOptions } from '../../providers/convox/settings.js';
-import { dockerOptions } from '../../providers/docker/settings.js';
-import { kubernetesOptions } from '../../providers/kubernetes/settings.js';
+import { providerModule, providerModules } from '../../providers/registry.js';
 import { VERSION } from '../../version.js';
+
+function optionsOf(id: ProviderId): OptionSpec[] {
+  return providerModule(id).options as OptionSpec[];
+}
 
 interface ProviderTemplate {
   id: ProviderId;
@@ -38,7 +39,7 @@ export const PROVIDERS: ProviderTemplate[] = [
   {
     id: 'clever-cloud',
     title: 'Clever Cloud',
-    options: cleverOptions,
+    options: optionsOf('clever-cloud'),
     // Deploying is a git push of the commit: a shallow clone cannot be pushed to a new remote.
     reviewVariables: { GIT_DEPTH: '0' },
     credentials: 'CLEVER_TOKEN and CLEVER_SECRET (or CLEVER_API_TOKEN), masked; CLEVER_ORG for an organisation',
@@ -48,21 +49,21 @@ export const PROVIDERS: ProviderTemplate[] = [
     // Named after both halves: the Docker host runs the previews, Caddy routes to them.
     file: 'docker-caddy',
     title: 'a Docker host behind Caddy',
-    options: dockerOptions,
+    options: optionsOf('docker'),
     reviewVariables: {},
     credentials: 'DOCKER_HOST (ssh://user@host, tcp://… or a socket the runner mounts) and CADDY_ADMIN reachable from the runner',
   },
   {
     id: 'kubernetes',
     title: 'Kubernetes',
-    options: kubernetesOptions,
+    options: optionsOf('kubernetes'),
     reviewVariables: {},
     credentials: 'KUBECONFIG as a File variable (or K8S_SERVER and K8S_TOKEN, masked); the app image (PREVIEW_IMAGE, e.g. $CI_REGISTRY_IMAGE:{commit}) is built by an earlier job',
   },
   {
     id: 'convox',
     title: 'a Convox rack',
-    options: convoxOptions,
+    options: optionsOf('convox'),
     reviewVariables: {},
     credentials: 'RACK_URL (https://convox:PASSWORD@host), masked',
   },
@@ -300,8 +301,17 @@ export function componentPath(root: string, id: string): string {
   return join(root, 'templates', id, 'template.yml');
 }
 
+/** The template of each provider the registry lists; a provider without one is a mistake to catch here. */
+export function templatesOfRegistry(): ProviderTemplate[] {
+  return providerModules.map((m) => {
+    const template = PROVIDERS.find((p) => p.id === m.id);
+    if (!template) throw new Error(`provider ${m.id} is in the registry but has no GitLab template description`);
+    return template;
+  });
+}
+
 export function renderAll(root: string): Array<[string, string]> {
-  return PROVIDERS.flatMap((p) => [
+  return templatesOfRegistry().flatMap((p) => [
     [includeTemplatePath(root, p.file ?? p.id), renderIncludeTemplate(p)] as [string, string],
     [componentPath(root, p.file ?? p.id), renderComponent(p)] as [string, string],
   ]);

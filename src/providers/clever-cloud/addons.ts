@@ -1,211 +1,148 @@
 /**
- * Add-ons of a preview (a database per branch, typically). Each is named
- * `<preview-name>-<provider>`, tagged like the app, created once, linked to the app and re-used on
- * every later run. Teardown deletes only add-ons that carry our marker.
+ * The add-ons of a preview (a database per branch, typically): found, repaired, adopted or
+ * created through the reconcile algorithm, linked to the preview's app, re-used on every later
+ * run; and, on `stop`, the ones that are this preview's, removed before its app.
  */
-import { ConfigError, SafetyError, isRetryable } from '../../core/errors.js';
-import type { Logger } from '../../core/logger.js';
-import type { Plan } from '../../core/plan.js';
-import type { Deadline } from '../../core/retry.js';
-import { OWNER_MARKER } from '../types.js';
-import type { CleverAddon, CleverAddonProvider, CleverApi } from './api.js';
-import { olderFirst } from './apps.js';
-import { createOrFindAgain } from './look-again.js';
+import { AuthError, isRetryable } from '../../core/errors.js';
+import { backoffDelay } from '../../core/retry.js';
+import { classify, ensureResource, lookup, refusal, teardownTargets, type ReconcileContext } from '../reconcile.js';
+import type { PreviewRef, PreviewSpec } from '../types.js';
+import { addonHooks, addonName, isKind, resolvePlan, withAddonTags, type AddonHooksInput } from './addon-hooks.js';
+import type { CleverAddon, CleverApi, CreateAddonBody } from './api.js';
+import { isGone } from './app-hooks.js';
 import type { AddonRequest } from './settings.js';
-import { hasOwnerMarker } from './tags.js';
-
-export function addonName(previewName: string, provider: string): string {
-  return `${previewName}-${provider}`;
-}
-
-function isKind(addon: CleverAddon, provider: string): boolean {
-  return addon.provider?.id === undefined || addon.provider.id === provider;
-}
-
-interface AddonRecord {
-  addon: CleverAddon;
-  tags: string[];
-}
-
-async function withAddonTags(api: CleverApi, addons: CleverAddon[]): Promise<AddonRecord[]> {
-  return Promise.all(addons.map(async (addon) => ({ addon, tags: Array.isArray(addon.tags) ? addon.tags : await api.addonTags(addon.id) })));
-}
-
-
-/** Provider and plan ids for a `provider:plan` request, checked against the catalogue. */
-export function resolvePlan(providers: CleverAddonProvider[], request: AddonRequest, region: string): { providerId: string; planId: string } {
-  const spec = `${request.provider}:${request.plan}`;
-  const provider = providers.find((p) => p.id === request.provider);
-  if (!provider) {
-    throw new ConfigError(`invalid settings: --addon ${spec}: no add-on provider "${request.provider}"`, {
-      hint: `available: ${providers.map((p) => p.id).sort().join(', ')}`,
-    });
-  }
-  const plans = provider.plans ?? [];
-  const plan = plans.find((p) => p.slug.toLowerCase() === request.plan.toLowerCase());
-  if (!plan) {
-    throw new ConfigError(`invalid settings: --addon ${spec}: ${request.provider} has no plan "${request.plan}"`, {
-      hint: `available: ${plans.map((p) => p.slug).join(', ')}`,
-    });
-  }
-  if (provider.regions && !provider.regions.includes(region)) {
-    throw new ConfigError(`invalid settings: --addon ${spec}: ${request.provider} is not offered in region ${region}`, {
-      hint: `set --addon-region to one of ${provider.regions.join(', ')}`,
-    });
-  }
-  return { providerId: provider.id, planId: plan.id };
-}
 
 export interface EnsureAddonsInput {
   api: CleverApi;
-  plan: Plan;
-  logger: Logger;
-  deadline: Deadline;
-  appId: string;
-  /** Preview name: the add-ons are named after it. */
-  previewName: string;
+  reconcile: ReconcileContext;
+  spec: PreviewSpec;
+  /** The preview's app; undefined when it is only planned (dry run). */
+  appId: string | undefined;
+  /** The app was made by this run: nothing of it can be linked yet, so its links are not read first. */
+  fresh: boolean;
   requests: AddonRequest[];
   region: string;
-  tags: string[];
-  adopt: boolean;
-  retryInitialMs: number;
-  /** The app was just created: nothing can be linked yet, skip reading its links. */
-  fresh: boolean;
 }
 
-/** Creates, tags and links the missing add-ons; reads nothing when none are configured. */
+/** Finds or makes each requested add-on and links it; a re-run with nothing to do only reads. */
 export async function ensureAddons(input: EnsureAddonsInput): Promise<{ changed: boolean; addons: CleverAddon[] }> {
-  const { api, plan, requests } = input;
-  if (requests.length === 0) return { changed: false, addons: [] };
-  const linked = input.fresh ? [] : await api.linkedAddons(input.appId);
-  const result: CleverAddon[] = [];
-  const missing: AddonRequest[] = [];
-  for (const request of requests) {
-    const name = addonName(input.previewName, request.provider);
-    const hit = linked.find((a) => a.name === name && isKind(a, request.provider));
-    if (!hit) {
-      missing.push(request);
-      continue;
+  const { api, reconcile: ctx, spec, appId } = input;
+  if (input.requests.length === 0) return { changed: false, addons: [] };
+  // One read of the app's links answers a re-run: our add-ons are linked to our app.
+  const linked = appId && !input.fresh ? await api.linkedAddons(appId) : [];
+  const linkedIds = new Set(linked.map((a) => a.id));
+  let changed = false;
+  const addons: CleverAddon[] = [];
+  for (const request of input.requests) {
+    const name = addonName(spec.name, request.provider);
+    let body: CreateAddonBody | undefined;
+    const base: AddonHooksInput = {
+      api,
+      ref: spec,
+      appId,
+      provider: request.provider,
+      body: () => body!,
+      planned: () => ({ addon: { id: `(new add-on ${name})`, name, provider: { id: request.provider }, plan: { id: '', slug: request.plan } }, tags: [], linked: true }),
+    };
+    let hooks = addonHooks(base);
+    const seen = classify(await withAddonTags(api, linked.filter((a) => a.name === name && isKind(a, request.provider)), linkedIds), hooks, spec.identity);
+    const found = seen.ours.length > 0 ? seen : await lookup(hooks, ctx);
+    const refused = refusal(found, hooks, ctx);
+    if (refused) throw refused;
+    if (found.ours.length + found.repairable.length + found.foreign.length === 0) {
+      const { providerId, planId } = resolvePlan(await api.addonProviders(), request, input.region);
+      // Linked in the create request itself: the link is the add-on's proof of ownership until
+      // its key tag lands, one request later.
+      body = { name, plan: planId, providerId, region: input.region, options: {}, ...(appId ? { linkedApp: appId } : {}) };
+      hooks = addonHooks({ ...base, createDetail: `${request.provider} ${request.plan} in ${input.region}` });
     }
-    if (hit.plan?.slug && hit.plan.slug.toLowerCase() !== request.plan.toLowerCase()) {
-      input.logger.warn(`add-on ${name} has plan ${hit.plan.slug}, not ${request.plan}: plans are not changed (stop the preview to recreate it)`);
+    const outcome = await ensureResource(hooks, ctx, found);
+    changed ||= outcome.changed;
+    let item = outcome.item;
+    // A create joined after a lost answer, or a race's winner made by another run, may still lack tags.
+    if (!outcome.planned && hooks.needsRepair!(item)) {
+      item = await ctx.plan.apply({ kind: 'update', target: `add-on ${name}`, detail: 'complete its preview-kit tags' }, () => hooks.mark!(item), item);
+      changed = true;
     }
-    result.push(hit);
+    if (appId && !outcome.planned && !item.linked) changed = (await ensureLinked(api, ctx, appId, spec.name, item.addon)) || changed;
+    if (item.addon.plan?.slug && item.addon.plan.slug.toLowerCase() !== request.plan.toLowerCase()) {
+      ctx.logger.warn(`add-on ${name} has plan ${item.addon.plan.slug}, not ${request.plan}: plans are not changed (stop the preview to recreate it)`);
+    }
+    addons.push(item.addon);
   }
-  if (missing.length === 0) return { changed: false, addons: result };
-
-  const all = await api.listAddons();
-  for (const request of missing) {
-    const name = addonName(input.previewName, request.provider);
-    const addon = await findOrCreateAddon(input, request, name, all);
-    await plan.apply(
-      { kind: 'update', target: `application ${input.previewName}`, detail: `link add-on ${name}` },
-      () => linkOnce(input, addon.id),
-      undefined,
-    );
-    result.push(addon);
-  }
-  return { changed: true, addons: result };
+  return { changed, addons };
 }
 
-async function findOrCreateAddon(input: EnsureAddonsInput, request: AddonRequest, name: string, all: CleverAddon[]): Promise<CleverAddon> {
-  const { api, plan } = input;
-  const records = await withAddonTags(api, all.filter((a) => a.name === name && isKind(a, request.provider)));
-  const ours = records.filter((r) => hasOwnerMarker(r.tags)).sort((a, b) => olderFirst(a.addon, b.addon));
-  if (ours.length > 0) {
-    const tagged = await tagAddon(input, ours[0]!, 'add missing identity tag');
-    return tagged.addon;
-  }
-  if (records.length > 0) {
-    if (!input.adopt) {
-      throw new SafetyError(`ensure ${input.previewName}: add-on ${records[0]!.addon.id} is named ${name} but lacks the ${OWNER_MARKER} tag: refusing to use it`, {
-        hint: 'pass --adopt to take it over, or remove it',
-      });
-    }
-    if (records.length > 1) {
-      throw new SafetyError(`ensure ${input.previewName}: ${records.length} add-ons are named ${name} and none carries the ${OWNER_MARKER} tag`, {
-        hint: 'remove the extra ones',
-      });
-    }
-    return (await tagAddon(input, records[0]!, 'adopt')).addon;
-  }
-  const { providerId, planId } = resolvePlan(await api.addonProviders(), request, input.region);
-  const placeholder: CleverAddon = { id: `(new ${name})`, name, provider: { id: providerId } };
-  return plan.apply(
-    { kind: 'create', target: `add-on ${name}`, detail: `${request.provider} ${request.plan} in ${input.region}` },
+/**
+ * Links the add-on unless it is linked already. A link answered with an error may have been made
+ * all the same (and what the API says to a second link is not known), so the links are read
+ * again before anything is sent twice.
+ */
+async function ensureLinked(api: CleverApi, ctx: ReconcileContext, appId: string, appName: string, addon: CleverAddon): Promise<boolean> {
+  const isLinked = async () => (await api.linkedAddons(appId)).some((a) => a.id === addon.id);
+  if (await isLinked()) return false;
+  await ctx.plan.apply(
+    { kind: 'update', target: `application ${appName}`, detail: `link add-on ${addon.name}` },
     async () => {
-      const created = await createAddonOnce(input, { name, plan: planId, providerId, region: input.region, options: {} });
-      // Tagged right away: an add-on without our marker would be refused by the next run.
-      for (const tag of input.tags) await api.addAddonTag(created.id, tag);
-      return created;
-    },
-    placeholder,
-  );
-}
-
-async function tagAddon(input: EnsureAddonsInput, record: AddonRecord, why: string): Promise<AddonRecord> {
-  const missing = input.tags.filter((t) => !record.tags.includes(t));
-  if (missing.length === 0) return record;
-  await input.plan.apply(
-    { kind: 'update', target: `add-on ${record.addon.name}`, detail: `${why}: tag ${missing.join(', ')}` },
-    async () => {
-      for (const tag of missing) await input.api.addAddonTag(record.addon.id, tag);
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await api.linkAddon(appId, addon.id);
+        } catch (error) {
+          if (error instanceof AuthError) throw error;
+          if (await isLinked()) return;
+          if (!isRetryable(error) || attempt >= 3) throw error;
+          await ctx.deadline.clock.sleep(backoffDelay(attempt - 1, { initialMs: 300, maxMs: 2_000 }));
+        }
+      }
     },
     undefined,
   );
-  return { addon: record.addon, tags: [...record.tags, ...missing] };
+  return true;
+}
+
+export interface TeardownAddonsInput {
+  api: CleverApi;
+  reconcile: ReconcileContext;
+  ref: PreviewRef;
+  /** The apps `stop` removes: add-ons linked to them count as this preview's even untagged. */
+  appIds: string[];
 }
 
 /**
- * An untagged add-on with exactly this name showing up right after our own failed attempt is
- * taken as the one that attempt made.
+ * Removes the add-ons of this preview — named after it and carrying its key, or untagged and
+ * linked to its app — and leaves another preview's and unmarked ones alone, with a warning.
+ * Deleting an app is not known to delete its add-ons, so they go first, while the app still
+ * proves the untagged ones ours.
  */
-async function createAddonOnce(
-  input: EnsureAddonsInput,
-  body: { name: string; plan: string; providerId: string; region: string; options: Record<string, string> },
-): Promise<CleverAddon> {
-  const { value } = await createOrFindAgain<CleverAddon>({
-    what: `create add-on ${body.name}`,
-    create: () => input.api.createAddon(body),
-    findAgain: async () => (await input.api.listAddons()).filter((a) => a.name === body.name && isKind(a, body.providerId)).sort(olderFirst)[0],
-    logger: input.logger,
-    deadline: input.deadline,
-    retryInitialMs: input.retryInitialMs,
-  });
-  return value;
-}
-
-/** POST is not retried blindly: after a failure, the link may exist all the same. */
-async function linkOnce(input: EnsureAddonsInput, addonId: string): Promise<void> {
-  try {
-    await input.api.linkAddon(input.appId, addonId);
-  } catch (error) {
-    if (!isRetryable(error)) throw error;
-    const linked = await input.api.linkedAddons(input.appId);
-    if (linked.some((a) => a.id === addonId)) return;
-    await input.api.linkAddon(input.appId, addonId);
+export async function teardownAddons(input: TeardownAddonsInput): Promise<string[]> {
+  const { api, reconcile: ctx, ref } = input;
+  const linkedLists = await Promise.all(
+    input.appIds.map((id) =>
+      api.linkedAddons(id).catch((error: unknown) => {
+        if (isGone(error)) return [] as CleverAddon[];
+        throw error;
+      }),
+    ),
+  );
+  const linked = linkedLists.flat();
+  const byId = new Map<string, CleverAddon>();
+  for (const addon of [...(await api.listAddons()), ...linked]) {
+    if (addon.provider?.id && addon.name === addonName(ref.name, addon.provider.id)) byId.set(addon.id, addon);
   }
-}
-
-/**
- * Add-ons to delete with the preview: those linked to its app(s), plus unlinked ones named after
- * the preview (a run that stopped between creating and linking), in both cases only with our
- * marker and, for unlinked ones, the same identity tag as the app.
- */
-export async function ownedAddons(input: { api: CleverApi; appIds: string[]; previewName: string; identityTags: string[] }): Promise<CleverAddon[]> {
-  const { api } = input;
-  const found = new Map<string, CleverAddon>();
-  for (const appId of input.appIds) {
-    for (const record of await withAddonTags(api, await api.linkedAddons(appId))) {
-      if (hasOwnerMarker(record.tags)) found.set(record.addon.id, record.addon);
+  if (byId.size === 0) return [];
+  const items = await withAddonTags(api, [...byId.values()], new Set(linked.map((a) => a.id)));
+  const removed: string[] = [];
+  for (const provider of [...new Set(items.map((i) => i.addon.provider!.id))].sort()) {
+    const hooks = addonHooks({ api, ref, appId: undefined, provider, body: () => undefined as never, planned: () => undefined as never });
+    const found = classify(
+      items.filter((i) => i.addon.provider!.id === provider),
+      hooks,
+      ref.identity,
+    );
+    for (const target of teardownTargets(found, hooks, ctx)) {
+      await ctx.plan.apply({ kind: 'delete', target: `add-on ${hooks.name}`, detail: target.id }, () => api.deleteAddon(target.id), true);
+      removed.push(`addon ${hooks.name} (${target.id})`);
     }
   }
-  if (input.identityTags.length > 0) {
-    const prefix = `${input.previewName}-`;
-    const named = (await api.listAddons()).filter((a) => a.name.startsWith(prefix) && !found.has(a.id));
-    for (const record of await withAddonTags(api, named)) {
-      if (hasOwnerMarker(record.tags) && record.tags.some((t) => input.identityTags.includes(t))) found.set(record.addon.id, record.addon);
-    }
-  }
-  return [...found.values()];
+  return removed;
 }

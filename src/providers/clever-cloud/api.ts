@@ -39,8 +39,6 @@ export interface CleverApp {
   /** Commit of the running instances. */
   commitId?: string | null;
   state?: string;
-  /** Not in every API version's list view; read `…/tags` when absent. */
-  tags?: string[];
 }
 
 export type DeploymentState = 'WIP' | 'OK' | 'FAIL' | 'CANCELLED' | 'TASK_RUNNING' | string;
@@ -62,8 +60,20 @@ export interface CleverAddon {
   region?: string;
   provider?: { id: string; name?: string };
   plan?: { id: string; slug?: string; name?: string };
+  /** Milliseconds since the epoch. */
   creationDate?: number | string;
-  tags?: string[];
+}
+
+/** `POST …/addons`. No `tags` field exists: tags are written afterwards through the tag routes. */
+export interface CreateAddonBody {
+  name: string;
+  /** Plan id (`plan_…`), not its slug. */
+  plan: string;
+  providerId: string;
+  region: string;
+  options: Record<string, string>;
+  /** The application to link the new add-on to, in the same request. */
+  linkedApp?: string;
 }
 
 export interface CleverInstanceProduct {
@@ -192,12 +202,15 @@ export class CleverApi {
     return res.status !== 404;
   }
 
+  /** Tags are not part of any application view: they have their own route. */
   async appTags(appId: string): Promise<string[]> {
     return (await this.http.json<string[]>({ method: 'GET', path: await this.app(appId, '/tags'), what: `read tags of ${appId}` })) ?? [];
   }
 
-  async addAppTag(appId: string, tag: string): Promise<void> {
-    await this.http.request({ method: 'PUT', path: await this.app(appId, `/tags/${e(tag)}`), what: `tag application ${appId}` });
+  /** Returns the tag list after the write, as the API answers it. */
+  async addAppTag(appId: string, tag: string): Promise<string[] | undefined> {
+    const body = await this.http.json<unknown>({ method: 'PUT', path: await this.app(appId, `/tags/${e(tag)}`), what: `tag application ${appId}` });
+    return Array.isArray(body) ? (body as string[]) : undefined;
   }
 
   // — domains —
@@ -248,7 +261,7 @@ export class CleverApi {
   }
 
   /** Never retried here, like `createApp`. */
-  async createAddon(body: { name: string; plan: string; providerId: string; region: string; options: Record<string, string> }): Promise<CleverAddon> {
+  async createAddon(body: CreateAddonBody): Promise<CleverAddon> {
     return this.http.json<CleverAddon>({ method: 'POST', path: `${(await this.owner()).path}/addons`, body, retry: false, what: `create add-on ${body.name}` });
   }
 
@@ -261,8 +274,11 @@ export class CleverApi {
     return (await this.http.json<string[]>({ method: 'GET', path: `${(await this.owner()).path}/addons/${e(addonId)}/tags`, what: `read tags of ${addonId}` })) ?? [];
   }
 
-  async addAddonTag(addonId: string, tag: string): Promise<void> {
-    await this.http.request({ method: 'PUT', path: `${(await this.owner()).path}/addons/${e(addonId)}/tags/${e(tag)}`, what: `tag add-on ${addonId}` });
+  /** Returns the tag list after the write, as the API answers it. */
+  async addAddonTag(addonId: string, tag: string): Promise<string[] | undefined> {
+    const path = `${(await this.owner()).path}/addons/${e(addonId)}/tags/${e(tag)}`;
+    const body = await this.http.json<unknown>({ method: 'PUT', path, what: `tag add-on ${addonId}` });
+    return Array.isArray(body) ? (body as string[]) : undefined;
   }
 
   async linkedAddons(appId: string): Promise<CleverAddon[]> {

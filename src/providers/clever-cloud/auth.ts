@@ -105,6 +105,12 @@ export function secretsOf(creds: CleverCredentials): string[] {
 
 export function authHint(creds: CleverCredentials): string {
   return creds.kind === 'oauth'
-    ? 'check CLEVER_TOKEN and CLEVER_SECRET (they expire; `clever login` issues new ones) and that this user may act on the organisation'
-    : 'check CLEVER_API_TOKEN (it may be expired or revoked) and that its user may act on the organisation';
+    ? 'check CLEVER_TOKEN and CLEVER_SECRET (they expire; `clever login` issues new ones)'
+    : 'check CLEVER_API_TOKEN (it may be expired or revoked)';
+}
+
+/** A 403: the credentials are good, the rights are missing. */
+export function forbiddenHint(creds: CleverCredentials): string {
+  const who = creds.kind === 'oauth' ? 'the user of CLEVER_TOKEN' : 'the user of CLEVER_API_TOKEN';
+  return `${who} lacks the rights: check that it may act on the organisation (CLEVER_ORG) and manage its applications and add-ons`;
 }

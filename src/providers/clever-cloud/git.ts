@@ -2,12 +2,15 @@
  * The system `git` talking to the app's git remote. Credentials travel only as an
  * `http.extraHeader` passed through GIT_CONFIG_COUNT/KEY/VALUE environment variables (git 2.31+):
  * never in the URL, the argument list or `.git/config`, so no process list, log line or later git
- * command can see them. Behind an interface so deploy logic can be tested without a remote.
+ * command can see them. git gets the child environment the context provides (PATH, HOME, locale,
+ * proxies, git's own certificate settings) plus that header — never the platform credentials
+ * this process holds — and runs in a process group that ends with us (git-process.ts). Behind an
+ * interface so deploy logic can be tested without a remote.
  */
-import { execa } from 'execa';
 import { AuthError, ProviderError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { Deadline } from '../../core/retry.js';
+import { runGit } from './git-process.js';
 
 export interface GitRemote {
   /** The commit `ref` points at on the remote; undefined when the ref does not exist yet. */
@@ -65,6 +68,8 @@ export class SystemGit implements GitRemote {
     private readonly deadline: Deadline,
     private readonly logger: Logger,
     private readonly authHint: string,
+    /** What a child process may see of our environment; undefined: all of it (tests). */
+    private readonly childEnv?: Record<string, string>,
   ) {}
 
   /** Scoped to the remote's URL: a redirect to another host never receives the header. */
@@ -83,22 +88,15 @@ export class SystemGit implements GitRemote {
   private async run(url: string, args: string[], cwd: string, what: string): Promise<{ stdout: string; stderr: string }> {
     this.deadline.check(what);
     this.logger.debug(`git ${args.join(' ')}`);
-    const result = await execa('git', args, {
-      cwd,
-      env: this.env(url),
-      reject: false,
-      stdin: 'ignore',
-      timeout: Math.max(1, this.deadline.remaining()),
-    });
-    const stdout = String(result.stdout ?? '');
-    const stderr = String(result.stderr ?? '');
+    const result = await runGit(args, { cwd, env: this.childEnv, extra: this.env(url), timeoutMs: Math.max(1, this.deadline.remaining()) });
+    const { stdout, stderr } = result;
     if (result.exitCode === 0) return { stdout, stderr };
     if (result.timedOut) this.deadline.check(what);
     // With --porcelain the remote's reason for refusing a ref is on stdout, not stderr.
     const rejected = rejectionOf(stdout);
     const said = rejected ? `${stderr}\n${rejected}` : stderr;
     const failure = classifyGitFailure(said);
-    const why = rejected ? `the remote rejected it: ${rejected}` : lastLine(stderr || (result as { message?: string }).message || '');
+    const why = rejected ? `the remote rejected it: ${rejected}` : lastLine(stderr || result.message || '');
     const message = `${what}: git ${args[0]} failed: ${why}`;
     if (failure === 'auth') throw new AuthError(`${what}: the git remote refused the credentials (${lastLine(said)})`, { hint: this.authHint });
     throw new GitCommandError(message, failure, {

@@ -2,7 +2,6 @@
  * Clever Cloud's entry in the provider factory: its options, its settings schema and its constructor.
  */
 import type { ProviderModule } from '../types.js';
-import { CleverCloudProvider } from './provider.js';
 import { cleverOptions, cleverSchema, type CleverSettings } from './settings.js';
 
 export type { CleverSettings } from './settings.js';
@@ -12,5 +11,8 @@ export const cleverCloudModule: ProviderModule<CleverSettings> = {
   description: 'Clever Cloud: one git-deployed application per preview, with its domains and add-ons',
   options: cleverOptions,
   schema: cleverSchema,
-  create: (settings, _common, context) => new CleverCloudProvider(settings, context),
+  create: async (settings, context) => {
+    const { CleverCloudProvider } = await import('./provider.js');
+    return new CleverCloudProvider(settings, context);
+  },
 };

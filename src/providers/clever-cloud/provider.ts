@@ -1,35 +1,31 @@
 /**
- * The Clever Cloud provider: one application per preview (named after it, tagged as ours), its
- * domains, environment and add-ons, deployed by git push. What one step learns (the app, its
- * domains, its recent deployments) is kept per app id, so `up` (ensure → setDomains → deploy) in
- * one process reads each thing once: a run with nothing to change costs three or four reads.
+ * The Clever Cloud provider: one application per preview (named after it, tagged with the
+ * preview's identity), its domains, environment and add-ons, deployed by git push. The app and
+ * each add-on go through the one reconcile algorithm (`../reconcile.ts`). Nothing about a preview
+ * is kept here between calls: what a step learnt rides in the Preview it returns
+ * (preview-view.ts), so `up` reads each thing once — a re-run with nothing to change costs three
+ * or four reads and no write.
  */
+import { describeIdentity } from '../../core/identity.js';
 import { ProviderError, SafetyError } from '../../core/errors.js';
 import { HttpClient } from '../http.js';
-import { OWNER_MARKER, type DeployResult, type DestroyResult, type EnsureResult, type Preview, type PreviewDeployment, type PreviewDomain, type PreviewSpec, type Provider, type ProviderContext, type SourceRef } from '../types.js';
-import { ensureAddons, ownedAddons } from './addons.js';
-import { CleverApi, type CleverAddon, type CleverApp, type CleverDeployment } from './api.js';
-import {
-  addMissingTags,
-  byAge,
-  chooseApp,
-  createApp,
-  createBody,
-  creationTime,
-  lookupApps,
-  pickRuntime,
-  scalabilityChanges,
-  settleRace,
-  withTags,
-  type AppRecord,
-} from './apps.js';
-import { apiAuthorization, apiBaseUrl, authHint, credentialsFrom, gitAuthorization, secretsOf } from './auth.js';
+import { ensureResource, lookup, oursOf, ownershipOf, refusal, teardownTargets, type ReconcileContext, type ReconcileTiming } from '../reconcile.js';
+import type { DeployResult, DestroyResult, EnsureResult, Preview, PreviewDomain, PreviewRef, PreviewSpec, Provider, ProviderContext, SourceRef } from '../types.js';
+import { resolvePlan } from './addon-hooks.js';
+import { ensureAddons, teardownAddons } from './addons.js';
+import { CleverApi, type CreateAppBody } from './api.js';
+import { createBody, pickRuntime } from './app-body.js';
+import { appHooks, createdAtOf, withTags, type AppHooksInput, type AppRecord } from './app-hooks.js';
+import { apiAuthorization, apiBaseUrl, authHint, credentialsFrom, forbiddenHint, gitAuthorization, secretsOf } from './auth.js';
+import { convergeApp } from './converge.js';
 import { DEFAULT_DEPLOY_TIMING, deployCommit, newestFirst, type DeployTiming } from './deploy.js';
-import { ensureDomains, normaliseVhosts, previewDomains, primaryHost, urlOfHost, type DomainState } from './domains.js';
-import { convergeEnv } from './env.js';
+import { ensureDomains, normaliseVhosts, previewDomains, type DomainState } from './domains.js';
 import { SystemGit, type GitRemote } from './git.js';
+import { knowledgeFor, knowledgeOf, toPreview, toPreviewDeployment, type AppKnowledge } from './preview-view.js';
 import type { CleverSettings } from './settings.js';
-import { hasOwnerMarker, identityOf, identityTag, identityTagIn, ownershipTags, type PreviewIdentity } from './tags.js';
+import { marksOf, ownershipTags } from './tags.js';
+
+export { toPreviewDeployment };
 
 export interface CleverProviderOptions {
   /** Replaces the system git (tests). */
@@ -38,45 +34,12 @@ export interface CleverProviderOptions {
   /** Backoff base of HTTP retries and of create look-agains, ms. */
   retryInitialMs?: number;
   requestTimeoutMs?: number;
+  /** Settle timings of the reconcile algorithm (tests). */
+  reconcile?: Partial<ReconcileTiming>;
 }
 
-/** What this process knows about one app. */
-interface AppState {
-  record: AppRecord;
-  /** A dry run's stand-in for an app that would be created: never sent to the API. */
-  placeholder: boolean;
-  domains?: DomainState;
-  /** Recent deployments, newest first. */
-  deployments?: CleverDeployment[];
-  /** Why the instances must restart at the next deploy even if their commit is live. */
-  restart?: string;
-  addons?: CleverAddon[];
-}
-
-const DEPLOYMENT_STATES: Record<string, PreviewDeployment['state']> = {
-  WIP: 'running',
-  OK: 'ok',
-  FAIL: 'failed',
-  CANCELLED: 'cancelled',
-};
-
-export function toPreviewDeployment(d: CleverDeployment): PreviewDeployment {
-  const time = typeof d.date === 'number' ? d.date : typeof d.date === 'string' ? Date.parse(d.date) : NaN;
-  return {
-    id: d.uuid,
-    state: DEPLOYMENT_STATES[d.state] ?? d.state.toLowerCase(),
-    ...(d.commit ? { commit: d.commit } : {}),
-    ...(Number.isFinite(time) ? { createdAt: new Date(time).toISOString() } : {}),
-  };
-}
-
-function identityOfSpec(spec: PreviewSpec): PreviewIdentity {
-  return spec.pr !== undefined ? { app: spec.app, pr: spec.pr } : { app: spec.app, branch: spec.branch ?? '' };
-}
-
-function describeIdentity(identity: PreviewIdentity): string {
-  return identity.pr !== undefined ? `pull request #${identity.pr}` : `branch ${identity.branch}`;
-}
+const gone = (preview: Preview) =>
+  new ProviderError(`${preview.name}: application ${preview.id} no longer exists`, { hint: 'run `preview-kit up` to create it again' });
 
 export class CleverCloudProvider implements Provider {
   readonly id = 'clever-cloud' as const;
@@ -84,8 +47,7 @@ export class CleverCloudProvider implements Provider {
   readonly api: CleverApi;
   private readonly git: GitRemote;
   private readonly timing: DeployTiming;
-  private readonly retryInitialMs: number;
-  private readonly states = new Map<string, AppState>();
+  private readonly reconcileTiming: Partial<ReconcileTiming>;
 
   constructor(
     private readonly settings: CleverSettings,
@@ -95,7 +57,6 @@ export class CleverCloudProvider implements Provider {
     const creds = credentialsFrom(settings);
     for (const secret of secretsOf(creds)) context.logger.addSecret(secret);
     const hint = authHint(creds);
-    this.retryInitialMs = options.retryInitialMs ?? 1_000;
     this.http = new HttpClient({
       baseUrl: apiBaseUrl(creds, settings.apiUrl),
       authHeaders: () => ({ authorization: apiAuthorization(creds) }),
@@ -103,153 +64,120 @@ export class CleverCloudProvider implements Provider {
       deadline: context.deadline,
       label: 'Clever Cloud API',
       authHint: hint,
+      forbiddenHint: forbiddenHint(creds),
       backoffMs: options.retryInitialMs,
       requestTimeoutMs: options.requestTimeoutMs,
     });
     this.api = new CleverApi(this.http, settings.org);
-    this.git = options.git ?? new SystemGit(gitAuthorization(creds), context.deadline, context.logger, hint);
+    this.git = options.git ?? new SystemGit(gitAuthorization(creds), context.deadline, context.logger, hint, context.childEnv);
     this.timing = { ...DEFAULT_DEPLOY_TIMING, ...options.timing };
+    this.reconcileTiming = { ...(options.retryInitialMs !== undefined ? { retryInitialMs: options.retryInitialMs } : {}), ...options.reconcile };
   }
 
-  async find(name: string): Promise<Preview | undefined> {
-    const lookup = await lookupApps(this.api, name);
-    const record = lookup.ours[0];
-    if (!record) {
-      if (lookup.foreign.length > 0) this.context.logger.debug(`${name}: ${lookup.foreign.length} application(s) of that name without the ${OWNER_MARKER} tag, not ours`);
-      return undefined;
-    }
-    const state = this.remember(record);
-    await this.knownDomains(state);
-    state.deployments = newestFirst(await this.api.deployments(record.app.id, 5));
-    if (this.settings.addons.length > 0) state.addons = await this.api.linkedAddons(record.app.id);
-    return this.toPreview(state, name);
+  private reconcileContext(ref: PreviewRef): ReconcileContext {
+    const { plan, logger, deadline, adopt } = this.context;
+    return { plan, logger, deadline, adopt, identity: ref.identity, preview: ref.name, timing: this.reconcileTiming };
+  }
+
+  private get addonRegion(): string {
+    return this.settings.region ?? this.settings.zone;
+  }
+
+  private appHooksInput(ref: PreviewRef, body: () => CreateAppBody): AppHooksInput {
+    const planned = (): AppRecord => ({ app: { id: `(new application ${ref.name})`, name: ref.name, zone: this.settings.zone, vhosts: [] }, tags: ownershipTags(ref) });
+    return { api: this.api, ref, body, planned };
+  }
+
+  async find(ref: PreviewRef): Promise<Preview | undefined> {
+    const hooks = appHooks(this.appHooksInput(ref, () => undefined as never));
+    const record = oursOf(await lookup(hooks, this.reconcileContext(ref)), hooks, this.context);
+    if (!record) return undefined;
+    const known = knowledgeFor(record, ref.key);
+    known.deployments = newestFirst(await this.api.deployments(record.app.id, 5));
+    if (this.settings.addons.length > 0) known.addons = await this.api.linkedAddons(record.app.id);
+    return toPreview(known, ref.name);
   }
 
   async ensure(spec: PreviewSpec): Promise<EnsureResult> {
-    const { plan, logger } = this.context;
-    const tags = ownershipTags(identityOfSpec(spec));
-    const { record, created, createdHere, placeholder, changed: obtained } = await this.obtainApp(spec, tags);
-    let changed = obtained;
-
-    const converged = !createdHere && !placeholder ? await this.converge(record, spec) : { changed: false };
-    changed = converged.changed || changed;
-    const state = this.remember(record, placeholder);
-    if (converged.restart) state.restart = converged.restart;
-
+    const ctx = this.reconcileContext(spec);
+    const app = await this.ensureApp(spec, ctx);
+    let { record, changed } = app;
+    let restart: string | undefined;
+    if (!app.createdHere && !app.planned) {
+      const converged = await convergeApp({ api: this.api, plan: this.context.plan, logger: this.context.logger, settings: this.settings, record, spec });
+      ({ record, restart } = converged);
+      changed ||= converged.changed;
+    }
+    const known = knowledgeFor(record, spec.key, app.planned);
+    if (restart) known.restart = restart;
     if (this.settings.addons.length > 0) {
       const result = await ensureAddons({
         api: this.api,
-        plan,
-        logger,
-        deadline: this.context.deadline,
-        appId: record.app.id,
-        previewName: spec.name,
+        reconcile: ctx,
+        spec,
+        appId: app.planned ? undefined : record.app.id,
+        fresh: app.createdHere || app.planned,
         requests: this.settings.addons,
-        region: this.settings.region ?? this.settings.zone,
-        // Same identity as the app, so that teardown can tell them apart from other previews' add-ons.
-        tags: [OWNER_MARKER, identityTagIn(record.tags) ?? identityTag(identityOfSpec(spec))],
-        adopt: this.context.adopt,
-        retryInitialMs: this.retryInitialMs,
-        fresh: createdHere || placeholder,
+        region: this.addonRegion,
       });
-      state.addons = result.addons;
-      changed = result.changed || changed;
+      known.addons = result.addons;
+      changed ||= result.changed;
     }
-    return { preview: this.toPreview(state, spec.name), created, changed };
+    return { preview: toPreview(known, spec.name), created: app.created, changed };
   }
 
-  /** Our app for the spec: found, adopted (when asked) or created, with the outcome of a create race settled. */
-  private async obtainApp(
-    spec: PreviewSpec,
-    tags: string[],
-  ): Promise<{ record: AppRecord; created: boolean; createdHere: boolean; placeholder: boolean; changed: boolean }> {
-    const { plan, logger } = this.context;
-    const choice = chooseApp(await lookupApps(this.api, spec.name), spec.name, this.context.adopt, logger);
-    if (choice.kind === 'ours') {
-      // An app of ours keeps the identity it was created with; only a missing one is added.
-      const wanted = identityOf(choice.record.tags) ? [OWNER_MARKER] : tags;
-      const record = await addMissingTags(this.api, plan, choice.record, wanted, 'record the preview identity');
-      return { record, created: false, createdHere: false, placeholder: false, changed: record !== choice.record };
+  /** The preview's app: found, repaired, adopted (when asked) or created, with a create race settled. */
+  private async ensureApp(spec: PreviewSpec, ctx: ReconcileContext) {
+    let body: CreateAppBody | undefined;
+    const base = this.appHooksInput(spec, () => body!);
+    let hooks = appHooks(base);
+    const found = await lookup(hooks, ctx);
+    const refused = refusal(found, hooks, ctx);
+    if (refused) throw refused;
+    if (found.ours.length + found.repairable.length + found.foreign.length === 0) {
+      // Everything a create needs is checked before the first write: runtime, add-on plans.
+      const runtime = pickRuntime(await this.api.instanceProducts(), this.settings.type);
+      for (const request of this.settings.addons) resolvePlan(await this.api.addonProviders(), request, this.addonRegion);
+      body = createBody({
+        name: spec.name,
+        description: `preview-kit preview of ${describeIdentity(spec.identity)}`,
+        settings: this.settings,
+        runtime,
+        env: spec.env,
+        tags: ownershipTags(spec),
+      });
+      hooks = appHooks({ ...base, createDetail: `${body.instanceType} ${body.minFlavor} in ${body.zone}` });
     }
-    if (choice.kind === 'adopt') {
-      logger.warn(`adopting application ${choice.record.app.id} (${spec.name}): it gets the ${OWNER_MARKER} tags`);
-      const record = await addMissingTags(this.api, plan, choice.record, tags, 'adopt');
-      return { record, created: false, createdHere: false, placeholder: false, changed: true };
-    }
-    const body = createBody({
-      name: spec.name,
-      description: `${OWNER_MARKER} preview of ${spec.app}, ${describeIdentity(identityOfSpec(spec))}`,
-      settings: this.settings,
-      runtime: pickRuntime(await this.api.instanceProducts(), this.settings.type),
-      env: spec.env,
-      tags,
-    });
-    const made = await createApp({ api: this.api, plan, logger, deadline: this.context.deadline, body, retryInitialMs: this.retryInitialMs });
-    if (!made) {
-      const record = { app: { id: `(new application ${spec.name})`, name: spec.name, zone: this.settings.zone, vhosts: [] }, tags };
-      return { record, created: true, createdHere: false, placeholder: true, changed: true };
-    }
-    if (!made.createdId) {
-      // Found after an answer that left it unclear whether our create went through.
-      return { record: made.record, created: true, createdHere: false, placeholder: false, changed: true };
-    }
-    const settled = await settleRace({ api: this.api, plan, logger, created: made.record, tags });
-    return { record: settled.record, created: settled.created, createdHere: settled.created, placeholder: false, changed: true };
-  }
-
-  /** Instance settings and environment of an app that already existed. */
-  private async converge(record: AppRecord, spec: PreviewSpec): Promise<{ changed: boolean; restart?: string }> {
-    const { plan, logger } = this.context;
-    const app = record.app;
-    let changed = false;
-    const slug = app.instance?.variant?.slug;
-    if (slug && slug !== this.settings.type) {
-      logger.warn(`${spec.name} runs ${slug}, not ${this.settings.type}: the runtime of an existing app is not changed (stop the preview to recreate it)`);
-    }
-    if (app.zone && app.zone !== this.settings.zone) {
-      logger.warn(`${spec.name} is in zone ${app.zone}, not ${this.settings.zone}: the zone of an existing app is not changed`);
-    }
-    const scaling = scalabilityChanges(app, this.settings);
-    if (scaling) {
-      const detail = Object.entries(scaling)
-        .map(([k, v]) => `${k} ${String(v)}`)
-        .join(', ');
-      const updated = await plan.apply({ kind: 'update', target: `application ${spec.name}`, detail }, () => this.api.updateApp(app.id, scaling), undefined);
-      if (updated && typeof updated === 'object' && updated.id === app.id) record.app = { ...app, ...updated, ...(updated.vhosts ? {} : { vhosts: app.vhosts }) };
-      changed = true;
-    }
-    if (await convergeEnv({ api: this.api, plan, appId: app.id, appName: spec.name, desired: spec.env })) {
-      logger.info(`${spec.name}: environment changed; it applies when the instances restart (up restarts them; after ensure-app alone, run deploy --force)`);
-      return { changed: true, restart: 'environment changed' };
-    }
-    return { changed };
+    const outcome = await ensureResource(hooks, ctx, found);
+    const planned = outcome.planned === true;
+    return { record: outcome.item, created: outcome.created, createdHere: outcome.how === 'created' && !planned, planned, changed: outcome.changed };
   }
 
   async setDomains(preview: Preview, spec: PreviewSpec): Promise<{ changed: boolean; domains: PreviewDomain[] }> {
-    const state = await this.stateOf(preview);
-    const current = state.placeholder ? { hosts: [], favourite: null } : await this.knownDomains(state);
+    const known = await this.knowledge(preview, spec);
+    const current = known.planned ? { hosts: [], favourite: null } : await this.knownDomains(known);
     if (spec.domains.length === 0) return { changed: false, domains: previewDomains(current.hosts, current.favourite ?? undefined) };
     const result = await ensureDomains({
       api: this.api,
       plan: this.context.plan,
-      appId: state.record.app.id,
+      appId: known.record.app.id,
       appName: preview.name,
       state: current,
       wanted: spec.domains,
       favourite: spec.favourite,
     });
-    state.domains = result.state;
+    known.domains = result.state;
     return { changed: result.changed, domains: previewDomains(result.state.hosts, result.state.favourite ?? undefined) };
   }
 
-  async deploy(preview: Preview, source: SourceRef): Promise<DeployResult> {
-    const state = await this.stateOf(preview);
-    const url = preview.url || this.toPreview(state, preview.name).url;
-    if (state.placeholder) {
+  async deploy(preview: Preview, spec: PreviewSpec, source: SourceRef): Promise<DeployResult> {
+    const known = await this.knowledge(preview, spec);
+    const url = preview.url || toPreview(known, preview.name).url;
+    if (known.planned) {
       await this.context.plan.apply({ kind: 'deploy', target: `application ${preview.name}`, detail: `push ${source.commit.slice(0, 7)}` }, async () => undefined, undefined);
       return { deployed: false, url, reason: 'dry run' };
     }
-    const app = state.record.app;
+    const app = known.record.app;
     const outcome = await deployCommit({
       api: this.api,
       git: this.git,
@@ -261,15 +189,12 @@ export class CleverCloudProvider implements Provider {
       commit: source.commit,
       dir: source.dir,
       force: source.force,
-      known: state.deployments,
+      known: known.deployments,
       runningCommit: app.commitId,
-      ...(state.restart ? { restart: state.restart } : {}),
+      ...(known.restart ? { restart: known.restart } : {}),
     });
-    state.restart = undefined;
-    if (outcome.deployment) {
-      const rest = (state.deployments ?? []).filter((d) => d.uuid !== outcome.deployment!.uuid);
-      state.deployments = [outcome.deployment, ...rest];
-    }
+    known.restart = undefined;
+    if (outcome.deployment) known.deployments = [outcome.deployment, ...(known.deployments ?? []).filter((d) => d.uuid !== outcome.deployment!.uuid)];
     return {
       deployed: outcome.deployed,
       url,
@@ -278,110 +203,58 @@ export class CleverCloudProvider implements Provider {
     };
   }
 
-  async destroy(name: string): Promise<DestroyResult> {
+  async destroy(ref: PreviewRef): Promise<DestroyResult> {
     const { plan, logger } = this.context;
-    const lookup = await lookupApps(this.api, name);
-    let targets = lookup.ours;
-    if (targets.length === 0) {
-      if (lookup.foreign.length === 0) return { deleted: false, removed: [] };
-      if (!this.context.adopt) {
-        // Not our preview, so there is nothing of ours to remove: a repeated stop still exits 0.
-        logger.warn(`application ${lookup.foreign.map((r) => r.app.id).join(', ')} is named ${name} but lacks the ${OWNER_MARKER} tag: left alone (--adopt deletes it)`);
-        return { deleted: false, removed: [] };
-      }
-      if (lookup.foreign.length > 1) {
-        throw new SafetyError(`stop ${name}: ${lookup.foreign.length} applications have this name and none carries the ${OWNER_MARKER} tag`, { hint: 'remove them yourself' });
-      }
-      logger.warn(`deleting application ${lookup.foreign[0]!.app.id} (${name}) without the ${OWNER_MARKER} tag, as --adopt asks`);
-      targets = lookup.foreign;
+    const ctx = this.reconcileContext(ref);
+    const hooks = appHooks(this.appHooksInput(ref, () => undefined as never));
+    const targets = teardownTargets(await lookup(hooks, ctx), hooks, ctx);
+    if (targets.length > 1) logger.warn(`${targets.length} applications of this preview are named ${ref.name}: removing them all`);
+    // Add-ons first: deleting an app is not known to delete them, and until the app is gone its
+    // links still prove an untagged add-on ours.
+    const removed = await teardownAddons({ api: this.api, reconcile: ctx, ref, appIds: targets.map((t) => t.id) });
+    for (const target of targets) {
+      // Gone afterwards either way: a delete answered 5xx and retried finds it already gone.
+      await plan.apply({ kind: 'delete', target: `application ${ref.name}`, detail: target.id }, () => this.api.deleteApp(target.id), true);
+      removed.push(`application ${ref.name} (${target.id})`);
     }
-    if (targets.length > 1) logger.warn(`${targets.length} applications of ours are named ${name}: removing them all`);
-    const identityTags = [...new Set(targets.map((r) => identityTagIn(r.tags)).filter((t): t is string => t !== undefined))];
-    const removed: string[] = [];
-    // Add-ons first: if we stop halfway, the app is still there for the next run to find them by.
-    const addons = await ownedAddons({ api: this.api, appIds: targets.map((r) => r.app.id), previewName: name, identityTags });
-    for (const addon of addons) {
-      const gone = await plan.apply({ kind: 'delete', target: `add-on ${addon.name}`, detail: addon.id }, () => this.api.deleteAddon(addon.id), true);
-      if (gone) removed.push(`addon ${addon.name} (${addon.id})`);
-    }
-    for (const record of targets) {
-      const gone = await plan.apply({ kind: 'delete', target: `application ${name}`, detail: record.app.id }, () => this.api.deleteApp(record.app.id), true);
-      if (gone) removed.push(`application ${name} (${record.app.id})`);
-      this.states.delete(record.app.id);
-    }
-    return { deleted: true, removed };
+    return { deleted: removed.length > 0, removed };
   }
 
   async list(): Promise<Preview[]> {
-    const records = (await withTags(this.api, await this.api.listApps())).filter((r) => hasOwnerMarker(r.tags)).sort(byAge);
-    const byName = new Map<string, AppRecord>();
-    for (const record of records) if (!byName.has(record.app.name)) byName.set(record.app.name, record);
-    return [...byName.values()].map((record) => this.toPreview({ record, placeholder: false }, record.app.name));
-  }
-
-  /** Keeps what we learnt about an app, refreshing the record itself. */
-  private remember(record: AppRecord, placeholder = false): AppState {
-    const state = this.states.get(record.app.id);
-    if (state) {
-      state.record = record;
-      if (record.app.vhosts && !state.domains) state.domains = { hosts: normaliseVhosts(record.app.vhosts) };
-      return state;
+    // Ours and attributable: an app without a readable identity names no preview `prune` could judge.
+    const records = (await withTags(this.api, await this.api.listApps())).filter((r) => marksOf(r.tags).identity !== undefined);
+    records.sort((a, b) => (createdAtOf(a.app) ?? Infinity) - (createdAtOf(b.app) ?? Infinity) || (a.app.id < b.app.id ? -1 : 1));
+    // One preview per name and identity: a duplicate of a past race is not another preview.
+    const previews = new Map<string, Preview>();
+    for (const record of records) {
+      const { key } = marksOf(record.tags);
+      const id = `${record.app.name}\u0000${key ?? record.app.id}`;
+      if (!previews.has(id)) previews.set(id, toPreview(knowledgeFor(record, key ?? ''), record.app.name));
     }
-    const fresh: AppState = { record, placeholder, ...(record.app.vhosts ? { domains: { hosts: normaliseVhosts(record.app.vhosts) } } : {}) };
-    this.states.set(record.app.id, fresh);
-    return fresh;
+    return [...previews.values()];
   }
 
-  /** The app behind a Preview: from this process's memory, else read (and checked to be ours) again. */
-  private async stateOf(preview: Preview): Promise<AppState> {
-    const known = this.states.get(preview.id);
-    if (known) return known;
+  /** What the Preview carries, else the app read again — and checked to be this preview's. */
+  private async knowledge(preview: Preview, ref: PreviewRef): Promise<AppKnowledge> {
+    const carried = knowledgeOf(preview, ref);
+    if (carried) return carried;
     const app = await this.api.getApp(preview.id);
-    if (!app) throw new ProviderError(`${preview.name}: application ${preview.id} no longer exists`, { hint: 'run `preview-kit up` to create it again' });
+    if (!app) throw gone(preview);
     const [record] = await withTags(this.api, [app]);
-    if (!record) throw new ProviderError(`${preview.name}: application ${preview.id} no longer exists`, { hint: 'run `preview-kit up` to create it again' });
-    if (!hasOwnerMarker(record.tags)) {
-      throw new SafetyError(`${preview.name}: application ${preview.id} lacks the ${OWNER_MARKER} tag: refusing to change it`, { hint: 'run ensure-app with --adopt first' });
+    if (!record) throw gone(preview);
+    const ownership = ownershipOf(marksOf(record.tags), ref.key);
+    if (ownership.kind !== 'ours') {
+      const whose = ownership.kind === 'other' ? ownership.whose : 'nobody known to preview-kit (no preview-kit tags)';
+      throw new SafetyError(`${preview.name}: application ${preview.id} belongs to ${whose}, not to ${describeIdentity(ref.identity)}: refusing to change it`, {
+        hint: 'run ensure-app for this preview first (with --adopt for an app preview-kit did not create)',
+      });
     }
-    return this.remember(record);
+    return knowledgeFor(record, ref.key);
   }
 
   /** Domains as known, read once when the app view did not carry them. */
-  private async knownDomains(state: AppState): Promise<DomainState> {
-    state.domains ??= { hosts: normaliseVhosts(await this.api.vhosts(state.record.app.id)) };
-    return state.domains;
-  }
-
-  private toPreview(state: AppState, name: string): Preview {
-    const app: CleverApp = state.record.app;
-    const hosts = state.domains?.hosts ?? (app.vhosts ? normaliseVhosts(app.vhosts) : []);
-    const favourite = state.domains?.favourite ?? undefined;
-    const identity = identityOf(state.record.tags);
-    const created = creationTime(app);
-    const last = state.deployments?.[0];
-    return {
-      name,
-      id: app.id,
-      url: urlOfHost(primaryHost(hosts)),
-      domains: previewDomains(hosts, favourite),
-      ...(state.addons ? { addons: state.addons.map((a) => ({ id: a.id, name: a.name, kind: a.provider?.id ?? 'addon', ...(a.plan?.slug ? { plan: a.plan.slug } : {}) })) } : {}),
-      ...(last ? { lastDeployment: toPreviewDeployment(last) } : {}),
-      ...(identity?.branch !== undefined ? { branch: identity.branch } : {}),
-      ...(identity ? { app: identity.app } : {}),
-      ...(Number.isFinite(created) ? { createdAt: new Date(created).toISOString() } : {}),
-      details: {
-        appId: app.id,
-        ...(app.ownerId ? { ownerId: app.ownerId } : {}),
-        ...(app.zone ? { zone: app.zone } : {}),
-        ...(app.instance?.variant?.slug ? { type: app.instance.variant.slug } : {}),
-        ...(app.instance?.minFlavor?.name ? { flavor: app.instance.minFlavor.name } : {}),
-        ...(app.instance?.minInstances !== undefined ? { instances: app.instance.minInstances } : {}),
-        ...(app.deployment?.httpUrl ? { gitUrl: app.deployment.httpUrl } : {}),
-        ...(app.commitId ? { runningCommit: app.commitId } : {}),
-        ...(identity?.pr !== undefined ? { pr: identity.pr } : {}),
-        tags: state.record.tags,
-        ...(state.placeholder ? { dryRun: true } : {}),
-      },
-    };
+  private async knownDomains(known: AppKnowledge): Promise<DomainState> {
+    known.domains ??= { hosts: normaliseVhosts(await this.api.vhosts(known.record.app.id)) };
+    return known.domains;
   }
 }

@@ -1,88 +1,68 @@
 /**
- * Ownership tags. Every app and add-on we create carries two tags: the marker `preview-kit` (what
- * makes it ours) and an identity tag naming the project and branch or pull request it serves
- * (what `list()` reads back for `prune`). Tags travel as URL path segments (`PUT …/tags/{tag}`),
- * so the identity is written with a small escape that leaves only unreserved characters and `:`;
- * no `/` ever reaches a path, since servers in front of APIs often refuse an encoded slash.
+ * Ownership tags. Everything a preview creates carries three tags: the marker `preview-kit`, the
+ * identity key `preview-kit:key:<key>` (what every lookup compares) and the readable identity
+ * `preview-kit:id:<segments>` (what `list()` reads back for `prune`, and what a refusal names).
+ * Tags travel as URL path segments (`PUT …/tags/{tag}`); the identity's segments are escaped so
+ * that no `/` ever reaches a path (servers in front of APIs often refuse an encoded slash).
  */
-import { OWNER_MARKER } from '../types.js';
+import { identitySegments, KEY_PATTERN, parseIdentitySegments } from '../../core/identity.js';
+import type { Marks } from '../reconcile.js';
+import { OWNER_MARKER, type PreviewRef } from '../types.js';
 
-export interface PreviewIdentity {
-  /** Base name of the project, as given (`--app`). */
-  app: string;
-  branch?: string;
-  pr?: number;
+const KEY_PREFIX = `${OWNER_MARKER}:key:`;
+const IDENTITY_PREFIX = `${OWNER_MARKER}:id:`;
+
+export function keyTag(key: string): string {
+  return `${KEY_PREFIX}${key}`;
 }
 
-const IDENTITY_PREFIX = `${OWNER_MARKER}:`;
-const KEPT = /[A-Za-z0-9._-]/;
+export function identityTag(ref: Pick<PreviewRef, 'identity'>): string {
+  return `${IDENTITY_PREFIX}${identitySegments(ref.identity)}`;
+}
 
-/** `feature/login` → `feature~2Flogin`: bytes outside [A-Za-z0-9._-] become `~XX` (UTF-8, hex). */
-export function escapeTagPart(text: string): string {
-  let out = '';
-  for (const ch of text) {
-    if (KEPT.test(ch)) {
-      out += ch;
-      continue;
-    }
-    for (const byte of Buffer.from(ch, 'utf8')) out += `~${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+/**
+ * The tags of a preview, in the order they are written one by one (add-ons, repairs): the key
+ * first — alone, it already proves whose the resource is — then the readable identity, then the
+ * marker last, so that a resource carrying the marker always carries its key too.
+ */
+export function ownershipTags(ref: Pick<PreviewRef, 'identity' | 'key'>): string[] {
+  return [keyTag(ref.key), identityTag(ref), OWNER_MARKER];
+}
+
+function keyIn(tags: readonly string[]): string | undefined {
+  for (const tag of tags) {
+    if (!tag.startsWith(KEY_PREFIX)) continue;
+    const key = tag.slice(KEY_PREFIX.length);
+    if (KEY_PATTERN.test(key)) return key;
   }
-  return out;
+  return undefined;
 }
 
-export function unescapeTagPart(text: string): string | undefined {
-  if (!/^(?:[A-Za-z0-9._-]|~[0-9A-F]{2})*$/.test(text)) return undefined;
-  const bytes: number[] = [];
-  for (let i = 0; i < text.length; ) {
-    if (text[i] === '~') {
-      bytes.push(Number.parseInt(text.slice(i + 1, i + 3), 16));
-      i += 3;
-    } else {
-      bytes.push(text.charCodeAt(i));
-      i += 1;
-    }
-  }
-  const decoded = Buffer.from(bytes).toString('utf8');
-  // Invalid UTF-8 comes back with replacement characters: not one of our tags.
-  return escapeTagPart(decoded) === text ? decoded : undefined;
+/**
+ * What the tags say. A key tag counts as a mark even without the marker: only preview-kit writes
+ * `preview-kit:key:…` tags, and a run interrupted between two tag writes leaves the key alone.
+ */
+export function marksOf(tags: readonly string[]): Marks {
+  const key = keyIn(tags);
+  const identityTagFound = tags.find((t) => t.startsWith(IDENTITY_PREFIX));
+  const identity = identityTagFound === undefined ? undefined : parseIdentitySegments(identityTagFound.slice(IDENTITY_PREFIX.length));
+  return {
+    marker: tags.includes(OWNER_MARKER) || key !== undefined,
+    ...(key !== undefined ? { key } : {}),
+    ...(identity ? { identity } : {}),
+  };
 }
 
-/** `preview-kit:<app>:branch:<branch>` or `preview-kit:<app>:pr:<n>`. */
-export function identityTag(identity: PreviewIdentity): string {
-  const app = escapeTagPart(identity.app);
-  if (identity.pr !== undefined) return `${IDENTITY_PREFIX}${app}:pr:${identity.pr}`;
-  return `${IDENTITY_PREFIX}${app}:branch:${escapeTagPart(identity.branch ?? '')}`;
+/**
+ * Tags of this preview the resource lacks, in writing order. A readable identity already there is
+ * kept as it is (the fork it names is not part of the key and may be spelt differently now).
+ */
+export function missingTags(tags: readonly string[], ref: Pick<PreviewRef, 'identity' | 'key'>): string[] {
+  const hasIdentity = tags.some((t) => t.startsWith(IDENTITY_PREFIX));
+  return ownershipTags(ref).filter((t) => !tags.includes(t) && !(t.startsWith(IDENTITY_PREFIX) && hasIdentity));
 }
 
-export function parseIdentityTag(tag: string): PreviewIdentity | undefined {
-  if (!tag.startsWith(IDENTITY_PREFIX)) return undefined;
-  const parts = tag.slice(IDENTITY_PREFIX.length).split(':');
-  if (parts.length !== 3) return undefined;
-  const [rawApp, kind, rawRef] = parts as [string, string, string];
-  const app = unescapeTagPart(rawApp);
-  if (app === undefined || app === '') return undefined;
-  if (kind === 'pr') return /^(0|[1-9]\d{0,15})$/.test(rawRef) ? { app, pr: Number(rawRef) } : undefined;
-  if (kind !== 'branch') return undefined;
-  const branch = unescapeTagPart(rawRef);
-  return branch === undefined ? undefined : { app, branch };
-}
-
-/** The tags we put on everything we create for this preview. */
-export function ownershipTags(identity: PreviewIdentity): string[] {
-  return [OWNER_MARKER, identityTag(identity)];
-}
-
-export function hasOwnerMarker(tags: readonly string[]): boolean {
-  return tags.includes(OWNER_MARKER);
-}
-
-/** The identity tag among a resource's tags, when it carries one. */
-export function identityTagIn(tags: readonly string[]): string | undefined {
-  return tags.find((tag) => parseIdentityTag(tag) !== undefined);
-}
-
-/** The identity recorded on a resource, when it carries one. */
-export function identityOf(tags: readonly string[]): PreviewIdentity | undefined {
-  const tag = identityTagIn(tags);
-  return tag === undefined ? undefined : parseIdentityTag(tag);
+/** Carries no tag of preview-kit's at all (so a resource that lost them, or never got them). */
+export function untouched(tags: readonly string[]): boolean {
+  return !tags.some((t) => t === OWNER_MARKER || t.startsWith(`${OWNER_MARKER}:`));
 }

@@ -1,24 +1,29 @@
 /**
- * A Convox release carries the app's environment as one text blob of `KEY=VALUE` lines. Since a
- * rack drops app parameters it does not know, the only place where we can record ownership on
- * every rack generation is that environment: these helpers read and write it the way the rack
- * does, and decide what the environment of a preview must be.
+ * A Convox release carries the app's environment as one text blob of `KEY=VALUE` lines. Racks
+ * keep no tags or labels on apps and drop app parameters they do not know, so the only place
+ * where both rack generations keep our ownership record is that environment (every new release,
+ * env change or build, inherits it): these helpers read and write it the way the rack does, and
+ * decide what the environment of a preview must be.
  */
+import { identityJson, parseIdentityJson, type PreviewIdentity } from '../../core/identity.js';
 import { ConfigError } from '../../core/errors.js';
+import type { Marks } from '../reconcile.js';
 import { OWNER_MARKER } from '../types.js';
 
 export type Env = Record<string, string>;
 
 /** `preview-kit:<app name>`: naming the app makes a copied environment (`convox env` piped to another app) not count as ours. */
 export const OWNER_KEY = 'PREVIEW_KIT_OWNER';
-/** The branch the preview was made for, for `prune`. */
-export const BRANCH_KEY = 'PREVIEW_KIT_BRANCH';
+/** `identityKey` of the preview: what every lookup compares. */
+export const KEY_KEY = 'PREVIEW_KIT_KEY';
+/** The identity as one line of JSON, so `list` and `prune` can say whose preview it is. */
+export const IDENTITY_KEY = 'PREVIEW_KIT_IDENTITY';
 /** When the preview was created (ISO 8601), for `prune --ttl`. */
 export const CREATED_KEY = 'PREVIEW_KIT_CREATED';
 /** Comma-separated keys we set (`--env`, the domain variable), so that a key dropped from the settings is removed again. */
 export const MANAGED_KEY = 'PREVIEW_KIT_MANAGED';
 
-const OUR_KEYS = new Set([OWNER_KEY, BRANCH_KEY, CREATED_KEY, MANAGED_KEY]);
+const OUR_KEYS = new Set([OWNER_KEY, KEY_KEY, IDENTITY_KEY, CREATED_KEY, MANAGED_KEY]);
 
 export function ownerValue(appName: string): string {
   return `${OWNER_MARKER}:${appName}`;
@@ -26,6 +31,13 @@ export function ownerValue(appName: string): string {
 
 export function isOwned(env: Env, appName: string): boolean {
   return env[OWNER_KEY] === ownerValue(appName);
+}
+
+/** Our marks as reconcile reads them: the marker (naming this app), the key, the readable identity. */
+export function marksOf(env: Env, appName: string): Marks {
+  if (!isOwned(env, appName)) return { marker: false };
+  const identity = parseIdentityJson(env[IDENTITY_KEY]);
+  return { marker: true, ...(env[KEY_KEY] ? { key: env[KEY_KEY] } : {}), ...(identity ? { identity } : {}) };
 }
 
 /** Reads a release's env the way the rack does: one `KEY=VALUE` per line, first `=` splits, blank keys dropped. */
@@ -85,14 +97,16 @@ export interface DesiredEnvInput {
   appName: string;
   /** What `--env` asks for. */
   wanted: Env;
-  branch?: string;
+  identity: PreviewIdentity;
+  /** `identityKey(identity)`. */
+  key: string;
   /** Used when the environment has no creation time yet. */
   now: Date;
 }
 
 /**
  * The environment the preview must have: what is there (other people's keys are left alone),
- * plus our marker, plus `--env`, minus the keys we set earlier that `--env` no longer names.
+ * plus our marks, plus `--env`, minus the keys we set earlier that `--env` no longer names.
  */
 export function desiredEnv(current: Env, input: DesiredEnvInput): Env {
   const next: Env = { ...current };
@@ -100,7 +114,8 @@ export function desiredEnv(current: Env, input: DesiredEnvInput): Env {
   for (const key of before) if (!(key in input.wanted)) delete next[key];
   Object.assign(next, input.wanted);
   next[OWNER_KEY] = ownerValue(input.appName);
-  if (input.branch !== undefined) next[BRANCH_KEY] = input.branch;
+  next[KEY_KEY] = input.key;
+  next[IDENTITY_KEY] = identityJson(input.identity);
   next[CREATED_KEY] = current[CREATED_KEY] || input.now.toISOString();
   const managed = Object.keys(input.wanted).sort();
   if (managed.length) next[MANAGED_KEY] = managed.join(',');

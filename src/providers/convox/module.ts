@@ -2,7 +2,6 @@
  * The Convox entry of the provider factory: options, schema and constructor.
  */
 import type { ProviderModule } from '../types.js';
-import { ConvoxProvider } from './provider.js';
 import { convoxOptions, convoxSchema, type ConvoxSettings } from './settings.js';
 
 export type { ConvoxSettings } from './settings.js';
@@ -12,5 +11,8 @@ export const convoxModule: ProviderModule<ConvoxSettings> = {
   description: 'Convox rack: one app per preview, built from the commit and promoted (RACK_URL)',
   options: convoxOptions,
   schema: convoxSchema,
-  create: (settings, _common, context) => new ConvoxProvider(settings, context),
+  create: async (settings, context) => {
+    const { ConvoxProvider } = await import('./provider.js');
+    return new ConvoxProvider(settings, context);
+  },
 };

@@ -1,10 +1,15 @@
 /**
  * The rack's HTTP API, route by route, as the convox CLI's sdk calls it: form-encoded parameters
  * (`application/x-www-form-urlencoded`), JSON answers, raw bodies for objects, errors as
- * `{"error": "…"}` when JSON is accepted and plain text otherwise. Only the routes we use.
+ * `{"error": "…"}` when JSON is accepted (v3) and plain text otherwise (v2 always). Only the
+ * routes we use, on both rack generations (pkg/api/routes.go of convox/rack and convox/convox).
  */
-import { ConflictError, ProviderError } from '../../core/errors.js';
+import { AuthError, ConflictError, ProviderError } from '../../core/errors.js';
 import { errorMessageOf, type HttpClient } from '../http.js';
+
+/** What a 403 that is not "currently updating" means: the password is right, the rights are not. */
+export const FORBIDDEN_HINT =
+  'the rack accepted the credentials but refuses this action: they lack the permission for it (a console role or rack API key without deploy rights)';
 
 /** `GET /apps/{name}` (pkg/structs App). */
 export interface RackApp {
@@ -42,7 +47,10 @@ export interface RackRelease {
   id: string;
   app: string;
   build: string;
-  /** Newline-separated KEY=VALUE. */
+  /**
+   * Newline-separated KEY=VALUE. Only `GET /apps/{app}/releases/{id}` is sure to carry it: a v2
+   * rack lists releases with `"env": ""` (provider/aws/releases.go releaseFromItem).
+   */
   env?: string;
   manifest?: string;
   description?: string;
@@ -68,9 +76,9 @@ function form(fields: Record<string, string | undefined>): string {
 
 const seg = encodeURIComponent;
 
-/** Racks answer a taken name with 409 (v3) or a 500/403 saying so (older racks). */
+/** Racks answer a taken name with 409 (v3) or a 500 saying so (v2: `app already exists: X`). */
 export function isAlreadyExists(error: unknown): boolean {
-  if (error instanceof ConflictError) return true;
+  if (error instanceof ConflictError) return /already exists/i.test(error.message) || error.status === 409;
   return error instanceof ProviderError && /already exists/i.test(error.message);
 }
 
@@ -126,9 +134,13 @@ export class RackApi {
     return this.http.json<RackApp>({ method: 'POST', path: '/apps', body: form({ name, generation: '2' }), headers: FORM, what: `create app ${name}` });
   }
 
-  /** False when the app was already gone. */
+  /**
+   * False when the app was already gone. Not retried here: a delete answered 5xx may have been
+   * applied, and a rack on Kubernetes refuses a second delete of a namespace it is removing, so
+   * the caller looks at the app before trying again.
+   */
   async deleteApp(name: string): Promise<boolean> {
-    const res = await this.http.request({ method: 'DELETE', path: `/apps/${seg(name)}`, allow: [404], what: `delete app ${name}` });
+    const res = await this.http.request({ method: 'DELETE', path: `/apps/${seg(name)}`, allow: [404], retry: false, what: `delete app ${name}` });
     return res.status !== 404;
   }
 
@@ -154,8 +166,18 @@ export class RackApi {
     });
   }
 
-  async promote(app: string, id: string): Promise<void> {
-    await this.http.request({ method: 'POST', path: `/apps/${seg(app)}/releases/${seg(id)}/promote`, body: '', headers: FORM, what: `promote release ${id} of ${app}` });
+  /**
+   * Starts the promotion (the rack answers before the update ends). `busy`: the rack refused it
+   * because the app is not `running` (403 "app is currently updating", ReleasePromoteValidate of
+   * both generations) — a wait, not a permission problem. Any other 403 is one.
+   */
+  async promote(app: string, id: string): Promise<'started' | 'busy'> {
+    const what = `promote release ${id} of ${app}`;
+    const res = await this.http.request({ method: 'POST', path: `/apps/${seg(app)}/releases/${seg(id)}/promote`, body: '', headers: FORM, allow: [403], what });
+    if (res.status !== 403) return 'started';
+    const said = errorMessageOf(res.body) ?? '';
+    if (/currently updating/i.test(said)) return 'busy';
+    throw new AuthError(`${what}: permission denied by the Convox rack (403${said ? ` ${said}` : ''})`, { hint: FORBIDDEN_HINT });
   }
 
   /** Newest first. */

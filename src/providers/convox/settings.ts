@@ -21,8 +21,9 @@ export interface ConvoxSettings {
   /** Manifest the builder reads, relative to the source root. */
   manifest?: string;
   /**
-   * How long to wait for the ownership record of an app that exists without any release, the
-   * state another pipeline's app is in between its creation and its first release.
+   * How long to wait for the marks of an app that exists without any release or build, the state
+   * another pipeline's app is in between its creation and its first release; after that, `up`
+   * takes the empty app as this preview's (an interrupted run's).
    */
   claimWaitMs: number;
   /** PEM file of the CA (or the self-signed certificate) trusted for the rack, instead of the system's. */
@@ -43,7 +44,7 @@ export const convoxOptions: OptionSpec[] = [
   { key: 'manifest', flag: 'convox-manifest', type: 'string', env: ['CONVOX_MANIFEST'], value: 'FILE', description: 'manifest the Convox build reads', defaultText: 'convox.yml' },
   { key: 'rackCaFile', flag: 'rack-ca-file', type: 'string', env: ['CONVOX_RACK_CA_FILE'], value: 'FILE', description: 'PEM certificate (CA or self-signed) trusted for the rack, instead of the system CAs' },
   { key: 'insecureSkipTlsVerify', flag: 'rack-insecure-skip-tls-verify', type: 'boolean', env: ['CONVOX_INSECURE_SKIP_TLS_VERIFY'], description: 'do not verify the rack certificate, as the convox CLI does (prefer --rack-ca-file)', defaultText: 'false' },
-  { key: 'claimWait', type: 'string', description: 'how long to wait for the owner record of an app another run is creating', defaultText: '30s' },
+  { key: 'claimWait', type: 'string', env: ['CONVOX_CLAIM_WAIT'], value: 'DURATION', description: 'how long an app without any release waits for the run creating it to mark it, before up takes it', defaultText: '30s' },
 ];
 
 /** Splits `https://convox:PW@host/` into a credential-free base URL and the password it carried. */

@@ -24,10 +24,14 @@ interface GitResult {
   stderr: string;
 }
 
-function git(dir: string, args: string[], input?: string): Promise<GitResult> {
+/** What git sees of our environment (none of the credentials); undefined: ours. */
+type ChildEnv = Record<string, string> | undefined;
+
+function git(dir: string, args: string[], env: ChildEnv, input?: string): Promise<GitResult> {
   return new Promise((resolve, reject) => {
     const child = spawn('git', ['-C', dir, ...args], {
       stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      ...(env ? { env } : {}),
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -45,8 +49,8 @@ function git(dir: string, args: string[], input?: string): Promise<GitResult> {
   });
 }
 
-async function gitOk(dir: string, args: string[], what: string, input?: string): Promise<Buffer> {
-  const result = await git(dir, args, input);
+async function gitOk(dir: string, args: string[], what: string, env: ChildEnv, input?: string): Promise<Buffer> {
+  const result = await git(dir, args, env, input);
   if (result.code !== 0) throw new ProviderError(`deploy: ${what}: git ${args[0]} failed: ${result.stderr || `exit ${result.code}`}`);
   return result.stdout;
 }
@@ -70,11 +74,11 @@ function parseTree(out: Buffer): TreeEntry[] {
 }
 
 /** Reads many blobs in one `git cat-file --batch` run: `<sha> blob <size>\n<bytes>\n` per object. */
-async function readBlobs(dir: string, shas: string[]): Promise<Map<string, Buffer>> {
+async function readBlobs(dir: string, shas: string[], env: ChildEnv): Promise<Map<string, Buffer>> {
   const blobs = new Map<string, Buffer>();
   const unique = [...new Set(shas)];
   if (unique.length === 0) return blobs;
-  const out = await gitOk(dir, ['cat-file', '--batch'], 'read files', `${unique.join('\n')}\n`);
+  const out = await gitOk(dir, ['cat-file', '--batch'], 'read files', env, `${unique.join('\n')}\n`);
   let offset = 0;
   for (const sha of unique) {
     const newline = out.indexOf(0x0a, offset);
@@ -87,8 +91,8 @@ async function readBlobs(dir: string, shas: string[]): Promise<Map<string, Buffe
   return blobs;
 }
 
-export async function resolveCommit(dir: string, commit: string): Promise<string> {
-  const result = await git(dir, ['rev-parse', '--verify', '--quiet', `${commit}^{commit}`]);
+export async function resolveCommit(dir: string, commit: string, env?: ChildEnv): Promise<string> {
+  const result = await git(dir, ['rev-parse', '--verify', '--quiet', `${commit}^{commit}`], env);
   if (result.code !== 0) {
     throw new ConfigError(`deploy: commit ${commit} is not in the repository at ${dir}`, {
       hint: 'check --source and --commit; in CI fetch the commit (e.g. a full checkout)',
@@ -98,12 +102,12 @@ export async function resolveCommit(dir: string, commit: string): Promise<string
 }
 
 /** Packs the commit's tree, honouring the `.dockerignore` committed with it. */
-export async function packSource(dir: string, commit: string): Promise<PackedSource> {
-  const sha = await resolveCommit(dir, commit);
-  const tree = parseTree(await gitOk(dir, ['ls-tree', '-r', '-z', '--full-tree', sha], 'list files'));
-  const time = Number((await gitOk(dir, ['show', '-s', '--format=%ct', sha], 'read the commit time')).toString('utf8').trim()) || 0;
+export async function packSource(dir: string, commit: string, env?: ChildEnv): Promise<PackedSource> {
+  const sha = await resolveCommit(dir, commit, env);
+  const tree = parseTree(await gitOk(dir, ['ls-tree', '-r', '-z', '--full-tree', sha], 'list files', env));
+  const time = Number((await gitOk(dir, ['show', '-s', '--format=%ct', sha], 'read the commit time', env)).toString('utf8').trim()) || 0;
   const ignoreEntry = tree.find((e) => e.path === '.dockerignore' && e.type === 'blob');
-  const matcher = ignoreEntry ? IgnoreMatcher.fromFile((await readBlobs(dir, [ignoreEntry.sha])).get(ignoreEntry.sha)!.toString('utf8')) : new IgnoreMatcher([]);
+  const matcher = ignoreEntry ? IgnoreMatcher.fromFile((await readBlobs(dir, [ignoreEntry.sha], env)).get(ignoreEntry.sha)!.toString('utf8')) : new IgnoreMatcher([]);
 
   let ignored = 0;
   // Submodules (type commit) have no content in this repository; the rack could not build them either.
@@ -115,7 +119,7 @@ export async function packSource(dir: string, commit: string): Promise<PackedSou
     }
     return true;
   });
-  const blobs = await readBlobs(dir, kept.map((e) => e.sha));
+  const blobs = await readBlobs(dir, kept.map((e) => e.sha), env);
 
   const entries: TarEntry[] = [];
   const dirs = new Set<string>();

@@ -99,7 +99,10 @@ export class CaddyAdmin {
         hint: "use the admin address Caddy listens on (e.g. http://localhost:2019), or allow this origin in Caddy's admin.origins",
       });
     }
-    throw new ProviderError(`${what}: Caddy admin API answered ${detail}`, { status: res.status, retryable: false });
+    // 502-504 come from something in front of Caddy (a proxy, a restarting listener): the write may or
+    // may not have landed, which the If-Match guard makes safe to find out by reading again. A 500
+    // is Caddy refusing the config itself: final.
+    throw new ProviderError(`${what}: Caddy admin API answered ${detail}`, { status: res.status, retryable: res.status >= 502 && res.status <= 504 });
   }
 
   /** Reads a config path; 404 comes back as a status, not an error. */

@@ -33,21 +33,46 @@ export function routesPath(server: string): string {
   return `${SERVERS_PATH}/${encodeURIComponent(server)}/routes`;
 }
 
-export function routeId(name: string, service: string): string {
-  return `preview-kit-${name}-${service}`;
+/**
+ * A preview's route for one service: `preview-kit-<name>-<service>-<key>`. The name is for people
+ * reading Caddy's config; the identity key makes the id this preview's alone, so a preview of
+ * another project that got the same name (`shop-admin` + `main`, `shop` + `admin-main`) never
+ * matches it, and our `stop` never removes its routes.
+ */
+export function routeId(ref: RouteOwner, service: string): string {
+  return `preview-kit-${ref.name}-${service}-${ref.key}`;
 }
 
 /** The route a new container is checked through before it gets the real hosts. */
-export function stagingRouteId(name: string, service: string): string {
-  return `${routeId(name, service)}.next`;
+export function stagingRouteId(ref: RouteOwner, service: string): string {
+  return `${routeId(ref, service)}.next`;
+}
+
+export interface RouteOwner {
+  name: string;
+  key: string;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /**
- * Ids of one preview's routes. Service names have no `-` and preview names no `.`, so the
- * routes of `app-x` never match those of `app-x-y`.
+ * Ids of routes named after a preview, whoever's: the key is captured. Service names have no `-`
+ * and preview names no `.`, so the routes of `app-x` never match those of `app-x-y`.
  */
-export function previewRoutePattern(name: string): RegExp {
-  return new RegExp(`^preview-kit-${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-[a-z][a-z0-9]*(\\.next)?$`);
+export function namedRoutePattern(name: string): RegExp {
+  return new RegExp(`^preview-kit-${escapeRegExp(name)}-[a-z][a-z0-9]*-([0-9a-f]{20})(\\.next)?$`);
+}
+
+/** The key a route named after `name` was made for, or undefined when the id is not such a route. */
+export function routeKey(id: string | undefined, name: string): string | undefined {
+  return id ? namedRoutePattern(name).exec(id)?.[1] : undefined;
+}
+
+/** Whether a route id is one of this preview's (live or staging). */
+export function isPreviewRoute(id: string | undefined, ref: RouteOwner): boolean {
+  return routeKey(id, ref.name) === ref.key;
 }
 
 export function liveRoute(id: string, hosts: string[], dial: string): CaddyRoute {
@@ -177,6 +202,9 @@ function describe(action: RouteAction): { kind: 'create' | 'update' | 'delete'; 
   }
 }
 
+/** 502-504 answers to route writes tolerated in one sync before giving up. */
+const MAX_GATEWAY_FAILURES = 6;
+
 export interface SyncContext {
   admin: CaddyAdmin;
   plan: Plan;
@@ -192,6 +220,7 @@ export interface SyncContext {
 export async function syncRoutes(ctx: SyncContext, server: string, wishes: RouteWishes, options: { ensureCatchAll: boolean }): Promise<string[]> {
   const path = routesPath(server);
   const written: string[] = [];
+  let gatewayFailures = 0;
   for (let round = 0; round < 50; round++) {
     const read = await ctx.admin.get<CaddyRoute[] | null>(path, `read Caddy routes of server ${server}`);
     if (read.status === 404) throw new ProviderError(`Caddy server ${server} disappeared while preview-kit was updating it`, { retryable: false });
@@ -225,10 +254,12 @@ export async function syncRoutes(ctx: SyncContext, server: string, wishes: Route
       }, undefined);
       written.push(action.kind === 'append-catch-all' ? CATCH_ALL_ID : action.id);
     } catch (error) {
-      // 412: someone wrote first. A reset connection: Caddy restarted its admin listener for a
-      // concurrent write, and ours may or may not have landed. Either way the If-Match guard
-      // makes reading again and re-deciding safe.
-      const lost = error instanceof ProviderError && error.retryable && error.status === undefined;
+      // 412: someone wrote first. A reset connection or a 502-504: Caddy restarted its admin
+      // listener for a concurrent write, or a proxy lost the answer, and ours may or may not have
+      // landed. Either way the If-Match guard makes reading again and re-deciding safe; a gateway
+      // that keeps failing is given up on after a few rounds.
+      const lost = error instanceof ProviderError && error.retryable && !(error instanceof ConflictError);
+      if (lost && error.status !== undefined && ++gatewayFailures > MAX_GATEWAY_FAILURES) throw error;
       if (!(error instanceof ConflictError) && !lost) throw error;
       ctx.plan.steps.pop();
       const delay = Math.min(backoffDelay(Math.min(round, 4), { initialMs: 50, maxMs: 1_000 }), ctx.deadline.remaining());

@@ -5,102 +5,18 @@
  * inside an HTTP 200.
  */
 import type { Readable } from 'node:stream';
-import { AuthError, ConfigError, ConflictError, ProviderError } from '../../core/errors.js';
+import { AuthError, ConflictError, ProviderError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { retry, type Deadline } from '../../core/retry.js';
 import { errorMessageOf, RequestStats } from '../http.js';
+import { endpointFromDockerHost } from './docker-host.js';
+import type { ContainerInspect, ContainerSummary, EngineCall, EngineResponse, ImageInspect, ImageSummary, NetworkInspect, VolumeSummary } from './engine-types.js';
+import { API_VERSION, demuxLogs, loggedPath, queryString } from './engine-wire.js';
 import { exchange, openRequest, parseJsonBody, TransportError, type Endpoint } from './node-http.js';
-import { parseSshUrl, SshAgent } from './ssh-tunnel.js';
 
-/** Oldest API version with everything we use; Docker 20.10+ and podman 4 serve it. */
-export const API_VERSION = 'v1.41';
-
-export function endpointFromDockerHost(dockerHost: string, options: { sshCommand?: string } = {}): Endpoint {
-  if (dockerHost.startsWith('unix://')) {
-    const socketPath = dockerHost.slice('unix://'.length);
-    if (!socketPath.startsWith('/')) throw new ConfigError(`invalid settings: --docker-host: "${dockerHost}" needs an absolute socket path`);
-    return { socketPath, hostHeader: 'docker', display: dockerHost };
-  }
-  if (dockerHost.startsWith('tcp://') || dockerHost.startsWith('http://')) {
-    const url = new URL(dockerHost.replace(/^tcp:/, 'http:'));
-    return { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || 2375), hostHeader: url.host, display: `tcp://${url.host}` };
-  }
-  if (dockerHost.startsWith('https://')) {
-    const url = new URL(dockerHost);
-    return { host: url.hostname, port: Number(url.port || 2376), tls: true, hostHeader: url.host, display: `https://${url.host}` };
-  }
-  if (dockerHost.startsWith('ssh://')) {
-    const target = parseSshUrl(dockerHost);
-    const display = `ssh://${target.user ? `${target.user}@` : ''}${target.host}${target.port ? `:${target.port}` : ''}`;
-    return { agent: new SshAgent(target, options.sshCommand), host: 'docker', port: 80, hostHeader: 'docker', display };
-  }
-  throw new ConfigError(`invalid settings: --docker-host: "${dockerHost}" is not supported`, {
-    hint: 'use unix:///path/docker.sock, tcp://host:port or ssh://user@host',
-  });
-}
-
-export interface EngineCall {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'HEAD';
-  path: string;
-  query?: Record<string, string | number | boolean | undefined>;
-  body?: unknown;
-  /** Statuses handed back instead of thrown (404 for lookups, 304 for start/stop). */
-  allow?: number[];
-  what: string;
-}
-
-export interface EngineResponse<T> {
-  status: number;
-  body: T;
-}
-
-export interface ContainerSummary {
-  Id: string;
-  Names: string[];
-  Image: string;
-  ImageID: string;
-  Created: number;
-  State: string;
-  Labels: Record<string, string> | null;
-  Ports?: Array<{ IP?: string; PrivatePort: number; PublicPort?: number; Type: string }>;
-}
-
-export interface ContainerInspect {
-  Id: string;
-  Name: string;
-  Created: string;
-  Image: string;
-  State: { Status: string; Running: boolean; ExitCode: number; Error?: string };
-  Config: { Labels: Record<string, string> | null; Image: string };
-  NetworkSettings: { Ports: Record<string, Array<{ HostIp: string; HostPort: string }> | null> | null };
-}
-
-export interface NetworkInspect {
-  Id: string;
-  Name: string;
-  Created: string;
-  Labels: Record<string, string> | null;
-  Containers?: Record<string, unknown> | null;
-}
-
-export interface ImageInspect {
-  Id: string;
-  RepoTags: string[] | null;
-  Created: string;
-  Config: { Labels: Record<string, string> | null } | null;
-}
-
-export interface ImageSummary {
-  Id: string;
-  RepoTags: string[] | null;
-  Created: number;
-  Labels: Record<string, string> | null;
-}
-
-export interface VolumeSummary {
-  Name: string;
-  Labels: Record<string, string> | null;
-}
+export type * from './engine-types.js';
+export { endpointFromDockerHost } from './docker-host.js';
+export { API_VERSION, demuxLogs, loggedPath } from './engine-wire.js';
 
 export interface EngineOptions {
   dockerHost: string;
@@ -108,34 +24,16 @@ export interface EngineOptions {
   deadline: Deadline;
   /** Replaces the `ssh` binary (tests). */
   sshCommand?: string;
+  /** The environment an `ssh` tunnel gets (none of the credentials this process holds). */
+  childEnv?: Record<string, string>;
   requestTimeoutMs?: number;
   backoffMs?: number;
 }
 
-function queryString(query: EngineCall['query']): string {
-  if (!query) return '';
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
-  const text = params.toString();
-  return text ? `?${text}` : '';
-}
 
-/**
- * The request line for --debug: build argument values are left out. They are how people hand
- * a registry token to a build (NPM_TOKEN…), and nothing else shows them; their names stay.
- */
-export function loggedPath(path: string, query: EngineCall['query']): string {
-  const args = query?.buildargs;
-  if (typeof args !== 'string') return `/${API_VERSION}${path}${queryString(query)}`;
-  let names: string[];
-  try {
-    names = Object.keys(JSON.parse(args) as Record<string, unknown>);
-  } catch {
-    names = [];
-  }
-  const masked = JSON.stringify(Object.fromEntries(names.map((n) => [n, '***'])));
-  return `/${API_VERSION}${path}${queryString({ ...query, buildargs: masked })}`;
-}
+/** What a person can do about an engine that refuses us (401/403, or a socket we may not open). */
+export const ENGINE_PERMISSION_HINT =
+  'check the permissions of the Docker Engine socket (run as a user in the docker group), the TLS client certificate, or the rules of the proxy in front of the engine (--docker-host / DOCKER_HOST)';
 
 /** podman answers 500 for a name already in use; Docker answers 409. Both mean the same. */
 function looksLikeConflict(status: number, message: string | undefined): boolean {
@@ -149,7 +47,7 @@ export class DockerEngine {
 
   constructor(options: EngineOptions) {
     this.options = options;
-    this.endpoint = endpointFromDockerHost(options.dockerHost, options.sshCommand ? { sshCommand: options.sshCommand } : {});
+    this.endpoint = endpointFromDockerHost(options.dockerHost, { ...(options.sshCommand ? { sshCommand: options.sshCommand } : {}), ...(options.childEnv ? { childEnv: options.childEnv } : {}) });
   }
 
   get display(): string {
@@ -163,9 +61,7 @@ export class DockerEngine {
 
   private unreachable(error: TransportError, what: string): Error {
     if (error.code === 'EACCES') {
-      return new AuthError(`${what}: permission denied on the Docker Engine socket ${this.display}`, {
-        hint: 'run as a user allowed to use the socket (e.g. in the docker group)',
-      });
+      return new AuthError(`${what}: permission denied on the Docker Engine socket ${this.display}`, { hint: ENGINE_PERMISSION_HINT });
     }
     return new ProviderError(`${what}: Docker Engine unreachable at ${this.display}: ${error.message}`, {
       retryable: true,
@@ -176,17 +72,20 @@ export class DockerEngine {
   private fail(status: number, body: unknown, what: string): Error {
     const said = errorMessageOf(body);
     const detail = `${status}${said ? ` ${said}` : ''}`;
+    // A socket proxy or a TLS front refusing us: never "not found", whatever the call was.
     if (status === 401 || status === 403) {
-      return new AuthError(`${what}: the Docker Engine refused access (${detail})`, { hint: 'check the credentials of --docker-host' });
+      return new AuthError(`${what}: the Docker Engine at ${this.display} refused access (${detail})`, { hint: ENGINE_PERMISSION_HINT });
     }
     if (looksLikeConflict(status, said)) return new ConflictError(`${what}: conflict (${detail})`, { status: 409 });
     return new ProviderError(`${what}: the Docker Engine answered ${detail}`, { status, retryable: status === 502 || status === 503 || status === 504 });
   }
 
   async call<T = unknown>(req: EngineCall): Promise<EngineResponse<T>> {
-    const idempotent = req.method === 'GET' || req.method === 'HEAD';
+    // Reads, and writes whose repetition changes nothing (a second delete finds nothing, a second
+    // start is a 304), are tried again when the engine or a proxy in front of it answers 502-504.
+    const idempotent = req.method === 'GET' || req.method === 'HEAD' || req.idempotent === true;
     return retry(() => this.once<T>(req), {
-      attempts: idempotent ? 3 : 1,
+      attempts: idempotent ? 4 : 1,
       deadline: this.options.deadline,
       initialMs: this.options.backoffMs ?? 200,
       what: req.what,
@@ -300,13 +199,23 @@ export class DockerEngine {
     return res.body ?? [];
   }
 
+  /**
+   * Every network called exactly `name`. Docker lets two networks share a name when two creates
+   * race; its name filter matches parts of names (podman's, a regular expression), so the exact
+   * name is checked here.
+   */
+  async networksNamed(name: string): Promise<NetworkInspect[]> {
+    const res = await this.call<NetworkInspect[]>({ method: 'GET', path: '/networks', query: { filters: JSON.stringify({ name: [name] }) }, what: `look up network ${name}` });
+    return (res.body ?? []).filter((n) => n.Name === name);
+  }
+
   async createNetwork(name: string, labels: Record<string, string>): Promise<string> {
     const res = await this.call<{ Id: string }>({ method: 'POST', path: '/networks/create', body: { Name: name, Labels: labels, CheckDuplicate: true }, what: `create network ${name}` });
     return res.body.Id;
   }
 
   async removeNetwork(name: string): Promise<boolean> {
-    const res = await this.call({ method: 'DELETE', path: `/networks/${encodeURIComponent(name)}`, allow: [404], what: `remove network ${name}` });
+    const res = await this.call({ method: 'DELETE', path: `/networks/${encodeURIComponent(name)}`, allow: [404], idempotent: true, what: `remove network ${name}` });
     return res.status !== 404;
   }
 
@@ -332,7 +241,7 @@ export class DockerEngine {
   }
 
   async startContainer(id: string): Promise<void> {
-    await this.call({ method: 'POST', path: `/containers/${encodeURIComponent(id)}/start`, allow: [304], what: `start container ${id.slice(0, 12)}` });
+    await this.call({ method: 'POST', path: `/containers/${encodeURIComponent(id)}/start`, allow: [304], idempotent: true, what: `start container ${id.slice(0, 12)}` });
   }
 
   async renameContainer(id: string, name: string): Promise<void> {
@@ -346,7 +255,7 @@ export class DockerEngine {
    */
   async removeContainer(id: string): Promise<boolean> {
     const res = await retry(
-      () => this.call({ method: 'DELETE', path: `/containers/${encodeURIComponent(id)}`, query: { force: 1, v: 1 }, allow: [404], what: `remove container ${id.slice(0, 12)}` }),
+      () => this.call({ method: 'DELETE', path: `/containers/${encodeURIComponent(id)}`, query: { force: 1, v: 1 }, allow: [404], idempotent: true, what: `remove container ${id.slice(0, 12)}` }),
       {
         attempts: 6,
         deadline: this.options.deadline,
@@ -379,39 +288,23 @@ export class DockerEngine {
   }
 
   async tagImage(id: string, repo: string, tag: string): Promise<void> {
-    await this.call({ method: 'POST', path: `/images/${encodeURIComponent(id)}/tag`, query: { repo, tag }, what: `tag image ${repo}:${tag}` });
+    await this.call({ method: 'POST', path: `/images/${encodeURIComponent(id)}/tag`, query: { repo, tag }, idempotent: true, what: `tag image ${repo}:${tag}` });
   }
 
   /** Removes one reference; the image itself goes with its last tag. 409 when a container still uses it. */
   async removeImage(ref: string): Promise<'removed' | 'missing' | 'in-use'> {
-    const res = await this.call({ method: 'DELETE', path: `/images/${encodeURIComponent(ref)}`, allow: [404, 409], what: `remove image ${ref}` });
+    const res = await this.call({ method: 'DELETE', path: `/images/${encodeURIComponent(ref)}`, allow: [404, 409], idempotent: true, what: `remove image ${ref}` });
     return res.status === 404 ? 'missing' : res.status === 409 ? 'in-use' : 'removed';
   }
 
+  /** Volumes with these labels. podman 4 matches any one of several label filters here (Docker: all). */
   async listVolumes(labels: string[]): Promise<VolumeSummary[]> {
     const res = await this.call<{ Volumes: VolumeSummary[] | null }>({ method: 'GET', path: '/volumes', query: { filters: JSON.stringify({ label: labels }) }, what: 'list volumes' });
     return res.body?.Volumes ?? [];
   }
 
   async removeVolume(name: string): Promise<boolean> {
-    const res = await this.call({ method: 'DELETE', path: `/volumes/${encodeURIComponent(name)}`, allow: [404], what: `remove volume ${name}` });
+    const res = await this.call({ method: 'DELETE', path: `/volumes/${encodeURIComponent(name)}`, allow: [404], idempotent: true, what: `remove volume ${name}` });
     return res.status !== 404;
   }
-}
-
-/**
- * Container logs without a TTY come in frames: 1 byte stream, 3 zero bytes, a 4-byte big-endian
- * length, then the payload. Anything else is taken as plain text.
- */
-export function demuxLogs(buf: Buffer): string {
-  const parts: string[] = [];
-  let offset = 0;
-  while (offset + 8 <= buf.length) {
-    const kind = buf[offset]!;
-    if (kind > 2 || buf[offset + 1] !== 0 || buf[offset + 2] !== 0 || buf[offset + 3] !== 0) return buf.toString('utf8');
-    const size = buf.readUInt32BE(offset + 4);
-    parts.push(buf.subarray(offset + 8, offset + 8 + size).toString('utf8'));
-    offset += 8 + size;
-  }
-  return offset === buf.length ? parts.join('') : buf.toString('utf8');
 }

@@ -7,10 +7,12 @@ import { spawn } from 'node:child_process';
 import { ConfigError, ProviderError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { Plan } from '../../core/plan.js';
+import type { Deadline } from '../../core/retry.js';
 import type { DockerEngine } from './engine.js';
-import { hashOf, LABEL, OWNED } from './labels.js';
+import { hashOf, identityLabels, LABEL, OWNED } from './labels.js';
+import { isOurRepository, tagsOf } from './image-prune.js';
 import { expandBuildArgs, type BuildSpec } from './services.js';
-import { OWNER_MARKER } from '../types.js';
+import { OWNER_MARKER, type PreviewRef } from '../types.js';
 
 export interface ResolvedImage {
   /** `sha256:…`, or a placeholder in a dry run. */
@@ -26,9 +28,9 @@ export interface ResolvedImage {
   identity: string;
 }
 
-function runGit(dir: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function runGit(dir: string, args: string[], env: Record<string, string> | undefined): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', ['-C', dir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('git', ['-C', dir, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...(env ? { env } : {}) });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
@@ -43,9 +45,9 @@ function treeish(commit: string, path: string): string {
 }
 
 /** Fails early, with a message a person can act on, when the commit lacks the Dockerfile. */
-async function checkDockerfile(dir: string, commit: string, build: BuildSpec): Promise<void> {
+async function checkDockerfile(dir: string, commit: string, build: BuildSpec, env: Record<string, string> | undefined): Promise<void> {
   const file = build.context === '.' ? build.dockerfile : `${build.context}/${build.dockerfile}`;
-  const res = await runGit(dir, ['cat-file', '-e', `${commit}:./${file}`]);
+  const res = await runGit(dir, ['cat-file', '-e', `${commit}:./${file}`], env);
   if (res.code !== 0) {
     throw new ConfigError(`build: ${file} is not in commit ${commit.slice(0, 12)}`, { hint: 'commit the Dockerfile, or set --dockerfile / --build-context' });
   }
@@ -55,6 +57,9 @@ export interface ImageContext {
   engine: DockerEngine;
   plan: Plan;
   logger: Logger;
+  deadline?: Deadline;
+  /** What `git archive` sees of our environment (none of the credentials). */
+  childEnv?: Record<string, string>;
 }
 
 /** The label set and tag of a commit's image for one build spec. */
@@ -70,66 +75,96 @@ export function buildIdentity(build: BuildSpec, commit: string, app: string): { 
  */
 export type PreparedImage = { ready: ResolvedImage; make?: undefined } | { ready?: undefined; make: () => Promise<ResolvedImage> };
 
-export async function prepareBuiltImage(
+/**
+ * The labels of a build: ours, with the identity of the preview that built it (an image of a
+ * commit is shared by the project's previews of that commit, but only the builder's `stop` takes
+ * its untagged twins), and never the preview's name, which containers would inherit.
+ */
+export function buildLabels(ref: PreviewRef, hash: string, commit: string): Record<string, string> {
+  const { [LABEL.name]: _name, ...labels } = identityLabels(ref);
+  return { ...labels, [LABEL.buildHash]: hash, [LABEL.commit]: commit };
+}
+
+export async function prepareBuiltImage(ctx: ImageContext, build: BuildSpec, source: { dir: string; commit: string; force: boolean }, ref: PreviewRef): Promise<PreparedImage> {
+  const app = ref.identity.project;
+  const { args, hash, ref: tag } = buildIdentity(build, source.commit, app);
+  const existing = await ctx.engine.inspectImage(tag);
+  if (existing && existing.Config?.Labels?.[LABEL.buildHash] === hash && !source.force) {
+    ctx.logger.info(`image ${tag.replace(source.commit, source.commit.slice(0, 12))} exists: build skipped`);
+    return { ready: { id: existing.Id, ref: tag, built: false, identity: `${tag} ${hash}` } };
+  }
+  await checkDockerfile(source.dir, source.commit, build, ctx.childEnv);
+  const labels = buildLabels(ref, hash, source.commit);
+  const made = async (): Promise<ResolvedImage> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await buildOnce(ctx, build, source, { tag, args, labels });
+        break;
+      } catch (error) {
+        // A build whose answer was lost may have finished: the tag says so.
+        if (!(error instanceof ProviderError) || !error.retryable || attempt >= 3) throw error;
+        const now = await ctx.engine.inspectImage(tag);
+        if (now && now.Config?.Labels?.[LABEL.buildHash] === hash && now.Id !== existing?.Id) break;
+        ctx.logger.warn(`build ${tag}: ${error.message}; building again`);
+        await (ctx.deadline?.clock.sleep(500 * attempt) ?? Promise.resolve());
+      }
+    }
+    const image = await ctx.engine.inspectImage(tag);
+    if (!image) throw new ProviderError(`build ${tag}: the engine reported success but has no image ${tag}`);
+    return { id: image.Id, ref: tag, built: true, identity: `${tag} ${hash}` };
+  };
+  return {
+    make: () =>
+      ctx.plan.apply(
+        { kind: 'create', target: `image ${build.repo}:${source.commit.slice(0, 12)}`, detail: `build ${build.context === '.' ? '' : `${build.context}/`}${build.dockerfile}` },
+        made,
+        { id: `sha256:dry-run-${hash}`, ref: tag, built: true, identity: `${tag} ${hash}` },
+      ),
+  };
+}
+
+/** One `POST /build` of the commit's files; the engine's errors arrive inside the stream. */
+async function buildOnce(
   ctx: ImageContext,
   build: BuildSpec,
-  source: { dir: string; commit: string; force: boolean },
-  app: string,
-): Promise<PreparedImage> {
-  const { args, hash, ref } = buildIdentity(build, source.commit, app);
-  const existing = await ctx.engine.inspectImage(ref);
-  if (existing && existing.Config?.Labels?.[LABEL.buildHash] === hash && !source.force) {
-    ctx.logger.info(`image ${ref.replace(source.commit, source.commit.slice(0, 12))} exists: build skipped`);
-    return { ready: { id: existing.Id, ref, built: false, identity: `${ref} ${hash}` } };
+  source: { dir: string; commit: string },
+  what: { tag: string; args: Record<string, string>; labels: Record<string, string> },
+): Promise<void> {
+  const { tag: ref, args, labels } = what;
+  const git = spawn('git', ['-C', source.dir, 'archive', '--format=tar', treeish(source.commit, build.context)], { stdio: ['ignore', 'pipe', 'pipe'], ...(ctx.childEnv ? { env: ctx.childEnv } : {}) });
+  let gitError = '';
+  git.stderr.on('data', (c: Buffer) => (gitError += c.toString('utf8')));
+  const gitDone = new Promise<number>((resolve) => git.on('close', (code) => resolve(code ?? 1)));
+  const tail: string[] = [];
+  try {
+    await ctx.engine.stream(
+      {
+        method: 'POST',
+        path: '/build',
+        query: { t: ref, dockerfile: build.dockerfile, buildargs: JSON.stringify(args), labels: JSON.stringify(labels), rm: 1, forcerm: 1 },
+        headers: { 'content-type': 'application/x-tar' },
+        body: git.stdout,
+        what: `build ${ref}`,
+      },
+      (line) => {
+        if (typeof line.stream !== 'string') return;
+        for (const text of line.stream.split('\n')) {
+          if (!text.trim()) continue;
+          ctx.logger.debug(`build: ${text}`);
+          tail.push(text);
+          if (tail.length > 15) tail.shift();
+        }
+      },
+    );
+  } catch (error) {
+    git.kill();
+    const code = await gitDone;
+    if (code !== 0 && gitError) throw new ProviderError(`build ${ref}: git archive failed: ${gitError.trim()}`);
+    if (tail.length) ctx.logger.info(`build output (last lines):\n  ${tail.join('\n  ')}`);
+    throw error;
   }
-  await checkDockerfile(source.dir, source.commit, build);
-  return { make: () => ctx.plan.apply(
-    { kind: 'create', target: `image ${build.repo}:${source.commit.slice(0, 12)}`, detail: `build ${build.context === '.' ? '' : `${build.context}/`}${build.dockerfile}` },
-    async () => {
-      const git = spawn('git', ['-C', source.dir, 'archive', '--format=tar', treeish(source.commit, build.context)], { stdio: ['ignore', 'pipe', 'pipe'] });
-      let gitError = '';
-      git.stderr.on('data', (c: Buffer) => (gitError += c.toString('utf8')));
-      const gitDone = new Promise<number>((resolve) => git.on('close', (code) => resolve(code ?? 1)));
-      const tail: string[] = [];
-      let id: string | undefined;
-      const labels = { [LABEL.managedBy]: OWNER_MARKER, [LABEL.app]: app, [LABEL.buildHash]: hash, [LABEL.commit]: source.commit };
-      try {
-        await ctx.engine.stream(
-          {
-            method: 'POST',
-            path: '/build',
-            query: { t: ref, dockerfile: build.dockerfile, buildargs: JSON.stringify(args), labels: JSON.stringify(labels), rm: 1, forcerm: 1 },
-            headers: { 'content-type': 'application/x-tar' },
-            body: git.stdout,
-            what: `build ${ref}`,
-          },
-          (line) => {
-            if (typeof line.stream === 'string') {
-              for (const text of line.stream.split('\n')) {
-                if (!text.trim()) continue;
-                ctx.logger.debug(`build: ${text}`);
-                tail.push(text);
-                if (tail.length > 15) tail.shift();
-              }
-            }
-            const aux = line.aux as { ID?: string } | undefined;
-            if (aux?.ID) id = aux.ID;
-          },
-        );
-      } catch (error) {
-        const code = await gitDone;
-        if (code !== 0) throw new ProviderError(`build ${ref}: git archive failed: ${gitError.trim() || `exit ${code}`}`);
-        if (tail.length) ctx.logger.info(`build output (last lines):\n  ${tail.join('\n  ')}`);
-        throw error;
-      }
-      const code = await gitDone;
-      if (code !== 0) throw new ProviderError(`build ${ref}: git archive failed: ${gitError.trim() || `exit ${code}`}`);
-      const image = await ctx.engine.inspectImage(ref);
-      if (!image) throw new ProviderError(`build ${ref}: the engine reported success but has no image ${ref}${id ? ` (built ${id})` : ''}`);
-      return { id: image.Id, ref, built: true, identity: `${ref} ${hash}` };
-    },
-    { id: `sha256:dry-run-${hash}`, ref, built: true, identity: `${ref} ${hash}` },
-  ) };
+  const code = await gitDone;
+  if (code !== 0) throw new ProviderError(`build ${ref}: git archive failed: ${gitError.trim() || `exit ${code}`}`);
 }
 
 /** A prebuilt image: used as is when present, pulled otherwise. */
@@ -188,21 +223,26 @@ export async function removeUnclaimedImage(ctx: ImageContext, id: string): Promi
 }
 
 /**
- * `stop --remove-images`: the preview's tag, then commit tags no other preview's tag shares, then
- * the app's untagged images (twins left when two runs built one commit at once) no container uses.
+ * `stop --remove-images`: the preview's tag in the project's repositories; then, on those images and
+ * on every image this preview built, the commit tags no other preview's tag still claims (the
+ * engine refuses to remove an image a container uses); then the untagged images this preview built
+ * (twins left when two runs built one commit at once). A tag of the same name in another project's
+ * repository is another preview's, and an image another preview built is left to it.
  */
-export async function removePreviewImages(ctx: ImageContext, name: string, app: string): Promise<string[]> {
+export async function removePreviewImages(ctx: ImageContext, ref: PreviewRef): Promise<string[]> {
   const removed: string[] = [];
   const images = await ctx.engine.listImages([OWNED]);
   for (const image of images) {
-    const tags = (image.RepoTags ?? []).filter((t) => t !== '<none>:<none>');
-    if (tags.length === 0 && image.Labels?.[LABEL.app] === app) {
+    const tags = tagsOf(image);
+    const built = image.Labels?.[LABEL.key] === ref.key;
+    if (tags.length === 0) {
+      if (!built) continue;
       const result = await ctx.plan.apply({ kind: 'delete', target: `image ${image.Id.slice(0, 19)}` }, () => ctx.engine.removeImage(image.Id), 'removed' as const);
       if (result === 'removed') removed.push(`image ${image.Id.slice(0, 19)}`);
       continue;
     }
-    const mine = tags.filter((t) => t.slice(t.lastIndexOf(':') + 1) === name);
-    if (mine.length === 0) continue;
+    const mine = tags.filter((t) => t.slice(t.lastIndexOf(':') + 1) === ref.name && isOurRepository(t, ref.identity.project));
+    if (mine.length === 0 && !built) continue;
     for (const tag of mine) {
       const result = await ctx.plan.apply({ kind: 'delete', target: `image ${tag}` }, () => ctx.engine.removeImage(tag), 'removed' as const);
       if (result === 'removed') removed.push(`image ${tag}`);

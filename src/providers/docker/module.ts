@@ -2,7 +2,6 @@
  * The Docker host + Caddy provider's entry in the provider factory.
  */
 import type { ProviderModule } from '../types.js';
-import { createDockerProvider } from './provider.js';
 import { dockerOptions, dockerSchema, type DockerSettings } from './settings.js';
 
 export type { DockerSettings } from './settings.js';
@@ -14,5 +13,8 @@ export const dockerModule: ProviderModule<DockerSettings> = {
   schema: dockerSchema,
   // `--domain '{name}.{domain}'` reads like the service host templates of .preview.yml.
   domainValues: (settings) => ({ domain: settings.baseDomain }),
-  create: (settings, common, context) => createDockerProvider(settings, common, context),
+  create: async (settings, context) => {
+    const { createDockerProvider } = await import('./provider.js');
+    return createDockerProvider(settings, context);
+  },
 };

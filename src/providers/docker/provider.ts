@@ -1,17 +1,22 @@
 /**
  * The Docker host + Caddy provider: a preview is a labelled network plus one labelled container
- * per service on a Docker Engine, and one Caddy route per service host.
+ * per service on a Docker Engine, and one Caddy route per service host. Everything about one
+ * preview comes with each call (its ref or spec); the provider object holds only the clients.
  */
-import type { CommonSettings } from '../../core/settings.js';
-import type { DeployResult, DestroyResult, EnsureResult, ImagePruneOptions, Preview, PreviewDomain, PreviewSpec, Provider, ProviderContext, SourceRef } from '../types.js';
+import { AuthError } from '../../core/errors.js';
+import { ensureResource, findResource } from '../reconcile.js';
+import type { DeployResult, DestroyResult, EnsureResult, ImagePruneOptions, Preview, PreviewDomain, PreviewRef, PreviewSpec, Provider, ProviderContext, SourceRef } from '../types.js';
 import { CaddyAdmin } from './caddy-admin.js';
-import { liveRoute, publicUrl, routeId, syncRoutes, type Listener, type RouteWishes } from './caddy-routes.js';
-import { deployPreview } from './deploy.js';
+import { liveRoute, routeId, syncRoutes, type RouteWishes } from './caddy-routes.js';
+import { deployPreview, dropNewEmptyNetwork } from './deploy.js';
+import { DockerEngine } from './engine.js';
 import { pruneOldImages } from './image-prune.js';
-import { DockerEngine, type ContainerSummary, type NetworkInspect } from './engine.js';
-import { isOurs, LABEL, OWNED, previewFilter } from './labels.js';
-import { ensureNetwork, identityOf, nameOf, ownNetwork, publishedPort, readCaddy, serviceOf, servicePlans, syncContext, type DockerRuntime } from './runtime.js';
+import { LABEL, OWNED } from './labels.js';
+import { networkHooks, PLANNED_NETWORK_ID, reconcileContext } from './network.js';
+import { groupPreviews, previewOf } from './preview-view.js';
+import { nameOf, previewContainers, publishedPort, readCaddy, serviceOf, servicePlans, syncContext, type CaddyView, type DockerPreview, type DockerRuntime } from './runtime.js';
 import type { DockerSettings } from './settings.js';
+import { checkTargets, refuseOtherRoutes } from './targets.js';
 import { destroyPreview } from './teardown.js';
 
 export interface DockerProviderInternals {
@@ -24,106 +29,68 @@ export class DockerProvider implements Provider {
   readonly engine: DockerEngine;
   readonly caddy: CaddyAdmin;
   private readonly rt: DockerRuntime;
-  private listenerCache: Listener | undefined;
 
-  constructor(settings: DockerSettings, common: CommonSettings, context: ProviderContext, internals: DockerProviderInternals = {}) {
+  constructor(settings: DockerSettings, context: ProviderContext, internals: DockerProviderInternals = {}) {
     this.engine = new DockerEngine({
       dockerHost: settings.dockerHost,
       logger: context.logger,
       deadline: context.deadline,
       ...(internals.sshCommand ? { sshCommand: internals.sshCommand } : {}),
+      ...(context.childEnv ? { childEnv: context.childEnv } : {}),
     });
     this.caddy = new CaddyAdmin({ adminUrl: settings.caddyAdmin, logger: context.logger, deadline: context.deadline });
-    this.rt = { settings, common, context, engine: this.engine, caddy: this.caddy };
+    this.rt = { settings, context, engine: this.engine, caddy: this.caddy };
   }
 
-  /** For messages and URLs only: a Caddy that cannot be read gives plain http:// URLs here. */
-  private async listener(): Promise<Listener | undefined> {
-    if (!this.listenerCache) {
-      try {
-        this.listenerCache = (await readCaddy(this.rt)).listener;
-      } catch (error) {
-        this.rt.context.logger.debug(`Caddy not readable for the preview URL: ${(error as Error).message}`);
-      }
-    }
-    return this.listenerCache;
-  }
-
-  private async previewOf(name: string, network: NetworkInspect | undefined, containers: ContainerSummary[]): Promise<Preview> {
-    const branch = network?.Labels?.[LABEL.branch] ?? containers[0]?.Labels?.[LABEL.branch];
-    const app = network?.Labels?.[LABEL.app] ?? containers[0]?.Labels?.[LABEL.app];
-    let plans;
+  /** For URLs and hosts only: a Caddy that cannot be read gives plain http:// URLs (a refusal still fails). */
+  private async caddyForUrls(): Promise<CaddyView | undefined> {
     try {
-      plans = servicePlans(this.rt, identityOf(this.rt, name, branch));
-    } catch {
-      plans = undefined;
+      return await readCaddy(this.rt);
+    } catch (error) {
+      if (error instanceof AuthError) throw error;
+      this.rt.context.logger.debug(`Caddy not readable for the preview URL: ${(error as Error).message}`);
+      return undefined;
     }
-    const listener = await this.listener();
-    const urlOf = (host: string) => (listener ? publicUrl(host, listener) : `http://${host}`);
-    const domains: PreviewDomain[] = (plans ?? []).flatMap((p) => p.hosts.map((host) => ({ host })));
-    const primary = containers.find((c) => serviceOf(c) === plans?.[0]?.service) ?? containers[0];
-    const created = [network?.Created, ...containers.map((c) => new Date(c.Created * 1000).toISOString())].filter((d): d is string => !!d).sort()[0];
-    const running = containers.length > 0 && containers.every((c) => c.State === 'running');
-    return {
-      name,
-      id: network?.Id ?? primary?.Id ?? name,
-      url: plans?.[0]?.hosts[0] ? urlOf(plans[0].hosts[0]) : '',
-      domains,
-      ...(branch ? { branch } : {}),
-      ...(app ? { app } : {}),
-      ...(created ? { createdAt: created } : {}),
-      ...(primary
-        ? {
-            lastDeployment: {
-              id: primary.Id,
-              state: running ? 'ok' : primary.State,
-              ...(primary.Labels?.[LABEL.commit] ? { commit: primary.Labels[LABEL.commit] } : {}),
-              createdAt: new Date(primary.Created * 1000).toISOString(),
-            },
-          }
-        : {}),
-      details: {
-        network: network?.Name,
-        containers: containers.map((c) => ({
-          name: nameOf(c),
-          service: serviceOf(c),
-          state: c.State,
-          commit: c.Labels?.[LABEL.commit],
-          port: plans?.find((p) => p.service === serviceOf(c)) ? publishedPort(c, plans.find((p) => p.service === serviceOf(c))!.port) : undefined,
-        })),
-      },
-    };
   }
 
-  async find(name: string): Promise<Preview | undefined> {
-    const network = await ownNetwork(this.rt, name);
-    const containers = await this.engine.listContainers(previewFilter(name));
+  async find(ref: PreviewRef): Promise<Preview | undefined> {
+    const network = await findResource(networkHooks(this.rt, ref), reconcileContext(this.rt, ref));
+    const containers = await previewContainers(this.rt, ref);
     if (!network && containers.length === 0) return undefined;
-    return this.previewOf(name, network, containers);
+    const view = await this.caddyForUrls();
+    return previewOf(this.rt, { name: ref.name, key: ref.key, ...(network ? { network } : {}), containers, ...(view ? { view } : {}) });
   }
 
   async ensure(spec: PreviewSpec): Promise<EnsureResult> {
     // Caddy first: when it is unreachable nothing gets created on the engine.
-    this.listenerCache = (await readCaddy(this.rt)).listener;
-    const { network, created } = await ensureNetwork(this.rt, spec.name);
-    const containers = await this.engine.listContainers(previewFilter(spec.name));
-    const preview = await this.previewOf(spec.name, network, containers);
-    return { preview, created, changed: false };
+    const view = await readCaddy(this.rt);
+    const plans = servicePlans(this.rt, spec);
+    // Every target (network, each service's container, the routes) is judged before the first write.
+    const { network } = await checkTargets(this.rt, spec, plans.map((p) => p.service), view.servers);
+    const outcome = await ensureResource(networkHooks(this.rt, spec), reconcileContext(this.rt, spec), network);
+    const planned = outcome.planned === true || outcome.id === PLANNED_NETWORK_ID;
+    const containers = planned ? [] : await previewContainers(this.rt, spec);
+    const preview: DockerPreview = {
+      ...previewOf(this.rt, { name: spec.name, key: spec.key, ...(planned ? {} : { network: outcome.item }), containers, view }),
+      ...(planned ? { id: outcome.id } : {}),
+    };
+    if (outcome.created && !planned) preview.networkCreated = true;
+    return { preview, created: outcome.created, changed: outcome.changed };
   }
 
   /** Routes need the containers' ports, so hosts take effect at deploy; here only running services are re-routed. */
-  async setDomains(preview: Preview, _spec: PreviewSpec): Promise<{ changed: boolean; domains: PreviewDomain[] }> {
+  async setDomains(preview: Preview, spec: PreviewSpec): Promise<{ changed: boolean; domains: PreviewDomain[] }> {
     const view = await readCaddy(this.rt);
-    this.listenerCache = view.listener;
-    const plans = servicePlans(this.rt);
+    const plans = servicePlans(this.rt, spec);
     const domains = plans.flatMap((p) => p.hosts.map((host) => ({ host })));
-    const containers = await this.engine.listContainers(previewFilter(preview.name));
+    refuseOtherRoutes(view.servers, spec);
+    const containers = await previewContainers(this.rt, spec);
     const wishes: RouteWishes = new Map();
     for (const plan of plans) {
       const c = containers.find((x) => serviceOf(x) === plan.service && x.State === 'running' && nameOf(x) === `${preview.name}-${plan.service}`);
       const port = c ? publishedPort(c, plan.port) : undefined;
       if (port === undefined) continue;
-      const id = routeId(preview.name, plan.service);
+      const id = routeId(spec, plan.service);
       wishes.set(id, liveRoute(id, plan.hosts, `${this.rt.settings.upstreamHost}:${port}`));
     }
     if (wishes.size === 0) return { changed: false, domains };
@@ -131,34 +98,18 @@ export class DockerProvider implements Provider {
     return { changed: written.length > 0, domains };
   }
 
-  async deploy(_preview: Preview, source: SourceRef): Promise<DeployResult> {
+  async deploy(preview: Preview, spec: PreviewSpec, source: SourceRef): Promise<DeployResult> {
     try {
-      return await deployPreview(this.rt, source);
+      return await deployPreview(this.rt, spec, source);
     } catch (error) {
-      await this.dropNewEmptyNetwork();
+      // Only the `up` that made the network takes it back (ensure said so in the preview).
+      if ((preview as DockerPreview).networkCreated && !this.rt.context.plan.dryRun) await dropNewEmptyNetwork(this.rt, spec);
       throw error;
     }
   }
 
-  /**
-   * A first deploy that failed (build error, container that never serves) leaves no preview
-   * behind: the network this run created goes again, unless some container already uses it.
-   */
-  private async dropNewEmptyNetwork(): Promise<void> {
-    const { plan, logger } = this.rt.context;
-    const name = this.rt.common.name;
-    if (!this.rt.createdNetwork || plan.dryRun) return;
-    try {
-      if ((await this.engine.listContainers(previewFilter(name))).length > 0) return;
-      await plan.apply({ kind: 'delete', target: `network ${name}`, detail: 'roll back: the first deploy failed' }, () => this.engine.removeNetwork(name), true);
-      this.rt.createdNetwork = false;
-    } catch (error) {
-      logger.warn(`roll back: could not remove network ${name}: ${(error as Error).message}`);
-    }
-  }
-
-  destroy(name: string): Promise<DestroyResult> {
-    return destroyPreview(this.rt, name);
+  destroy(ref: PreviewRef): Promise<DestroyResult> {
+    return destroyPreview(this.rt, ref);
   }
 
   /** `prune --ttl`: old images of the project that no container uses (see image-prune.ts). */
@@ -170,23 +121,12 @@ export class DockerProvider implements Provider {
   async list(): Promise<Preview[]> {
     const networks = await this.engine.listNetworks([OWNED]);
     const containers = await this.engine.listContainers([OWNED, LABEL.name]);
-    const names = new Set<string>();
-    for (const n of networks) if (n.Labels?.[LABEL.name] && isOurs(n.Labels, n.Labels[LABEL.name]!) && n.Name === n.Labels[LABEL.name]) names.add(n.Name);
-    for (const c of containers) if (c.Labels?.[LABEL.name]) names.add(c.Labels[LABEL.name]!);
-    const previews: Preview[] = [];
-    for (const name of [...names].sort()) {
-      previews.push(
-        await this.previewOf(
-          name,
-          networks.find((n) => n.Name === name),
-          containers.filter((c) => c.Labels?.[LABEL.name] === name),
-        ),
-      );
-    }
-    return previews;
+    const groups = groupPreviews(networks, containers);
+    const view = groups.length ? await this.caddyForUrls() : undefined;
+    return groups.map((group) => previewOf(this.rt, { ...group, ...(view ? { view } : {}) }));
   }
 }
 
-export function createDockerProvider(settings: DockerSettings, common: CommonSettings, context: ProviderContext, internals?: DockerProviderInternals): DockerProvider {
-  return new DockerProvider(settings, common, context, internals);
+export function createDockerProvider(settings: DockerSettings, context: ProviderContext, internals?: DockerProviderInternals): DockerProvider {
+  return new DockerProvider(settings, context, internals);
 }

@@ -1,26 +1,30 @@
 /**
  * What the provider's operations share: settings, the two API clients, and the reads every
- * operation starts with (Caddy's servers, the preview's network and containers).
+ * operation starts with (Caddy's servers, the preview's services). Nothing here is about one
+ * preview: that comes with each call's ref or spec.
  */
-import { ProviderError, SafetyError } from '../../core/errors.js';
-import type { CommonSettings } from '../../core/settings.js';
-import type { ProviderContext } from '../types.js';
-import { OWNER_MARKER } from '../types.js';
+import type { Preview, PreviewRef, ProviderContext } from '../types.js';
 import type { CaddyAdmin } from './caddy-admin.js';
 import { chooseServer, listenerOf, SERVERS_PATH, type CaddyServer, type Listener, type SyncContext } from './caddy-routes.js';
-import type { ContainerInspect, ContainerSummary, DockerEngine, NetworkInspect } from './engine.js';
-import { isOurs, LABEL } from './labels.js';
-import { planServices, type PreviewIdentity, type ServicePlan } from './services.js';
+import type { ContainerInspect, ContainerSummary } from './engine-types.js';
+import type { DockerEngine } from './engine.js';
+import { isPreviewResource, LABEL, previewFilter } from './labels.js';
+import { planServices, type ServiceInputs, type ServicePlan } from './services.js';
 import type { DockerSettings } from './settings.js';
 
 export interface DockerRuntime {
   settings: DockerSettings;
-  common: CommonSettings;
   context: ProviderContext;
   engine: DockerEngine;
   caddy: CaddyAdmin;
-  /** Set when this run created the preview's network, so a failed first deploy can take it back. */
-  createdNetwork?: boolean;
+}
+
+/**
+ * A preview as this provider returns it. `networkCreated` travels from `ensure` to `deploy` inside
+ * one `up`, so that a failed first deploy can take back the network that run created.
+ */
+export interface DockerPreview extends Preview {
+  networkCreated?: boolean;
 }
 
 export interface CaddyView {
@@ -43,12 +47,13 @@ export async function readCaddy(rt: DockerRuntime): Promise<CaddyView> {
   return { servers, server, config, listener: listenerOf(config, rt.caddy.endpoint.host) };
 }
 
-export function identityOf(rt: DockerRuntime, name = rt.common.name, branch = rt.common.branch): PreviewIdentity {
-  return { name, app: rt.common.app, ...(branch !== undefined ? { branch } : {}), ...(name === rt.common.name && rt.common.pr !== undefined ? { pr: rt.common.pr } : {}) };
+export function servicePlans(rt: DockerRuntime, spec: ServiceInputs): ServicePlan[] {
+  return planServices(rt.settings, spec);
 }
 
-export function servicePlans(rt: DockerRuntime, identity = identityOf(rt)): ServicePlan[] {
-  return planServices(rt.settings, rt.common, identity);
+/** This preview's containers: the label filter, and every label checked again (see labels.ts). */
+export async function previewContainers(rt: DockerRuntime, ref: PreviewRef): Promise<ContainerSummary[]> {
+  return (await rt.engine.listContainers(previewFilter(ref))).filter((c) => isPreviewResource(c.Labels, ref));
 }
 
 export function canonicalName(name: string, service: string): string {
@@ -74,46 +79,15 @@ export function inspectedPort(c: ContainerInspect, port: number): number | undef
   return binding ? Number(binding.HostPort) : undefined;
 }
 
-export function networkLabels(rt: DockerRuntime, name: string): Record<string, string> {
+/** A container list entry from an inspect, for code that works on list entries. */
+export function summaryOf(found: ContainerInspect): ContainerSummary {
   return {
-    [LABEL.managedBy]: OWNER_MARKER,
-    [LABEL.name]: name,
-    [LABEL.app]: rt.common.app,
-    ...(rt.common.branch ? { [LABEL.branch]: rt.common.branch } : {}),
+    Id: found.Id,
+    Names: [found.Name],
+    Image: found.Config?.Image ?? found.Image,
+    ImageID: found.Image,
+    Created: Date.parse(found.Created) / 1000,
+    State: found.State.Status,
+    Labels: found.Config?.Labels ?? {},
   };
-}
-
-/** The preview's network, when it is ours. A network of that name without our labels is refused unless adopting. */
-export async function ownNetwork(rt: DockerRuntime, name: string): Promise<NetworkInspect | undefined> {
-  const net = await rt.engine.inspectNetwork(name);
-  if (!net) return undefined;
-  if (isOurs(net.Labels, name)) return net;
-  if (rt.context.adopt) {
-    rt.context.logger.warn(`network ${name} lacks preview-kit's labels; using it because of --adopt`);
-    return net;
-  }
-  throw new SafetyError(`network ${name} exists but was not created by preview-kit`, {
-    hint: 'remove or rename it, or pass --adopt to use it',
-  });
-}
-
-/** Creates the preview's network unless it exists; a concurrent creation by another run is fine. */
-export async function ensureNetwork(rt: DockerRuntime, name: string): Promise<{ network: NetworkInspect | undefined; created: boolean }> {
-  const existing = await ownNetwork(rt, name);
-  if (existing) return { network: existing, created: false };
-  const target = `network ${name}`;
-  // A dry run already planned it (ensure, then deploy): plan it once.
-  if (rt.context.plan.dryRun && rt.context.plan.steps.some((s) => s.kind === 'create' && s.target === target)) return { network: undefined, created: true };
-  try {
-    await rt.context.plan.apply({ kind: 'create', target }, () => rt.engine.createNetwork(name, networkLabels(rt, name)), '');
-  } catch (error) {
-    if (!(error instanceof ProviderError) || (error.status !== 409 && !/already exists/i.test(error.message))) throw error;
-    rt.context.logger.debug(`network ${name} appeared meanwhile (another run?); checking it`);
-    const again = await ownNetwork(rt, name);
-    if (!again) throw error;
-    return { network: again, created: false };
-  }
-  if (rt.context.plan.dryRun) return { network: undefined, created: true };
-  rt.createdNetwork = true;
-  return { network: await rt.engine.inspectNetwork(name), created: true };
 }

@@ -5,7 +5,7 @@
 import { posix } from 'node:path';
 import { ConfigError } from '../../core/errors.js';
 import { expandDomain, slugify } from '../../core/naming.js';
-import type { CommonSettings } from '../../core/settings.js';
+import type { PreviewSpec } from '../types.js';
 import { hashOf } from './labels.js';
 import type { DockerSettings, ServiceSettings } from './settings.js';
 
@@ -33,11 +33,21 @@ export interface ServicePlan {
   build?: BuildSpec;
 }
 
-export interface PreviewIdentity {
+/** The values of host template placeholders: `{name}`, `{app}`, `{branch}`, `{pr}`. */
+export interface HostValues {
   name: string;
   app: string;
   branch?: string;
   pr?: number;
+}
+
+/** What one preview's spec says about its services: the hosts of `--domain`, health path, env. */
+export type ServiceInputs = Pick<PreviewSpec, 'name' | 'identity' | 'env' | 'healthPath' | 'domains'>;
+
+/** Placeholder values from the preview's identity (a pull request's preview has no `{branch}`). */
+export function hostValues(spec: Pick<PreviewSpec, 'name' | 'identity'>): HostValues {
+  const { project, branch, pr } = spec.identity;
+  return { name: spec.name, app: project, ...(branch !== undefined ? { branch } : {}), ...(pr !== undefined ? { pr } : {}) };
 }
 
 function normalisePath(path: string): string {
@@ -46,7 +56,13 @@ function normalisePath(path: string): string {
 }
 
 /** Expands `{domain}` first (ours), then the shared placeholders of the core. */
-export function expandHost(template: string, id: PreviewIdentity, baseDomain: string): string {
+export function expandHost(template: string, id: HostValues, baseDomain: string): string {
+  if (template.includes('{branch}') && id.branch === undefined) {
+    throw new ConfigError(`invalid settings: docker host template "${template}" uses {branch}, but this preview is for pull request #${id.pr ?? '?'}`, { hint: 'use {name} or {pr}' });
+  }
+  if (template.includes('{pr}') && id.pr === undefined) {
+    throw new ConfigError(`invalid settings: docker host template "${template}" uses {pr}, but this preview is for a branch`, { hint: 'use {name} or {branch}' });
+  }
   let host: string;
   try {
     host = expandDomain(template.replace(/\{domain\}/g, baseDomain), id);
@@ -67,27 +83,30 @@ export function repoName(app: string, suffix?: string): string {
 
 /**
  * The services of a preview. Without `services`, one service `web` from the top-level settings.
- * The first service is the primary one: it gets the `--domain` hosts when given, else its `host`,
- * else `{name}.{domain}`; the others default to `{name}-<service>.{domain}`.
+ * The first service is the primary one: it gets the `--domain` hosts when given (already expanded
+ * in the spec), else its `host`, else `{name}.{domain}`; the others default to
+ * `{name}-<service>.{domain}`.
  */
-export function planServices(settings: DockerSettings, common: Pick<CommonSettings, 'env' | 'healthPath' | 'domainTemplates'>, id: PreviewIdentity): ServicePlan[] {
+export function planServices(settings: DockerSettings, spec: ServiceInputs): ServicePlan[] {
+  const id = hostValues(spec);
   const entries: Array<[string, ServiceSettings]> = settings.services ? Object.entries(settings.services) : [['web', {}]];
   const repos = new Map<string, string>();
   const plans: ServicePlan[] = [];
   entries.forEach(([service, s], index) => {
     const primary = index === 0;
-    let templates: string[];
-    if (primary && common.domainTemplates.length > 0) templates = common.domainTemplates;
-    else if (s.host !== undefined) templates = Array.isArray(s.host) ? s.host : [s.host];
-    else templates = [primary ? '{name}.{domain}' : `{name}-${service}.{domain}`];
-    const hosts = [...new Set(templates.map((t) => expandHost(t, id, settings.baseDomain)))];
+    let hosts: string[];
+    if (primary && spec.domains.length > 0) hosts = [...new Set(spec.domains.map((d) => d.toLowerCase()))];
+    else {
+      const templates = s.host === undefined ? [primary ? '{name}.{domain}' : `{name}-${service}.{domain}`] : Array.isArray(s.host) ? s.host : [s.host];
+      hosts = [...new Set(templates.map((t) => expandHost(t, id, settings.baseDomain)))];
+    }
     const command = s.command === undefined ? undefined : Array.isArray(s.command) ? s.command : ['/bin/sh', '-c', s.command];
     const plan: ServicePlan = {
       service,
       hosts,
       port: s.port ?? settings.port,
-      healthPath: s.healthPath ?? common.healthPath,
-      env: { ...common.env, ...(s.env ?? {}) },
+      healthPath: s.healthPath ?? spec.healthPath,
+      env: { ...spec.env, ...(s.env ?? {}) },
       ...(command ? { command } : {}),
     };
     const image = s.image ?? (s.dockerfile || s.buildContext || s.buildArgs ? undefined : settings.image);

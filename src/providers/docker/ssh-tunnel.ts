@@ -162,13 +162,15 @@ export class SshAgent extends http.Agent {
   constructor(
     private readonly target: SshTarget,
     private readonly command = 'ssh',
+    /** What ssh sees of our environment (HOME, the agent socket; none of the credentials). */
+    private readonly env?: Record<string, string>,
   ) {
     super({ keepAlive: true, maxSockets: 8 });
   }
 
   /** node:http's Agent uses the returned socket directly when one is returned. */
   override createConnection(): Duplex {
-    const child = spawn(this.command, sshArguments(this.target), { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(this.command, sshArguments(this.target), { stdio: ['pipe', 'pipe', 'pipe'], ...(this.env ? { env: this.env } : {}) });
     return new ChildProcessSocket(child);
   }
 }

@@ -1,56 +1,100 @@
 /**
- * `stop`: routes first (so visitors get the catch-all, not a 502), then containers, network,
- * volumes and, when asked, images. Reads everything before removing anything, so an unreachable
- * Caddy stops the run with nothing removed.
+ * `stop`: routes first (so visitors get the catch-all, not a 502), then containers, network, lock,
+ * volumes and, when asked, images. Everything is read and judged before anything is removed, so an
+ * unreachable Caddy stops the run with nothing removed; what carries the preview's name but
+ * another preview's identity (or no marker) is left alone with a warning.
  */
-import type { DestroyResult } from '../types.js';
-import { previewRoutePattern, syncRoutes, type RouteWishes } from './caddy-routes.js';
-import { removePreviewImages } from './images.js';
+import { lookup, teardownTargets, type ResourceHooks } from '../reconcile.js';
+import type { DestroyResult, PreviewRef } from '../types.js';
+import { isPreviewRoute, routeKey, SERVERS_PATH, syncRoutes, type CaddyServer, type RouteWishes } from './caddy-routes.js';
 import { lockName } from './deploy-lock.js';
-import { isOurs, previewFilter } from './labels.js';
-import { nameOf, ownNetwork, syncContext, type DockerRuntime } from './runtime.js';
-import type { CaddyServer } from './caddy-routes.js';
-import { SERVERS_PATH } from './caddy-routes.js';
+import type { ContainerSummary } from './engine-types.js';
+import { removePreviewImages } from './images.js';
+import { isPreviewResource, LABEL, marksOf, nameFilter } from './labels.js';
+import { networkHooks, reconcileContext } from './network.js';
+import { nameOf, syncContext, type DockerRuntime } from './runtime.js';
 
-export async function destroyPreview(rt: DockerRuntime, name: string): Promise<DestroyResult> {
-  const { plan, logger } = rt.context;
-  const servers = (await rt.caddy.get<Record<string, CaddyServer> | null>(SERVERS_PATH, 'read the HTTP servers from the Caddy admin API')).body ?? {};
-  const pattern = previewRoutePattern(name);
-  const routeIds = new Map<string, string[]>();
+/** Every container that carries the preview's name, whoever's; only the marks decide. */
+function namedContainers(rt: DockerRuntime, ref: PreviewRef): ResourceHooks<ContainerSummary> {
+  return {
+    noun: 'container',
+    name: `${ref.name}-*`,
+    list: () => rt.engine.listContainers(nameFilter(ref.name)),
+    id: (c) => nameOf(c),
+    createdAt: (c) => c.Created * 1000,
+    marks: (c) => marksOf(c.Labels),
+    create: () => Promise.reject(new Error('not used by stop')),
+    planned: () => ({ Id: '', Names: [], Image: '', ImageID: '', Created: 0, State: '', Labels: null }),
+    remove: async (c) => void (await rt.engine.removeContainer(c.Id)),
+  };
+}
+
+/** Our routes per server, and the ids of routes named after us that another preview made. */
+function routesToRemove(servers: Record<string, CaddyServer>, ref: PreviewRef): { ours: Map<string, string[]>; others: string[] } {
+  const ours = new Map<string, string[]>();
+  const others = new Set<string>();
   for (const [server, config] of Object.entries(servers)) {
-    const ids = [...new Set((config.routes ?? []).map((r) => r['@id']).filter((id): id is string => !!id && pattern.test(id)))];
-    if (ids.length) routeIds.set(server, ids);
+    const ids = new Set<string>();
+    for (const route of config.routes ?? []) {
+      const id = route['@id'];
+      if (isPreviewRoute(id, ref)) ids.add(id!);
+      else if (routeKey(id, ref.name) !== undefined) others.add(id!);
+    }
+    if (ids.size) ours.set(server, [...ids]);
   }
-  const network = await ownNetwork(rt, name);
-  const containers = await rt.engine.listContainers(previewFilter(name));
-  const volumes = await rt.engine.listVolumes(previewFilter(name));
-  const lock = await rt.engine.inspectNetwork(lockName(name));
+  return { ours, others: [...others] };
+}
+
+export async function destroyPreview(rt: DockerRuntime, ref: PreviewRef): Promise<DestroyResult> {
+  const { plan, logger } = rt.context;
+  const ctx = reconcileContext(rt, ref);
+  const servers = (await rt.caddy.get<Record<string, CaddyServer> | null>(SERVERS_PATH, 'read the HTTP servers from the Caddy admin API')).body ?? {};
+  const routes = routesToRemove(servers, ref);
+  for (const id of routes.others) logger.warn(`caddy route ${id} was made for another preview named ${ref.name}: left alone`);
+  const netHooks = networkHooks(rt, ref);
+  const networks = await lookup(netHooks, ctx);
+  const containerHooks = namedContainers(rt, ref);
+  const containers = await lookup(containerHooks, ctx);
+  // podman ORs label filters on volumes: filter on the key, then check every label.
+  const volumes = (await rt.engine.listVolumes([`${LABEL.key}=${ref.key}`])).filter((v) => isPreviewResource(v.Labels, ref));
+  const lock = await rt.engine.inspectNetwork(lockName(ref.name));
+  const networkTargets = teardownTargets(networks, netHooks, ctx);
+  const containerTargets = teardownTargets(containers, containerHooks, ctx);
+  const sharedName = routes.others.length > 0 || networks.others.length > 0 || containers.others.length > 0;
 
   const removed: string[] = [];
-  for (const [server, ids] of routeIds) {
+  for (const [server, ids] of routes.ours) {
     const wishes: RouteWishes = new Map(ids.map((id) => [id, null]));
     const written = await syncRoutes(syncContext(rt), server, wishes, { ensureCatchAll: false });
     removed.push(...[...new Set(written)].map((id) => `route ${id}`));
   }
-  const gone = await Promise.allSettled(containers.map((c) => plan.apply({ kind: 'delete', target: `container ${nameOf(c)}` }, () => rt.engine.removeContainer(c.Id), true)));
+  const gone = await Promise.allSettled(
+    containerTargets.map((c) => plan.apply({ kind: 'delete', target: `container ${c.id}` }, () => rt.engine.removeContainer(c.item.Id), true)),
+  );
   gone.forEach((result, i) => {
-    if (result.status === 'fulfilled' && result.value) removed.push(`container ${nameOf(containers[i]!)}`);
+    if (result.status === 'fulfilled' && result.value) removed.push(`container ${containerTargets[i]!.id}`);
   });
   const failed = gone.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
-  if (network) {
-    const gone = await plan.apply({ kind: 'delete', target: `network ${name}` }, () => rt.engine.removeNetwork(name), true);
-    if (gone) removed.push(`network ${name}`);
+  for (const network of networkTargets) {
+    const done = await plan.apply({ kind: 'delete', target: `network ${ref.name}` }, () => rt.engine.removeNetwork(network.item.Id), true);
+    if (done) removed.push(`network ${ref.name}`);
   }
-  // A deploy lock left by a run that crashed.
-  if (lock && isOurs(lock.Labels, name)) {
-    const gone = await plan.apply({ kind: 'delete', target: `network ${lock.Name}` }, () => rt.engine.removeNetwork(lock.Name), true);
-    if (gone) removed.push(`network ${lock.Name}`);
+  // A deploy lock left by a run that crashed; another preview's lock is its own.
+  if (lock && isPreviewResource(lock.Labels, ref)) {
+    const done = await plan.apply({ kind: 'delete', target: `network ${lock.Name}` }, () => rt.engine.removeNetwork(lock.Id), true);
+    if (done) removed.push(`network ${lock.Name}`);
+  } else if (lock) {
+    logger.warn(`network ${lock.Name} is not this preview's deploy lock: left alone`);
   }
   for (const v of volumes) {
-    const gone = await plan.apply({ kind: 'delete', target: `volume ${v.Name}` }, () => rt.engine.removeVolume(v.Name), true);
-    if (gone) removed.push(`volume ${v.Name}`);
+    const done = await plan.apply({ kind: 'delete', target: `volume ${v.Name}` }, () => rt.engine.removeVolume(v.Name), true);
+    if (done) removed.push(`volume ${v.Name}`);
   }
-  if (rt.settings.removeImages) removed.push(...(await removePreviewImages({ engine: rt.engine, plan, logger }, name, rt.common.app)));
+  if (rt.settings.removeImages) {
+    // Another preview's image tags look like ours when it has our name in our project.
+    if (sharedName) logger.warn(`images of ${ref.name} left alone: another preview has this name`);
+    else removed.push(...(await removePreviewImages({ engine: rt.engine, plan, logger }, ref)));
+  }
   return { deleted: removed.length > 0, removed };
 }

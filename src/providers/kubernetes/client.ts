@@ -1,7 +1,9 @@
 /**
  * A small client for the Kubernetes REST API on node:http(s) — node's fetch cannot present a client
  * certificate or trust a private CA per request. It maps the API's `Status` answers to our error
- * types, retries what is safe to retry, applies the command's deadline and counts requests.
+ * types, retries what is safe to retry, applies the command's deadline and counts requests. The
+ * credential is asked for before each request (an exec plugin's may change); after a 401 the
+ * source may renew it once and the request is sent once more.
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
@@ -9,6 +11,7 @@ import { AuthError, ConfigError, ConflictError, ProviderError } from '../../core
 import type { Logger } from '../../core/logger.js';
 import { retry, type Deadline } from '../../core/retry.js';
 import { RequestStats } from '../http.js';
+import type { Credential, CredentialSource } from './credentials.js';
 import type { ClusterConnection } from './kubeconfig.js';
 import { FIELD_MANAGER } from './labels.js';
 
@@ -47,11 +50,17 @@ export function isStatus(body: unknown): body is KubeStatus {
   return !!body && typeof body === 'object' && (body as { kind?: unknown }).kind === 'Status';
 }
 
-/** A 403: the account lacks RBAC rights for this call (a 401 is a plain AuthError). */
+/** A 403: the account lacks RBAC rights for this call. */
 export class ForbiddenError extends AuthError {}
+
+/** A 401, with the credential the API refused (to renew it once). */
+export class UnauthorizedError extends AuthError {
+  credential?: Credential;
+}
 
 export interface KubeClientOptions {
   connection: ClusterConnection;
+  credentials: CredentialSource;
   logger: Logger;
   deadline: Deadline;
   requestTimeoutMs?: number;
@@ -66,24 +75,15 @@ interface KubeList<T> {
 
 export class KubeClient {
   readonly stats = new RequestStats();
-  private readonly agent: HttpAgent | HttpsAgent;
+  private agent: HttpAgent | HttpsAgent | undefined;
+  /** The client certificate the pooled TLS connections present. */
+  private agentCert: Buffer | undefined;
   private readonly https: boolean;
   private readonly base: URL;
 
   constructor(private readonly options: KubeClientOptions) {
-    const c = options.connection;
-    this.base = new URL(c.server);
+    this.base = new URL(options.connection.server);
     this.https = this.base.protocol === 'https:';
-    this.agent = this.https
-      ? new HttpsAgent({
-          keepAlive: true,
-          ca: c.ca,
-          cert: c.cert,
-          key: c.key,
-          rejectUnauthorized: !c.insecureSkipTlsVerify,
-          servername: c.tlsServerName,
-        })
-      : new HttpAgent({ keepAlive: true });
   }
 
   get server(): string {
@@ -92,10 +92,40 @@ export class KubeClient {
 
   /** Releases pooled connections (the CLI exits anyway; tests and library callers want this). */
   close(): void {
-    this.agent.destroy();
+    this.agent?.destroy();
+    this.agent = undefined;
+  }
+
+  /** A new client certificate needs new TLS connections (client-go closes the old ones too). */
+  private agentFor(credential: Credential): HttpAgent | HttpsAgent {
+    if (this.agent && (!this.https || this.agentCert === credential.cert)) return this.agent;
+    this.agent?.destroy();
+    const c = this.options.connection;
+    this.agentCert = credential.cert;
+    this.agent = this.https
+      ? new HttpsAgent({
+          keepAlive: true,
+          ca: c.ca,
+          cert: credential.cert,
+          key: credential.key,
+          rejectUnauthorized: !c.insecureSkipTlsVerify,
+          servername: c.tlsServerName,
+        })
+      : new HttpAgent({ keepAlive: true });
+    return this.agent;
   }
 
   async request<T>(req: KubeRequest): Promise<KubeResponse<T>> {
+    try {
+      return await this.attempts<T>(req);
+    } catch (error) {
+      if (!(error instanceof UnauthorizedError) || !error.credential) throw error;
+      if (!(await this.options.credentials.renew(error.credential))) throw error;
+      return this.attempts<T>(req);
+    }
+  }
+
+  private attempts<T>(req: KubeRequest): Promise<KubeResponse<T>> {
     return retry(() => this.once<T>(req), {
       attempts: req.retry === false ? 1 : (this.options.attempts ?? 5),
       deadline: this.options.deadline,
@@ -182,14 +212,15 @@ export class KubeClient {
     });
   }
 
-  private once<T>(req: KubeRequest): Promise<KubeResponse<T>> {
+  private async once<T>(req: KubeRequest): Promise<KubeResponse<T>> {
+    const credential = await this.options.credentials.get();
     const url = new URL(this.base.toString());
     url.pathname = `${this.base.pathname.replace(/\/+$/, '')}${req.path}`;
     for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'preview-kit' };
     const c = this.options.connection;
-    if (c.token) headers.authorization = `Bearer ${c.token}`;
-    else if (c.basic) headers.authorization = `Basic ${Buffer.from(`${c.basic.username}:${c.basic.password}`).toString('base64')}`;
+    if (credential.token) headers.authorization = `Bearer ${credential.token}`;
+    else if (credential.basic) headers.authorization = `Basic ${Buffer.from(`${credential.basic.username}:${credential.basic.password}`).toString('base64')}`;
     let body: Buffer | undefined;
     if (req.body !== undefined) {
       body = Buffer.from(typeof req.body === 'string' ? req.body : JSON.stringify(req.body));
@@ -201,13 +232,14 @@ export class KubeClient {
     this.stats.record(req.method);
     this.options.logger.debug(`${req.method} ${url.pathname}${url.search}`);
     const send = this.https ? httpsRequest : httpRequest;
+    const agent = this.agentFor(credential);
     return new Promise<KubeResponse<T>>((resolvePromise, reject) => {
       const unreachable = (why: string) =>
         new ProviderError(`${req.what}: Kubernetes API unreachable at ${url.origin}: ${why}`, {
           retryable: true,
           hint: `check the server in ${c.source} and the network`,
         });
-      const r = send(url, { method: req.method, headers, agent: this.agent, timeout }, (res: IncomingMessage) => {
+      const r = send(url, { method: req.method, headers, agent, timeout }, (res: IncomingMessage) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('error', (error) => reject(unreachable(error.message)));
@@ -227,7 +259,9 @@ export class KubeClient {
             resolvePromise({ status, body: parsed as T });
             return;
           }
-          reject(this.errorFor(req, status, parsed, res.headers['retry-after']));
+          const error = this.errorFor(req, status, parsed, res.headers['retry-after']);
+          if (error instanceof UnauthorizedError) error.credential = credential;
+          reject(error);
         });
       });
       r.on('timeout', () => r.destroy(new Error(`no answer within ${Math.round(timeout / 1000)}s`)));
@@ -241,8 +275,8 @@ export class KubeClient {
     const said = isStatus(body) ? body.message || body.reason : typeof body === 'string' ? body.trim().slice(0, 200) : undefined;
     const detail = `${status}${said ? ` ${said}` : ''}`;
     if (status === 401) {
-      return new AuthError(`${req.what}: the Kubernetes API refused the credentials (${detail})`, {
-        hint: `check the token or client certificate from ${c.source}`,
+      return new UnauthorizedError(`${req.what}: the Kubernetes API refused the credentials (${detail})`, {
+        hint: c.exec ? `the credential of exec plugin ${c.exec.commandText} (${c.source}) was refused: check the plugin's login and the cluster's access entries` : `check the token or client certificate from ${c.source}`,
       });
     }
     if (status === 403) {

@@ -1,9 +1,12 @@
 /**
  * A per-preview PostgreSQL database and role on a shared server, through the `pg` client (pure
  * JavaScript: no psql needed on the runner, parameterised lookups, SQLSTATE codes to decide on).
- * Ownership is a comment `preview-kit:<preview>` on the database and the role: anything without it
- * is never altered or dropped unless adopting. Creation is idempotent: catalogue lookups first,
- * and "already exists" from a concurrent run is read as exists, then checked for our marker.
+ * Both carry the preview's identity in a COMMENT (database-marks.ts) and go through the one
+ * reconcile algorithm: another preview's or an unmarked one is refused on `up` (unless adopting
+ * an unmarked one) and left alone by `stop`. The role is created with its comment in one
+ * transaction; a database is created, then commented — one left unmarked by an interrupt is
+ * provably ours when our role owns it, and is repaired. A session lock per preview serialises
+ * concurrent runs from the role's password to the Secret that hands it to the app.
  */
 import { randomBytes } from 'node:crypto';
 import type { Client as PgClient, DatabaseError } from 'pg';
@@ -11,7 +14,9 @@ import { AuthError, ConfigError, ProviderError, SafetyError } from '../../core/e
 import type { Logger } from '../../core/logger.js';
 import type { Plan } from '../../core/plan.js';
 import type { Deadline } from '../../core/retry.js';
-import { OWNER_MARKER } from '../types.js';
+import { ensureResource, lookup, refusal, teardownTargets, type ReconcileContext, type ResourceHooks } from '../reconcile.js';
+import { databaseComment, databaseMarks, databaseName } from './database-marks.js';
+import type { Owner } from './labels.js';
 
 export interface DatabaseOptions {
   /** Admin connection string of the shared server. */
@@ -24,29 +29,17 @@ export interface DatabaseOptions {
   adopt: boolean;
 }
 
-export interface DatabaseState {
-  database: string;
-  role: string;
-  databaseExists: boolean;
-  roleExists: boolean;
+/** Where the app's connection string lives (the preview's database Secret). */
+export interface UrlStore {
+  read(): Promise<string | undefined>;
+  write(url: string): Promise<void>;
 }
 
-export interface EnsuredDatabase {
-  database: string;
-  role: string;
-  /** Connection string for the app (secret). */
-  url: string;
-  created: boolean;
-  changed: boolean;
-}
-
-/** Database and role name of a preview: the preview name with `-` as `_`. */
-export function databaseName(preview: string): string {
-  return preview.replace(/-/g, '_');
-}
-
-export function markerOf(preview: string): string {
-  return `${OWNER_MARKER}:${preview}`;
+interface Row {
+  name: string;
+  comment?: string;
+  /** The database's owner (databases only). */
+  owner?: string;
 }
 
 function sqlState(error: unknown): string | undefined {
@@ -79,7 +72,7 @@ export class PreviewDatabase {
   }
 
   private wrap(error: unknown, what: string): Error {
-    if (error instanceof ProviderError || error instanceof SafetyError || error instanceof AuthError) return error;
+    if (error instanceof ProviderError || error instanceof SafetyError || error instanceof AuthError || error instanceof ConfigError) return error;
     const state = sqlState(error);
     const message = (error as Error).message;
     if (state === '28P01' || state === '28000') {
@@ -108,167 +101,187 @@ export class PreviewDatabase {
     }
   }
 
-  private async read(client: PgClient, preview: string): Promise<DatabaseState & { databaseComment?: string; roleComment?: string }> {
-    const name = databaseName(preview);
-    const db = await client.query<{ comment: string | null }>(
-      `SELECT shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname = $1`,
-      [name],
-    );
-    const role = await client.query<{ comment: string | null }>(`SELECT shobj_description(oid, 'pg_authid') AS comment FROM pg_roles WHERE rolname = $1`, [
-      name,
-    ]);
+  private context(owner: Owner): ReconcileContext {
+    const o = this.options;
+    return { plan: o.plan, logger: o.logger, deadline: o.deadline, adopt: o.adopt, identity: owner.identity, preview: owner.name };
+  }
+
+  /** Hooks of the role; `password` receives the one a create sets. */
+  private roleHooks(client: PgClient, owner: Owner, password: { value?: string }): ResourceHooks<Row> {
+    const name = databaseName(owner.name);
+    const ident = client.escapeIdentifier(name);
+    const comment = client.escapeLiteral(databaseComment(owner));
     return {
-      database: name,
-      role: name,
-      databaseExists: db.rowCount === 1,
-      roleExists: role.rowCount === 1,
-      databaseComment: db.rows[0]?.comment ?? undefined,
-      roleComment: role.rows[0]?.comment ?? undefined,
+      noun: 'PostgreSQL role',
+      name,
+      uniqueNames: true,
+      list: async () =>
+        (await client.query<{ name: string; comment: string | null }>(`SELECT rolname AS name, shobj_description(oid, 'pg_authid') AS comment FROM pg_roles WHERE rolname = $1`, [name])).rows.map(
+          (r) => ({ name: r.name, comment: r.comment ?? undefined }),
+        ),
+      id: (r) => r.name,
+      marks: (r) => databaseMarks(r.comment),
+      needsRepair: (r) => databaseMarks(r.comment).identity === undefined,
+      create: async () => {
+        const pw = randomBytes(24).toString('base64url');
+        this.options.logger.addSecret(pw);
+        // Role and mark in one transaction: no run ever sees our role unmarked.
+        await client.query('BEGIN');
+        try {
+          await client.query(`CREATE ROLE ${ident} LOGIN PASSWORD ${client.escapeLiteral(pw)}`);
+          await client.query(`COMMENT ON ROLE ${ident} IS ${comment}`);
+          await client.query('COMMIT');
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          throw error;
+        }
+        password.value = pw;
+        return { name, comment: databaseComment(owner) };
+      },
+      planned: () => ({ name, comment: databaseComment(owner) }),
+      remove: async () => {
+        await client.query(`DROP ROLE IF EXISTS ${ident}`);
+      },
+      mark: async (r) => {
+        await client.query(`COMMENT ON ROLE ${ident} IS ${comment}`);
+        return { ...r, comment: databaseComment(owner) };
+      },
+      isNameTaken: (error) => sqlState(error) === '42710',
     };
   }
 
-  private checkOwnership(state: { databaseExists: boolean; roleExists: boolean; databaseComment?: string; roleComment?: string; database: string }, preview: string): void {
-    if (this.options.adopt) return;
-    const marker = markerOf(preview);
-    const foreign = [
-      state.databaseExists && state.databaseComment !== marker ? `database "${state.database}"` : undefined,
-      state.roleExists && state.roleComment !== marker ? `role "${state.database}"` : undefined,
-    ].filter(Boolean);
-    if (foreign.length) {
-      throw new SafetyError(`PostgreSQL ${foreign.join(' and ')} exists but was not created by preview-kit for ${preview}`, {
-        hint: 'rename it, or pass --adopt to take it over',
-      });
-    }
+  /** Hooks of the database; an unmarked one owned by our own role is provably ours. */
+  private databaseHooks(client: PgClient, owner: Owner, roleIsOurs: boolean): ResourceHooks<Row> {
+    const name = databaseName(owner.name);
+    const ident = client.escapeIdentifier(name);
+    const comment = client.escapeLiteral(databaseComment(owner));
+    return {
+      noun: 'PostgreSQL database',
+      name,
+      uniqueNames: true,
+      list: async () =>
+        (
+          await client.query<{ name: string; comment: string | null; owner: string }>(
+            `SELECT datname AS name, shobj_description(oid, 'pg_database') AS comment, pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = $1`,
+            [name],
+          )
+        ).rows.map((r) => ({ name: r.name, comment: r.comment ?? undefined, owner: r.owner })),
+      id: (r) => r.name,
+      marks: (r) => databaseMarks(r.comment),
+      needsRepair: (r) => databaseMarks(r.comment).identity === undefined,
+      provablyOurs: (r) => roleIsOurs && r.owner === name,
+      create: async () => {
+        // The admin must be able to act as the new role to make it the owner (PostgreSQL 16+).
+        await client.query(`GRANT ${ident} TO CURRENT_USER`).catch(() => undefined);
+        await client.query(`CREATE DATABASE ${ident} OWNER ${ident}`);
+        await client.query(`REVOKE ALL ON DATABASE ${ident} FROM PUBLIC`);
+        await client.query(`COMMENT ON DATABASE ${ident} IS ${comment}`);
+        return { name, comment: databaseComment(owner), owner: name };
+      },
+      planned: () => ({ name, comment: databaseComment(owner), owner: name }),
+      remove: async () => {
+        await client.query(`DROP DATABASE IF EXISTS ${ident}`);
+      },
+      mark: async (r) => {
+        await client.query(`GRANT ${ident} TO CURRENT_USER`).catch(() => undefined);
+        if (r.owner !== name) await client.query(`ALTER DATABASE ${ident} OWNER TO ${ident}`);
+        await client.query(`COMMENT ON DATABASE ${ident} IS ${comment}`);
+        return { ...r, comment: databaseComment(owner), owner: name };
+      },
+      isNameTaken: (error) => sqlState(error) === '42P04',
+    };
   }
 
-  /** What exists for the preview, without changing anything. */
-  async inspect(preview: string): Promise<DatabaseState> {
-    return this.withClient(`look up the database of ${preview}`, async (client) => {
-      const { databaseComment: _d, roleComment: _r, ...state } = await this.read(client, preview);
-      return state;
+  /** What `ensure` would refuse, without changing anything: checked before a run's first write. */
+  async refusal(owner: Owner): Promise<SafetyError | undefined> {
+    return this.withClient(`look up the database of ${owner.name}`, async (client) => {
+      const ctx = this.context(owner);
+      const roleHooks = this.roleHooks(client, owner, {});
+      const role = await lookup(roleHooks, ctx);
+      const dbHooks = this.databaseHooks(client, owner, role.ours.length + role.repairable.length > 0);
+      return refusal(role, roleHooks, ctx) ?? refusal(await lookup(dbHooks, ctx), dbHooks, ctx);
     });
   }
 
   /**
-   * Creates what is missing. `knownPassword` is the role's password as stored in the preview's
-   * Secret: when the role exists and we have it, nothing is written; without it the role gets a new one.
+   * Finds or creates the role and the database, and stores the app's connection string. Runs of
+   * the same preview take turns (a session lock), so the password in the Secret is always the
+   * role's: the Secret is read and written inside the turn.
    */
-  async ensure(preview: string, knownPassword: string | undefined): Promise<EnsuredDatabase> {
-    return this.withClient(`create the database of ${preview}`, async (client) => {
-      const state = await this.read(client, preview);
-      this.checkOwnership(state, preview);
-      const name = state.database;
-      const ident = client.escapeIdentifier(name);
-      const marker = client.escapeLiteral(markerOf(preview));
-      let password = knownPassword;
-      let created = false;
-      let changed = false;
-      if (!state.roleExists) {
-        password = randomBytes(24).toString('base64url');
-        this.options.logger.addSecret(password);
-        const pw = password;
-        await this.options.plan.apply(
-          { kind: 'create', target: `PostgreSQL role ${name}` },
-          async () => {
-            try {
-              await client.query(`CREATE ROLE ${ident} LOGIN PASSWORD ${client.escapeLiteral(pw)}`);
-            } catch (error) {
-              if (sqlState(error) !== '42710') throw error;
-              // Created meanwhile by a concurrent run: take the password over only if it is ours.
-              const again = await this.read(client, preview);
-              this.checkOwnership({ ...again, roleComment: again.roleComment ?? markerOf(preview) }, preview);
-              await client.query(`ALTER ROLE ${ident} PASSWORD ${client.escapeLiteral(pw)}`);
-            }
-            await client.query(`COMMENT ON ROLE ${ident} IS ${marker}`);
-          },
-          undefined,
-        );
-        created = true;
-        changed = true;
-      } else if (!password || (this.options.adopt && state.roleComment !== markerOf(preview))) {
-        password ??= randomBytes(24).toString('base64url');
-        this.options.logger.addSecret(password);
-        const pw = password;
+  async ensure(owner: Owner, url: UrlStore): Promise<{ created: boolean; changed: boolean }> {
+    return this.withClient(`create the database of ${owner.name}`, async (client) => {
+      const name = databaseName(owner.name);
+      await client.query('SELECT pg_advisory_lock(hashtext($1))', [`preview-kit:${name}`]);
+      const stored = await url.read();
+      const ctx = this.context(owner);
+      const created = { value: undefined as string | undefined };
+      const roleHooks = this.roleHooks(client, owner, created);
+      const role = await lookup(roleHooks, ctx);
+      const dbHooks = this.databaseHooks(client, owner, role.ours.length + role.repairable.length > 0);
+      const database = await lookup(dbHooks, ctx);
+      // Both judged before either is written: a refused database must not leave a new role behind.
+      const refused = refusal(role, roleHooks, ctx) ?? refusal(database, dbHooks, ctx);
+      if (refused) throw refused;
+      const roleDone = await ensureResource(roleHooks, ctx, role);
+      let password = roleDone.created ? created.value : PreviewDatabase.passwordOf(stored);
+      let changed = roleDone.changed;
+      if (!password || roleDone.how === 'adopted') {
+        const pw = randomBytes(24).toString('base64url');
+        this.options.logger.addSecret(pw);
         await this.options.plan.apply(
           { kind: 'update', target: `PostgreSQL role ${name}`, detail: 'new password' },
-          async () => {
-            await client.query(`ALTER ROLE ${ident} LOGIN PASSWORD ${client.escapeLiteral(pw)}`);
-            await client.query(`COMMENT ON ROLE ${ident} IS ${marker}`);
-          },
+          () => client.query(`ALTER ROLE ${client.escapeIdentifier(name)} LOGIN PASSWORD ${client.escapeLiteral(pw)}`),
           undefined,
         );
+        password = pw;
         changed = true;
       }
-      if (!state.databaseExists) {
-        await this.options.plan.apply(
-          { kind: 'create', target: `PostgreSQL database ${name}` },
-          async () => {
-            try {
-              // The admin must be able to act as the new role to make it the owner (PostgreSQL 16+).
-              await client.query(`GRANT ${ident} TO CURRENT_USER`).catch(() => undefined);
-              await client.query(`CREATE DATABASE ${ident} OWNER ${ident}`);
-              await client.query(`REVOKE ALL ON DATABASE ${ident} FROM PUBLIC`);
-            } catch (error) {
-              if (sqlState(error) !== '42P04') throw error;
-              const again = await this.read(client, preview);
-              this.checkOwnership({ ...again, databaseComment: again.databaseComment ?? markerOf(preview) }, preview);
-            }
-            await client.query(`COMMENT ON DATABASE ${ident} IS ${marker}`);
-          },
-          undefined,
-        );
-        created = true;
-        changed = true;
-      } else if (this.options.adopt && state.databaseComment !== markerOf(preview)) {
-        await this.options.plan.apply(
-          { kind: 'update', target: `PostgreSQL database ${name}`, detail: 'adopted' },
-          async () => {
-            await client.query(`ALTER DATABASE ${ident} OWNER TO ${ident}`);
-            await client.query(`COMMENT ON DATABASE ${ident} IS ${marker}`);
-          },
-          undefined,
-        );
-        changed = true;
-      }
-      const url = this.appUrl(name, password ?? '');
-      this.options.logger.addSecret(url);
-      return { database: name, role: name, url, created, changed };
+      const dbDone = await ensureResource(dbHooks, ctx, database);
+      const appUrl = this.appUrl(name, password ?? '');
+      this.options.logger.addSecret(appUrl);
+      await url.write(appUrl);
+      await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`preview-kit:${name}`]);
+      return { created: roleDone.created || dbDone.created, changed: changed || dbDone.changed };
     });
   }
 
-  /** Drops the database (after ending its connections) and the role; false when neither existed. */
-  async drop(preview: string): Promise<{ dropped: boolean; removed: string[] }> {
-    return this.withClient(`drop the database of ${preview}`, async (client) => {
-      const state = await this.read(client, preview);
-      if (!state.databaseExists && !state.roleExists) return { dropped: false, removed: [] };
-      this.checkOwnership(state, preview);
-      const ident = client.escapeIdentifier(state.database);
+  /**
+   * Drops the preview's database (after ending its connections) and role. Another preview's or an
+   * unmarked one is left alone with a warning.
+   */
+  async drop(owner: Owner): Promise<{ removed: string[] }> {
+    return this.withClient(`drop the database of ${owner.name}`, async (client) => {
+      const ctx = this.context(owner);
+      const roleHooks = this.roleHooks(client, owner, {});
+      const role = await lookup(roleHooks, ctx);
+      const dbHooks = this.databaseHooks(client, owner, role.ours.length + role.repairable.length > 0);
       const removed: string[] = [];
-      if (state.databaseExists) {
+      for (const target of teardownTargets(await lookup(dbHooks, ctx), dbHooks, ctx)) {
+        const ident = client.escapeIdentifier(target.id);
         await this.options.plan.apply(
-          { kind: 'delete', target: `PostgreSQL database ${state.database}` },
+          { kind: 'delete', target: `PostgreSQL database ${target.id}` },
           async () => {
             // Connections (the app's, a stuck migration) would make DROP DATABASE fail.
             await client.query(`ALTER DATABASE ${ident} WITH ALLOW_CONNECTIONS false`).catch(() => undefined);
-            await client.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [state.database]);
+            await client.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [target.id]);
             await client.query(`DROP DATABASE IF EXISTS ${ident}`);
           },
           undefined,
         );
-        removed.push(`database ${state.database}`);
+        removed.push(`database ${target.id}`);
       }
-      if (state.roleExists) {
+      for (const target of teardownTargets(role, roleHooks, ctx)) {
         await this.options.plan.apply(
-          { kind: 'delete', target: `PostgreSQL role ${state.role}` },
+          { kind: 'delete', target: `PostgreSQL role ${target.id}` },
           async () => {
-            await client.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1 AND pid <> pg_backend_pid()`, [state.role]);
-            await client.query(`DROP ROLE IF EXISTS ${ident}`);
+            await client.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1 AND pid <> pg_backend_pid()`, [target.id]);
+            await client.query(`DROP ROLE IF EXISTS ${client.escapeIdentifier(target.id)}`);
           },
           undefined,
         );
-        removed.push(`role ${state.role}`);
+        removed.push(`role ${target.id}`);
       }
-      return { dropped: true, removed };
+      return { removed };
     });
   }
 

@@ -1,9 +1,10 @@
 /**
  * Where the API server is and how to authenticate: from explicit settings (--kube-server), from
  * kubeconfig files (KUBECONFIG / --kubeconfig, else ~/.kube/config) or from the in-cluster service
- * account — in that order, as kubectl does. Only static credentials are supported: bearer token
- * (inline or file), client certificate and key, basic auth. Exec and auth-provider plugins are
- * refused with a message, since running arbitrary commands from a CI job's kubeconfig is not ours to do.
+ * account — in that order, as kubectl does. Credentials: bearer token (inline or file), client
+ * certificate and key, basic auth, or an exec credential plugin (the managed clusters' default:
+ * kubelogin, `aws eks get-token`, gke-gcloud-auth-plugin), which runs only when a request needs it
+ * (exec-credential.ts). The legacy auth-provider plugins are refused with a message.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -11,6 +12,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { isIPv6 } from 'node:net';
 import { parse } from 'yaml';
 import { ConfigError } from '../../core/errors.js';
+import { execExtension, parseExec, type ExecPlugin } from './exec-config.js';
 import type { KubernetesSettings } from './settings.js';
 
 export interface ClusterConnection {
@@ -25,6 +27,8 @@ export interface ClusterConnection {
   key?: Buffer;
   insecureSkipTlsVerify: boolean;
   tlsServerName?: string;
+  /** An exec credential plugin gives the credentials (when no static ones are set). */
+  exec?: ExecPlugin;
   /** Where it came from, for messages: `kubeconfig /x (context ci)`. */
   source: string;
 }
@@ -154,16 +158,11 @@ export function connectionFromKubeconfig(config: MergedConfig, contextName: stri
   if (userName && !user) throw new ConfigError(`context "${name}" in ${where} names user "${userName}", which is not defined`);
   if (!user) return connection;
   const u = user.entry;
-  if (u.exec) {
-    const command = str(asEntry(u.exec), 'command') ?? 'a command';
-    throw new ConfigError(`kubeconfig user "${userName}" gets its credentials from an exec plugin (${command}), which preview-kit does not run`, {
-      hint: 'give a token with --kube-token / K8S_TOKEN (e.g. from `kubectl create token`), or a kubeconfig with a token or client certificate',
-    });
-  }
   if (u['auth-provider']) {
+    if (u.exec) throw new ConfigError(`kubeconfig user "${userName}" has both an auth-provider and an exec plugin; only one may be given`);
     const provider = str(asEntry(u['auth-provider']), 'name') ?? 'an auth provider';
     throw new ConfigError(`kubeconfig user "${userName}" uses the ${provider} auth-provider plugin, which preview-kit does not support`, {
-      hint: 'give a token with --kube-token / K8S_TOKEN, or a kubeconfig with a token or client certificate',
+      hint: 'use an exec credential plugin (e.g. kubelogin convert-kubeconfig), a token with --kube-token / K8S_TOKEN, or a client certificate',
     });
   }
   connection.token = str(u, 'token');
@@ -183,6 +182,18 @@ export function connectionFromKubeconfig(config: MergedConfig, contextName: stri
   }
   const username = str(u, 'username');
   if (username && !connection.token && !connection.cert) connection.basic = { username, password: str(u, 'password') ?? '' };
+  // Static credentials win over a plugin, as in client-go (the plugin does not even run).
+  if (u.exec && !connection.token && !connection.cert && !connection.basic) {
+    const entry = cluster.entry;
+    connection.exec = parseExec(userName!, u.exec, user.dir, () => ({
+      server: connection.server,
+      ...(connection.tlsServerName ? { 'tls-server-name': connection.tlsServerName } : {}),
+      ...(connection.insecureSkipTlsVerify ? { 'insecure-skip-tls-verify': true } : {}),
+      ...(connection.ca ? { 'certificate-authority-data': connection.ca.toString('base64') } : {}),
+      ...(entry['disable-compression'] === true ? { 'disable-compression': true } : {}),
+      config: execExtension(entry),
+    }));
+  }
   return connection;
 }
 
@@ -238,7 +249,7 @@ export function resolveConnection(settings: KubernetesSettings, files: ConfigFil
     }
     if (paths.length > 0) {
       if (settings.token) {
-        // Credentials come from --kube-token: the kubeconfig user (maybe an exec plugin) is not needed.
+        // Credentials come from --kube-token: the kubeconfig user (maybe an exec plugin) is not used.
         const config = loadKubeconfig(paths, files);
         const name = settings.kubeContext ?? config.currentContext;
         const context = name ? config.contexts.get(name) : undefined;
@@ -261,6 +272,7 @@ export function resolveConnection(settings: KubernetesSettings, files: ConfigFil
     connection.cert = undefined;
     connection.key = undefined;
     connection.basic = undefined;
+    connection.exec = undefined;
   }
   if (!/^https?:\/\//.test(connection.server)) {
     throw new ConfigError(`API server "${connection.server}" from ${connection.source} is not an http(s) URL`);

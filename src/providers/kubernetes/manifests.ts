@@ -9,7 +9,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { ConfigError } from '../../core/errors.js';
-import { ownerLabels, PREVIEW_LABEL, type KubeObject } from './labels.js';
+import { ownerAnnotations, ownerLabels, PREVIEW_LABEL, type KubeObject } from './labels.js';
 import { envFromSecrets, placeholderValues, podTemplateAdditions, type RenderContext } from './render.js';
 import { resourceType } from './resources.js';
 import type { KubernetesSettings } from './settings.js';
@@ -116,8 +116,8 @@ export function renderFromManifests(sources: ManifestSource[], ctx: RenderContex
       ...object.metadata,
       name: renames.get(`${original.kind}/${original.metadata.name}`),
       namespace: ctx.namespace,
-      labels: { ...(object.metadata.labels ?? {}), ...ownerLabels(ctx.name) },
-      annotations: { ...(object.metadata.annotations ?? {}) },
+      labels: { ...(object.metadata.labels ?? {}), ...ownerLabels(ctx) },
+      annotations: { ...(object.metadata.annotations ?? {}), ...ownerAnnotations(ctx) },
     };
     const spec = asObj(object.spec);
     if (object.kind === 'Service' && spec && asObj(spec.selector)) {

@@ -2,7 +2,6 @@
  * The Kubernetes entry of the provider factory: options, schema and constructor.
  */
 import type { ProviderModule } from '../types.js';
-import { KubernetesProvider } from './provider.js';
 import { kubernetesOptions, kubernetesSchema, type KubernetesSettings } from './settings.js';
 
 export type { KubernetesSettings } from './settings.js';
@@ -12,5 +11,8 @@ export const kubernetesModule: ProviderModule<KubernetesSettings> = {
   description: 'Deployments, Services and Ingresses applied with server-side apply (kubeconfig or in-cluster)',
   options: kubernetesOptions,
   schema: kubernetesSchema,
-  create: (settings, common, context) => new KubernetesProvider(settings, common, context),
+  create: async (settings, context) => {
+    const { KubernetesProvider } = await import('./provider.js');
+    return new KubernetesProvider(settings, context);
+  },
 };

@@ -1,14 +1,16 @@
 /**
- * Applying one desired object: look, refuse what is not ours, skip what is already as wanted, else
- * server-side apply as `preview-kit`. This is where "a no-op rerun makes no write" is decided.
+ * Reading, applying and deleting objects. Applying one desired object: skip it when it is already
+ * as wanted, else server-side apply as `preview-kit`; this is where "a no-op rerun makes no write"
+ * is decided. Whether an object may be written at all is decided before, for every target of a
+ * run at once (ownership.ts).
  */
-import { SafetyError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { Plan } from '../../core/plan.js';
 import { poll, type Deadline } from '../../core/retry.js';
 import type { KubeClient } from './client.js';
-import { upToDate } from './compare.js';
-import { isOurs, type KubeObject } from './labels.js';
+import { stableStringify, upToDate } from './compare.js';
+import { ownershipOf } from '../reconcile.js';
+import { marksOf, type KubeObject, type Owner } from './labels.js';
 import { withHash } from './render.js';
 import { resourcePath, resourceType, type ResourceType } from './resources.js';
 
@@ -26,7 +28,6 @@ export interface ObjectStoreOptions {
   plan: Plan;
   logger: Logger;
   deadline: Deadline;
-  adopt: boolean;
   pollInitialMs: number;
   pollMaxMs: number;
 }
@@ -57,45 +58,33 @@ export class ObjectStore {
     return items.map((item) => ({ ...item, apiVersion: type.apiVersion, kind: type.kind }));
   }
 
-  /** Refuses an object that has the name but not our marker (unless adopting). */
-  checkOwnership(live: KubeObject, preview: string): void {
-    if (isOurs(live, preview) || this.o.adopt) return;
-    const labels = live.metadata.labels ?? {};
-    const whose = labels['preview-kit/name'] ? `preview-kit preview "${labels['preview-kit/name']}"` : 'someone else';
-    throw new SafetyError(`${describeObject(live)} exists but belongs to ${whose} (no preview-kit label for ${preview})`, {
-      hint: 'remove or rename it, or pass --adopt to take it over',
-    });
+  /** The live object for a desired one, or undefined. */
+  async read(object: KubeObject): Promise<KubeObject | undefined> {
+    const live = await this.o.client.get<KubeObject>(pathOf(object), `read ${describeObject(object)}`);
+    return live ? { ...live, apiVersion: object.apiVersion, kind: object.kind } : undefined;
   }
 
-  /** Server-side applies the object unless the live one already matches; see compare.ts. */
-  /** Reads the live objects and refuses the whole set before any write if one is not ours. */
-  async preflight(objects: KubeObject[], preview: string): Promise<Array<KubeObject | undefined>> {
-    const lives: Array<KubeObject | undefined> = [];
-    for (const object of objects) {
-      const live = await this.o.client.get<KubeObject>(pathOf(object), `read ${describeObject(object)}`);
-      if (live && !live.metadata.deletionTimestamp) this.checkOwnership(live, preview);
-      lives.push(live);
-    }
-    return lives;
-  }
-
-  async apply(desired: KubeObject, preview: string, known?: { live: KubeObject | undefined }): Promise<ApplyOutcome> {
+  /**
+   * Server-side applies the object unless the live one already matches (see compare.ts). `live`
+   * is what was read when ownership was judged; an unmarked live object got here only by --adopt.
+   */
+  async apply(desired: KubeObject, owner: Pick<Owner, 'key'>, known: { live: KubeObject | undefined }): Promise<ApplyOutcome> {
     const target = withHash(desired);
     const path = pathOf(target);
     const what = describeObject(target);
-    let live = known ? known.live : await this.o.client.get<KubeObject>(path, `read ${what}`);
+    let live = known.live;
     if (live?.metadata.deletionTimestamp) {
       // Still being torn down by an earlier stop: wait for it to go, then create it anew.
       await this.waitGone(target);
       live = undefined;
     }
     if (live) {
-      this.checkOwnership(live, preview);
+      const ours = ownershipOf(marksOf(live), owner.key).kind === 'ours';
       const { equal, drift } = upToDate(target, live);
-      if (equal && isOurs(live, preview)) return { action: 'unchanged', object: live, before: live };
-      if (drift.length) this.o.logger.info(`${what} was changed outside preview-kit (${drift.slice(0, 3).join(', ')}); restoring it`);
+      if (equal && ours) return { action: 'unchanged', object: live, before: live };
+      if (drift.length && ours) this.o.logger.info(`${what} was changed outside preview-kit (${drift.slice(0, 3).join(', ')}); restoring it`);
       await this.prepareStrategySwitch(target, live, path, what);
-      if (!isOurs(live, preview)) await this.takeOver(target, live, path, what);
+      if (!ours && (await this.takeOver(target, live, path, what))) live = undefined;
     }
     const applied = await this.o.plan.apply(
       { kind: live ? 'update' : 'create', target: what },
@@ -108,9 +97,21 @@ export class ObjectStore {
   /**
    * Adopting: apply alone would keep the previous owner's fields next to ours (a Service selector
    * with their label and ours selects nothing), so the object is first replaced by ours, keeping
-   * what the cluster assigned (a Service's cluster IP).
+   * what the cluster assigned (a Service's cluster IP). A workload whose selector differs cannot
+   * be changed that way (the selector is immutable): it is deleted and made anew, as
+   * `kubectl replace --force` does. True when it is gone.
    */
-  private async takeOver(target: KubeObject, live: KubeObject, path: string, what: string): Promise<void> {
+  private async takeOver(target: KubeObject, live: KubeObject, path: string, what: string): Promise<boolean> {
+    const selectorOf = (o: KubeObject) => stableStringify((o.spec as { selector?: unknown } | undefined)?.selector ?? null);
+    if ((target.kind === 'Deployment' || target.kind === 'StatefulSet') && selectorOf(target) !== selectorOf(live)) {
+      await this.o.plan.apply(
+        { kind: 'delete', target: what, detail: 'adopted: its selector cannot change, so it is made anew' },
+        () => this.o.client.delete(path, `delete ${what}`, 'Foreground'),
+        undefined,
+      );
+      if (!this.o.plan.dryRun) await this.waitGone(target);
+      return true;
+    }
     const replacement: KubeObject = { ...target, metadata: { ...target.metadata, resourceVersion: live.metadata.resourceVersion } };
     const liveSpec = live.spec as Record<string, unknown> | undefined;
     if (target.kind === 'Service' && liveSpec) {
@@ -121,6 +122,7 @@ export class ObjectStore {
       () => this.o.client.replace(path, replacement, `adopt ${what}`),
       undefined,
     );
+    return false;
   }
 
   /**

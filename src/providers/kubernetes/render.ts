@@ -5,16 +5,17 @@
  * still rolls out on a new commit.
  */
 import { ConfigError } from '../../core/errors.js';
+import type { PreviewIdentity } from '../../core/identity.js';
 import { slugify } from '../../core/naming.js';
 import { desiredHash, hashOf } from './compare.js';
 import {
   APP_NAME,
-  BRANCH_ANNOTATION,
   COMMIT_ANNOTATION,
   COMMIT_LABEL,
   COMPONENT,
   CONFIG_HASH_ANNOTATION,
   HASH_ANNOTATION,
+  ownerAnnotations,
   ownerLabels,
   PREVIEW_LABEL,
   RESTARTED_AT_ANNOTATION,
@@ -25,6 +26,9 @@ import type { KubernetesSettings } from './settings.js';
 
 export interface RenderContext {
   name: string;
+  /** The preview's identity key and identity, recorded on every object. */
+  key: string;
+  identity: PreviewIdentity;
   app: string;
   branch?: string;
   namespace: string;
@@ -74,13 +78,11 @@ export function placeholderValues(ctx: RenderContext): Record<string, string | u
 }
 
 function meta(ctx: RenderContext, name: string, extraLabels: Record<string, string> = {}): KubeObject['metadata'] {
-  const annotations: Record<string, string> = {};
-  if (ctx.branch) annotations[BRANCH_ANNOTATION] = ctx.branch;
   return {
     name,
     namespace: ctx.namespace,
-    labels: { ...ownerLabels(ctx.name), [APP_NAME]: slugify(ctx.app) || ctx.name, ...extraLabels },
-    annotations,
+    labels: { ...ownerLabels(ctx), [APP_NAME]: slugify(ctx.app) || ctx.name, ...extraLabels },
+    annotations: ownerAnnotations(ctx),
   };
 }
 
@@ -102,7 +104,7 @@ export function namespaceObject(ctx: RenderContext): KubeObject {
 
 /** Pod-template metadata every workload gets: our labels, the commit, the config hash. */
 export function podTemplateAdditions(ctx: RenderContext, settings: KubernetesSettings): { labels: Record<string, string>; annotations: Record<string, string> } {
-  const labels: Record<string, string> = { ...ownerLabels(ctx.name) };
+  const labels: Record<string, string> = { ...ownerLabels(ctx) };
   if (settings.commitLabel && ctx.commit) labels[COMMIT_LABEL] = shortCommit(ctx.commit);
   const annotations: Record<string, string> = { [CONFIG_HASH_ANNOTATION]: ctx.configHash };
   if (ctx.commit) annotations[COMMIT_ANNOTATION] = ctx.commit;

@@ -5,10 +5,9 @@
  *
  * Options come from flags, else from FAKE_CLEVER_* env vars. Prints one JSON line
  * `{"url":…,"pid":…}` on stdout once listening; stops cleanly on SIGTERM/SIGINT. Inspect it
- * through `GET /__fake/requests`, `GET /__fake/state`, `POST /__fake/reset-log`,
- * `POST /__fake/faults` and `POST /__fake/fail-next-deploy`.
+ * and disturb it through the admin routes listed in admin.ts.
  */
-import type { FaultKind } from '../shared/faults.js';
+import type { CleverFaultKind } from './faults.js';
 import { startFakeCleverCloud, type FakeCleverOptions } from './server.js';
 import { flagReader } from '../shared/flags.js';
 
@@ -28,6 +27,8 @@ const FLAGS = {
   'fault-seed': 'FAULT_SEED',
   'fault-kinds': 'FAULT_KINDS',
   'fault-latency-ms': 'FAULT_LATENCY_MS',
+  'fault-writes-only': 'FAULT_WRITES_ONLY',
+  'list-lag-ms': 'LIST_LAG_MS',
 } as const;
 
 function readOptions(argv: string[], env: NodeJS.ProcessEnv): FakeCleverOptions {
@@ -54,9 +55,11 @@ function readOptions(argv: string[], env: NodeJS.ProcessEnv): FakeCleverOptions 
             kinds: get('fault-kinds')
               ?.split(',')
               .map((k) => k.trim())
-              .filter(Boolean) as FaultKind[] | undefined,
+              .filter(Boolean) as CleverFaultKind[] | undefined,
             latencyMs: num('fault-latency-ms'),
+            writesOnly: get('fault-writes-only') === 'true',
           },
+    listLagMs: num('list-lag-ms'),
   };
 }
 

@@ -1,6 +1,9 @@
 /**
- * `/v2/{owner}/addons/…`: create (`{name, plan: <plan id>, providerId, region, options}`), list,
- * get, rename, delete, env, tags, and the apps an add-on is linked to.
+ * `/v2/{owner}/addons/…`: create (`{name, plan: <plan id>, providerId, region, options,
+ * linkedApp}`), list, get, rename, delete, env, tags, and the apps an add-on is linked to. The
+ * create body has no `tags` field (OpenAPI `provisionAddonByOrgaId`): a `tags` member is ignored
+ * like any unknown member, so an add-on is always created untagged, and tags come only through the
+ * tag routes. No add-on view carries tags.
  */
 import { findAddonProvider } from './catalog.js';
 import { readTag, replaceTags } from './routes-applications.js';
@@ -31,16 +34,22 @@ function createAddon(ctx: ApiContext): ApiResult {
   if (options !== undefined && options !== null && (typeof options !== 'object' || Array.isArray(options))) fields.options = 'must be an object';
   const version = (options as Record<string, unknown> | undefined)?.version;
   if (version !== undefined && typeof version !== 'string') fields.options = 'version must be a string';
-  const tags = b.tags;
-  if (tags !== undefined && (!Array.isArray(tags) || tags.some((t) => typeof t !== 'string' || t === ''))) fields.tags = 'must be an array of strings';
+  if (b.linkedApp !== undefined && typeof b.linkedApp !== 'string') fields.linkedApp = 'must be an application id';
   if (Object.keys(fields).length > 0) return badRequest('Invalid add-on', fields);
+  // `linkedApp` is in the OpenAPI create body; no public client shows its effect. The fake's
+  // reading: the new add-on is linked to that application of the same owner, as a link would.
+  let linkedApp;
+  if (typeof b.linkedApp === 'string') {
+    linkedApp = ctx.store.apps.get(b.linkedApp);
+    if (!linkedApp || linkedApp.ownerId !== ctx.owner.id) return notFound('Application');
+  }
   const addon = ctx.store.createAddon(ctx.owner.id, {
     name: (b.name as string).trim(),
     providerId: provider!.id,
     planId: plan!.id,
     region: b.region as string,
     version: version as string | undefined,
-    tags: tags as string[] | undefined,
+    ...(linkedApp ? { linkedApp } : {}),
   });
   return ok(ctx.store.addonView(addon));
 }
@@ -56,7 +65,10 @@ function renameAddon(ctx: ApiContext): ApiResult {
 export const addonRoutes: Route[] = [
   {
     pattern: 'addons',
-    methods: { GET: (ctx) => ok(ctx.store.addonsOf(ctx.owner.id).map((a) => ctx.store.addonView(a))), POST: createAddon },
+    methods: {
+      GET: (ctx) => ok(ctx.store.addonsOf(ctx.owner.id).filter((a) => ctx.store.listed(a)).map((a) => ctx.store.addonView(a))),
+      POST: createAddon,
+    },
   },
   {
     pattern: 'addons/:addonId',

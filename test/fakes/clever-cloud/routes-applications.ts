@@ -278,7 +278,10 @@ function setBranch(ctx: ApiContext): ApiResult {
 export const applicationRoutes: Route[] = [
   {
     pattern: 'applications',
-    methods: { GET: (ctx) => ok(ctx.store.appsOf(ctx.owner.id).map((a) => ctx.store.appView(a))), POST: createApp },
+    methods: {
+      GET: (ctx) => ok(ctx.store.appsOf(ctx.owner.id).filter((a) => ctx.store.listed(a)).map((a) => ctx.store.appView(a))),
+      POST: createApp,
+    },
   },
   { pattern: 'applications/:appId', methods: { GET: getApp, PUT: updateApp, DELETE: deleteApp } },
   { pattern: 'applications/:appId/branch', methods: { PUT: setBranch } },

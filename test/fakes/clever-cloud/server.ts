@@ -1,22 +1,31 @@
 /**
  * An in-process fake of the Clever Cloud API for what preview-kit uses: the `/v2` REST paths,
  * verbs, status codes and bodies of the real API (as public clients use them), OAuth1 PLAINTEXT
- * and bearer auth, seeded fault injection, and a real git smart-HTTP remote per application.
- * Admin routes under `/__fake/` let other processes inspect it.
+ * and bearer auth, seeded fault injection, listings that may lag behind creates, and a real git
+ * smart-HTTP remote per application. Admin routes under `/__fake/` (admin.ts) let other
+ * processes inspect and disturb it.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import { FaultInjector, LOAD_BALANCER_503_HTML, type FaultKind, type FaultOptions } from '../shared/faults.js';
+import { LOAD_BALANCER_503_HTML } from '../shared/faults.js';
 import { BodyTooLargeError, closeServer, listen, parseJson, readBody, sendJson, sleep } from '../shared/http.js';
+import { handleAdmin } from './admin.js';
 import { handleApi } from './api.js';
 import { checkApiAuthorization, type Credentials } from './auth.js';
+import { APPLIED_KINDS, CleverFaults, type CleverFaultKind, type CleverFaultOptions } from './faults.js';
 import { GitEndpoint, isGitPath, type PushRecord } from './git-endpoint.js';
+import { plant, type PlantInput, type Planted } from './plant.js';
 import { Repos } from './repos.js';
 import { apiError, ERROR_IDS, type ApiResult } from './router.js';
 import { CleverStore, type AddonState, type AppState } from './state.js';
 
 export type { FaultKind, FaultOptions } from '../shared/faults.js';
+export type { CleverFaultKind, CleverFaultOptions } from './faults.js';
 export type { AddonRecord, AddonState, AppState, DeploymentRecord } from './state.js';
 export type { PushRecord } from './git-endpoint.js';
+export type { PlantInput, Planted } from './plant.js';
+
+/** `ok`: credentials are checked as usual; otherwise every request is refused with 401 or 403. */
+export type CredentialsMode = 'ok' | 'unauthorized' | 'forbidden';
 
 /**
  * clever-tools' own OAuth consumer (its config.js: "The disclosure of these tokens is not
@@ -42,7 +51,9 @@ export interface FakeCleverOptions {
   orgName?: string;
   gitReadyDelayMs?: number;
   deployDurationMs?: number;
-  faults?: FaultOptions;
+  faults?: CleverFaultOptions;
+  /** Owner listings show a new application or add-on only this long after its creation. */
+  listLagMs?: number;
 }
 
 export interface RequestLogEntry {
@@ -56,19 +67,46 @@ export interface FakeCleverCloud {
   url: string;
   requests: RequestLogEntry[];
   pushes: PushRecord[];
+  /** Every application, tags included (which no API view carries). */
   apps(): AppState[];
+  /** Every add-on, with its tags and the applications it is linked to. */
   addons(): AddonState[];
   failNextDeployOf(commit: string): void;
-  setFaults(f: FaultOptions | undefined): void;
+  setFaults(f: CleverFaultOptions | undefined): void;
+  setListLag(ms: number): void;
+  setCredentials(mode: CredentialsMode): void;
+  /** Git requests get no answer until this is turned off again (or the fake closes). */
+  setGitStall(stall: boolean): void;
+  plant(input: PlantInput): Promise<Planted>;
   resetLog(): void;
   close(): Promise<void>;
+}
+
+/** What the admin routes may read and change. */
+export interface FakeControls {
+  requests: RequestLogEntry[];
+  pushes: PushRecord[];
+  apps(): AppState[];
+  addons(): AddonState[];
+  resetLog(): void;
+  setFaults(f: CleverFaultOptions | undefined): void;
+  setListLag(ms: number): void;
+  setCredentials(mode: CredentialsMode): void;
+  setGitStall(stall: boolean): void;
+  failNextDeployOf(commit: string): void;
+  plant(input: PlantInput): Promise<Planted>;
 }
 
 function sendResult(res: ServerResponse, result: ApiResult): void {
   sendJson(res, result.status, result.body, result.headers);
 }
 
-function sendFault(res: ServerResponse, kind: FaultKind): number {
+function sendFault(res: ServerResponse, kind: CleverFaultKind): number {
+  if (kind === 'drop' || kind === 'applied-drop') {
+    // The answer never comes: the connection closes without a status line.
+    res.socket?.destroy();
+    return 0;
+  }
   if (kind === '503-json') {
     sendResult(res, apiError(503, ERROR_IDS.unavailable, 'Service Unavailable'));
     return 503;
@@ -97,12 +135,15 @@ export async function startFakeCleverCloud(options: FakeCleverOptions = {}): Pro
     gitReadyDelayMs: options.gitReadyDelayMs ?? 2000,
     deployDurationMs: options.deployDurationMs ?? 1000,
     baseUrl: () => baseUrl,
+    listLagMs: options.listLagMs ?? 0,
   });
   const repos = await Repos.create();
   const requests: RequestLogEntry[] = [];
   const pushes: PushRecord[] = [];
   const git = new GitEndpoint(store, repos, () => creds, pushes);
-  let faults = options.faults ? new FaultInjector(options.faults) : undefined;
+  let faults = options.faults ? new CleverFaults(options.faults) : undefined;
+  let credentialsMode: CredentialsMode = 'ok';
+  let gitStall = false;
 
   const snapshotApps = () => structuredClone([...store.apps.values()]);
   const snapshotAddons = () => [...store.addons.values()].map((a) => store.addonState(a));
@@ -110,9 +151,35 @@ export async function startFakeCleverCloud(options: FakeCleverOptions = {}): Pro
     requests.length = 0;
     pushes.length = 0;
   };
-  const setFaults = (f: FaultOptions | undefined) => {
-    faults = f ? new FaultInjector(f) : undefined;
+  const setFaults = (f: CleverFaultOptions | undefined) => {
+    faults = f ? new CleverFaults(f) : undefined;
   };
+  const controls: FakeControls = {
+    requests,
+    pushes,
+    apps: snapshotApps,
+    addons: snapshotAddons,
+    resetLog,
+    setFaults,
+    setListLag: (ms) => {
+      store.listLagMs = ms;
+    },
+    setCredentials: (mode) => {
+      credentialsMode = mode;
+    },
+    setGitStall: (stall) => {
+      gitStall = stall;
+    },
+    failNextDeployOf: (commit) => store.failNextDeployOf(commit),
+    plant: (input) => plant(store, repos, input),
+  };
+
+  /** The refusal every request gets while credentials are forced to fail. */
+  function forcedRefusal(): ApiResult | undefined {
+    if (credentialsMode === 'unauthorized') return apiError(401, ERROR_IDS.unauthorized, 'Invalid credentials');
+    if (credentialsMode === 'forbidden') return apiError(403, ERROR_IDS.forbidden, "You don't have the rights to do this");
+    return undefined;
+  }
 
   async function handleV2(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const entry: RequestLogEntry = { method: req.method ?? 'GET', path: url.pathname, status: 0 };
@@ -125,17 +192,20 @@ export async function startFakeCleverCloud(options: FakeCleverOptions = {}): Pro
       entry.status = 413;
       return sendResult(res, apiError(413, ERROR_IDS.badRequest, error.message));
     }
-    const fault = faults?.next();
+    const fault = faults?.next(entry.method, url.pathname);
     if (fault) entry.fault = fault;
     if (fault === 'latency') await sleep(faults!.latencyMs);
-    if (fault === '503-html' || fault === '503-json' || fault === '429') {
+    if (fault === '503-html' || fault === '503-json' || fault === '429' || fault === 'drop') {
       entry.status = sendFault(res, fault);
       return;
     }
 
     let result: ApiResult;
     const auth = checkApiAuthorization(req.headers.authorization, creds);
-    if (!auth.ok) {
+    const refused = forcedRefusal();
+    if (refused) {
+      result = refused;
+    } else if (!auth.ok) {
       result = apiError(401, ERROR_IDS.unauthorized, auth.reason === 'missing' ? 'Not connected' : 'Invalid credentials');
     } else {
       const parsed = parseJson(raw);
@@ -154,49 +224,32 @@ export async function startFakeCleverCloud(options: FakeCleverOptions = {}): Pro
         git.forget(decodeURIComponent(url.pathname.split('/').pop()!));
       }
     }
-    // The nasty case: the change is made, yet the client is told it failed.
-    if (fault === 'applied-503') {
-      entry.status = sendFault(res, '503-html');
+    // The nasty case: the change is made, yet the client is told it failed (or told nothing).
+    if (fault && APPLIED_KINDS.has(fault)) {
+      entry.status = sendFault(res, fault === 'applied-drop' ? 'drop' : '503-html');
       return;
     }
     entry.status = result.status;
     sendResult(res, result);
   }
 
-  async function handleAdmin(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const raw = await readBody(req);
-    const route = `${req.method} ${url.pathname}`;
-    if (route === 'GET /__fake/requests') return sendJson(res, 200, requests);
-    if (route === 'GET /__fake/state') return sendJson(res, 200, { apps: snapshotApps(), addons: snapshotAddons(), pushes });
-    if (route === 'POST /__fake/reset-log') {
-      resetLog();
-      return sendJson(res, 200, { ok: true });
-    }
-    if (route === 'POST /__fake/faults') {
-      const parsed = parseJson(raw);
-      if (!parsed.ok) return sendJson(res, 400, { error: parsed.error });
-      try {
-        setFaults((parsed.value ?? undefined) as FaultOptions | undefined);
-      } catch (error) {
-        return sendJson(res, 400, { error: (error as Error).message });
-      }
-      return sendJson(res, 200, { ok: true });
-    }
-    if (route === 'POST /__fake/fail-next-deploy') {
-      const parsed = parseJson(raw);
-      const commit = parsed.ok ? (parsed.value as { commit?: unknown } | undefined)?.commit : undefined;
-      if (typeof commit !== 'string') return sendJson(res, 400, { error: 'body must be {"commit": "<sha>"}' });
-      store.failNextDeployOf(commit);
-      return sendJson(res, 200, { ok: true });
-    }
-    return sendJson(res, 404, { error: `no admin route ${route}` });
-  }
-
   async function dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake.invalid');
     if (url.pathname === '/v2' || url.pathname.startsWith('/v2/')) return handleV2(req, res, url);
-    if (isGitPath(url.pathname)) return git.handle(req, res, url);
-    if (url.pathname.startsWith('/__fake/')) return handleAdmin(req, res, url);
+    if (isGitPath(url.pathname)) {
+      if (gitStall) {
+        // Read the request and never answer: what a remote that hangs looks like to git.
+        req.resume();
+        return;
+      }
+      const refused = forcedRefusal();
+      if (refused) {
+        req.resume();
+        return sendResult(res, refused);
+      }
+      return git.handle(req, res, url);
+    }
+    if (url.pathname.startsWith('/__fake/')) return handleAdmin(req, res, url, controls);
     req.resume();
     sendResult(res, apiError(404, ERROR_IDS.notFound, 'Not Found'));
   }
@@ -213,13 +266,7 @@ export async function startFakeCleverCloud(options: FakeCleverOptions = {}): Pro
 
   return {
     url: baseUrl,
-    requests,
-    pushes,
-    apps: snapshotApps,
-    addons: snapshotAddons,
-    failNextDeployOf: (commit) => store.failNextDeployOf(commit),
-    setFaults,
-    resetLog,
+    ...controls,
     close: async () => {
       store.close();
       await closeServer(server);

@@ -126,6 +126,11 @@ export interface StoreOptions {
   /** Base URL of the fake, for `deployment.httpUrl`. */
   baseUrl: () => string;
   now?: () => number;
+  /**
+   * Owner listings (`GET …/applications`, `GET …/addons`, `/v2/summary`) show an item only this
+   * long after its creation; reads by id see it at once. 0: listings are up to date.
+   */
+  listLagMs?: number;
 }
 
 export function defaultVhostOf(appId: string): string {
@@ -145,9 +150,17 @@ export class CleverStore {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly failCommits: string[] = [];
   private readonly now: () => number;
+  /** See `StoreOptions.listLagMs`; changeable while running. */
+  listLagMs: number;
 
   constructor(private readonly options: StoreOptions) {
     this.now = options.now ?? Date.now;
+    this.listLagMs = options.listLagMs ?? 0;
+  }
+
+  /** Whether an owner listing shows the item yet (eventual consistency of listings). */
+  listed(item: { creationDate: number }): boolean {
+    return this.listLagMs <= 0 || this.now() - item.creationDate >= this.listLagMs;
   }
 
   get user(): Owner {
@@ -182,9 +195,10 @@ export class CleverStore {
     return [...this.apps.values()].find((a) => a.vhosts.some((v) => v.fqdn === vhost));
   }
 
-  createApp(ownerId: string, spec: NewApp): AppState {
+  /** `createdAt` backdates a resource planted by a test (something made earlier by someone else). */
+  createApp(ownerId: string, spec: NewApp, createdAt?: number): AppState {
     const id = `app_${randomUUID()}`;
-    const created = this.now();
+    const created = createdAt ?? this.now();
     const app: AppState = {
       id,
       ownerId,
@@ -236,7 +250,11 @@ export class CleverStore {
     this.apps.delete(app.id);
   }
 
-  createAddon(ownerId: string, spec: { name: string; providerId: string; planId: string; region: string; version?: string; tags?: string[] }): AddonRecord {
+  createAddon(
+    ownerId: string,
+    spec: { name: string; providerId: string; planId: string; region: string; version?: string; tags?: string[]; linkedApp?: AppState },
+    createdAt?: number,
+  ): AddonRecord {
     const provider = findAddonProvider(spec.providerId);
     if (!provider) throw new Error(`unknown provider ${spec.providerId}`);
     const uuid = randomUUID();
@@ -252,11 +270,12 @@ export class CleverStore {
       planId: spec.planId,
       region: spec.region,
       version,
-      creationDate: this.now(),
+      creationDate: createdAt ?? this.now(),
       tags: [...new Set(spec.tags ?? [])],
       env: provider.env({ realId, version, host }),
     };
     this.addons.set(addon.id, addon);
+    if (spec.linkedApp) spec.linkedApp.linkedAddons.push(addon.id);
     return addon;
   }
 
@@ -419,22 +438,30 @@ export class CleverStore {
       id: owner.id,
       name: owner.name,
       avatar: null,
-      applications: this.appsOf(owner.id).map((a) => ({
+      // Item fields as the OpenAPI `getSummary` schema lists them; `customerTags` are the tags set
+      // through the tag routes (inferred from the name: no public test shows it).
+      applications: this.appsOf(owner.id).filter((a) => this.listed(a)).map((a) => ({
         id: a.id,
         name: a.name,
-        variantSlug: a.instance.variantSlug,
-        variantLogo: `https://assets.clever-cloud.com/logos/${a.instance.variantSlug}.svg`,
-        state: a.state,
-        commitId: a.commitId,
         instanceType: a.instance.type,
+        instanceVariant: a.instance.variantId,
+        variantSlug: a.instance.variantSlug,
+        archived: a.archived,
+        homogeneous: a.homogeneous,
+        variantLogoUrl: `https://assets.clever-cloud.com/logos/${a.instance.variantSlug}.svg`,
+        state: a.state,
+        commit: a.commitId,
+        systemTags: [],
+        customerTags: [...a.tags],
       })),
-      addons: this.addonsOf(owner.id).map((a) => ({
+      addons: this.addonsOf(owner.id).filter((a) => this.listed(a)).map((a) => ({
         id: a.id,
         name: a.name,
         realId: a.realId,
         providerId: a.providerId,
-        providerLogoUrl: `https://assets.clever-cloud.com/logos/${findAddonProvider(a.providerId)!.logo}`,
-        planSlug: findAddonProvider(a.providerId)!.plans.find((p) => p.id === a.planId)?.slug,
+        logoUrl: `https://assets.clever-cloud.com/logos/${findAddonProvider(a.providerId)!.logo}`,
+        systemTags: [],
+        customerTags: [...a.tags],
       })),
       consumers: [],
       providers: [],

@@ -7,12 +7,16 @@
  * `{"url":…,"rackUrl":…,"pid":…}` on stdout once listening (rackUrl carries the password, as
  * RACK_URL does); stops on SIGTERM/SIGINT. Inspect it through `GET /__fake/requests`,
  * `GET /__fake/state`, `POST /__fake/reset-log`, `POST /__fake/faults` ({"faults":[…]}),
- * `POST /__fake/fail-next-build` ({"logTail":"…"}) and `POST /__fake/fail-next-promote`.
+ * `POST /__fake/fail-next-build` ({"logTail":"…"}), `POST /__fake/fail-next-promote`,
+ * `POST /__fake/fault-writes` ({"rate":0.2,"seed":1}), `POST /__fake/credentials`
+ * ({"mode":"ok"|"unauthorized"|"forbidden"}) and `POST /__fake/seed-app` ({"name":…,"env":{…}}).
+ * `--generation 2|3` picks the rack generation (default 2).
  */
 import { startFakeRack, type FakeRackOptions } from './server.js';
 import { flagReader } from '../shared/flags.js';
 
 const FLAGS = {
+  generation: 'GENERATION',
   host: 'HOST',
   port: 'PORT',
   password: 'PASSWORD',
@@ -34,7 +38,10 @@ function readOptions(argv: string[], env: NodeJS.ProcessEnv): FakeRackOptions {
   if (num('promote-ms') !== undefined) delays.promote = num('promote-ms');
   if (num('delete-ms') !== undefined) delays.delete = num('delete-ms');
   const rate = num('fault-rate');
+  const generation = get('generation');
+  if (generation !== undefined && generation !== '2' && generation !== '3') throw new Error(`--generation must be 2 or 3, got ${generation}`);
   return {
+    ...(generation ? { generation } : {}),
     host: get('host'),
     port: num('port'),
     password: get('password'),

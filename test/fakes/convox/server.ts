@@ -1,54 +1,35 @@
 /**
- * An in-process fake Convox rack for what preview-kit uses, following the real API (convox/convox
- * pkg/api routes, stdapi/stdsdk conventions): HTTP basic auth with the rack password, form-encoded
- * parameters, JSON answers, `ok` for RenderOK, errors as `{"error": …}` when JSON is accepted and
- * plain text otherwise, the real status codes (404 "app not found: x", 409 "app already exists:
- * x"). Apps go `creating → running`, `updating → running` on promotion and `deleting → gone`;
- * builds go `created → running → complete|failed` from the uploaded tarball and its convox.yml,
- * with their logs stored as an object. Faults can be injected per route or at random (seeded).
- * Admin routes under `/__fake/` let another process inspect it (see main.ts).
+ * An in-process fake Convox rack, in either generation: `2` follows convox/rack (AWS), `3`
+ * convox/convox (Kubernetes); README.md beside this file lists the source files each behaviour
+ * comes from. The HTTP side lives here — basic auth with the rack password, form-encoded
+ * parameters, error bodies as the generation writes them, 404/405 without a body for what is not
+ * a route — plus what tests need: a request log, targeted faults, seeded faults on writes (half
+ * of them applied before the failure is answered), a switch that answers 401 or 403 to
+ * everything, and admin routes under `/__fake/` for another process (see main.ts).
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import { posix } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import type { Socket } from 'node:net';
 import { FaultInjector, LOAD_BALANCER_503_HTML, type FaultOptions } from '../shared/faults.js';
 import { closeServer, listen, readBody, sleep } from '../shared/http.js';
-import {
-  appJson,
-  buildJson,
-  envDiffDescription,
-  rackId,
-  releaseJson,
-  ZERO_TIME,
-  type AppRecord,
-  type BuildRecord,
-  type ReleaseRecord,
-} from './state.js';
-import { readTarGz } from './tar.js';
+import { seededRandom, type Random } from '../shared/prng.js';
+import { rulesFor, type Generation } from './generation.js';
+import { cleanKey, matchRoute, RackModel, type FakeRackDelays, type Reply } from './routes.js';
+import { formatEnvText, type AppRecord } from './state.js';
 
 export type { AppRecord, BuildRecord, ReleaseRecord } from './state.js';
-
-export interface FakeRackDelays {
-  /** creating → running */
-  create: number;
-  /** build created → running */
-  buildStart: number;
-  /** build running → complete|failed */
-  build: number;
-  /** updating → running after a promotion */
-  promote: number;
-  /** deleting → gone */
-  delete: number;
-}
+export type { FakeRackDelays } from './routes.js';
+export type { Generation } from './generation.js';
 
 export const DEFAULT_DELAYS: FakeRackDelays = { create: 30, buildStart: 10, build: 40, promote: 30, delete: 30 };
 
 export interface FakeRackOptions {
+  /** Which rack to be: `2` (convox/rack, AWS) or `3` (convox/convox, Kubernetes). Default `2`. */
+  generation?: Generation;
   host?: string;
   port?: number;
   /** Rack password; a random one when absent. */
   password?: string;
-  /** Rack name (`GET /system`). */
+  /** Rack name: namespaces and stacks are `<rack>-<app>`. */
   rackName?: string;
   /** Router domain of service hosts: `<service>.<app>.<domain>`. */
   domain?: string;
@@ -72,11 +53,13 @@ export interface FakeRackFault {
   applied?: boolean;
 }
 
+export type CredentialsMode = 'ok' | 'unauthorized' | 'forbidden';
+
 export interface FakeRequest {
   method: string;
   path: string;
   query: Record<string, string>;
-  /** Form parameters (urlencoded body merged over the query, as Go's r.Form). */
+  /** Form parameters of the body (urlencoded). */
   form: Record<string, string>;
   contentType?: string;
   bodyBytes: number;
@@ -87,6 +70,7 @@ export interface FakeRequest {
 }
 
 export interface FakeRack {
+  generation: Generation;
   /** Base URL without credentials. */
   url: string;
   /** `http://convox:PASSWORD@127.0.0.1:PORT`, what RACK_URL holds. */
@@ -95,6 +79,8 @@ export interface FakeRack {
   requests: FakeRequest[];
   /** Authorized requests that try to change something (not GET/HEAD), whatever their answer. */
   writes(): FakeRequest[];
+  /** Every request that tries to change something (not GET/HEAD), authorized or not. */
+  mutatingRequests(): FakeRequest[];
   apps(): AppRecord[];
   app(name: string): AppRecord | undefined;
   object(app: string, key: string): Buffer | undefined;
@@ -102,362 +88,64 @@ export interface FakeRack {
   seedApp(name: string, options?: { env?: Record<string, string>; status?: string; locked?: boolean }): AppRecord;
   /**
    * The next `POST /apps` for `name` loses a race: another client creates the app first (and
-   * writes a release with `env` after `envDelayMs`), then the request gets 409.
+   * writes a release with `env` after `envDelayMs`, once the app can hold one), then the request
+   * gets the generation's "already exists".
    */
   raceNextCreate(name: string, options?: { env?: Record<string, string>; envDelayMs?: number }): void;
   /** The next build fails with this text at the end of its log. */
   failNextBuild(logTail: string): void;
-  /** The next promotion ends in `rollback`. */
+  /** The next promotion rolls back. */
   failNextPromote(): void;
-  /** The next app created ends in `failed` instead of `running` (a stack that rolled back). */
+  /** The next promotion of `app` meets an update another client started a moment before (403 "app is currently updating"). */
+  busyBeforeNextPromote(app: string): void;
+  /** The next app created fails (v2: `rollback` then `failed`; v3: `rollback` then `running`). */
   failNextCreate(): void;
   setFaults(faults: FakeRackFault[]): void;
+  /** `rate` of the writes fail from now on: half answered 5xx untouched, half applied first and then answered 5xx or dropped. */
+  faultWrites(rate: number, seed?: number): void;
+  credentials(mode: CredentialsMode): void;
   resetLog(): void;
   close(): Promise<void>;
 }
 
-type Reply =
-  | { status: number; json: unknown }
-  | { status: number; text: string }
-  | { status: number; raw: Buffer; contentType: string }
-  | { status: number; error: string };
-
-const ok = (): Reply => ({ status: 200, text: 'ok\n' });
-const json = (value: unknown): Reply => ({ status: 200, json: value });
-const fail = (status: number, error: string): Reply => ({ status, error });
-
-function formatEnv(env: Record<string, string>): string {
-  return Object.entries(env)
-    .map(([k, v]) => `${k}=${v}`)
-    .sort()
-    .join('\n');
+function formOf(contentType: string | undefined, body: Buffer): Record<string, string> {
+  return contentType?.startsWith('application/x-www-form-urlencoded') ? Object.fromEntries(new URLSearchParams(body.toString('utf8'))) : {};
 }
 
-function cleanKey(key: string): string | undefined {
-  const cleaned = posix.normalize(`/${key}`).replace(/^\/+/, '').replace(/\/+$/, '');
-  if (!cleaned || cleaned === '.' || key.split('/').includes('..')) return undefined;
-  return cleaned;
+function passwordOf(req: IncomingMessage): { user: string; pass: string } | undefined {
+  const m = /^Basic\s+(.+)$/i.exec(req.headers.authorization ?? '');
+  if (!m) return undefined;
+  const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon < 0 ? undefined : { user: decoded.slice(0, colon), pass: decoded.slice(colon + 1) };
 }
 
-interface ManifestService {
-  port?: number | string;
-  domain?: string | string[];
-  scale?: { count?: number | string };
-}
-
-function portOf(value: number | string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(String(value).split(':').pop());
-  return Number.isInteger(n) && n > 0 ? n : undefined;
-}
+const MUTATING = (method: string) => method !== 'GET' && method !== 'HEAD';
 
 export async function startFakeRack(options: FakeRackOptions = {}): Promise<FakeRack> {
+  const generation: Generation = options.generation ?? '2';
+  const rules = rulesFor(generation);
   const password = options.password ?? `pw-${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
   const rackName = options.rackName ?? 'fake-rack';
   const domain = options.domain ?? `${rackName}.convox.test`;
-  const delays: FakeRackDelays = { ...DEFAULT_DELAYS, ...options.delays };
-  const apps = new Map<string, AppRecord>();
-  const objects = new Map<string, Buffer>();
+  const model = new RackModel({ rules, rackName, domain, delays: { ...DEFAULT_DELAYS, ...options.delays } });
   const requests: FakeRequest[] = [];
-  const timers = new Set<NodeJS.Timeout>();
   let faults: Array<FakeRackFault & { left: number }> = [];
-  let buildFailures: string[] = [];
-  let promoteFailures = 0;
-  let createFailures = 0;
-  const races = new Map<string, { env?: Record<string, string>; envDelayMs: number }>();
+  let writeFaults: { rate: number; random: Random } | undefined;
+  let credentials: CredentialsMode = 'ok';
   const chaos = options.chaos ? new FaultInjector(options.chaos) : undefined;
-
-  const later = (ms: number, fn: () => void) => {
-    const t = setTimeout(() => {
-      timers.delete(t);
-      fn();
-    }, ms);
-    timers.add(t);
-  };
-  const now = () => new Date().toISOString();
-
-  function newApp(name: string, status: string): AppRecord {
-    const app: AppRecord = { name, generation: '2', locked: false, status, release: '', parameters: {}, releases: [], builds: [], promotions: [] };
-    apps.set(name, app);
-    return app;
-  }
-
-  function latestRelease(app: AppRecord): ReleaseRecord | undefined {
-    return app.releases[app.releases.length - 1];
-  }
-
-  function addRelease(app: AppRecord, fields: Partial<ReleaseRecord>): ReleaseRecord {
-    const parent = latestRelease(app);
-    const release: ReleaseRecord = {
-      id: rackId('R'),
-      app: app.name,
-      build: parent?.build ?? '',
-      env: parent?.env ?? '',
-      manifest: parent?.manifest ?? '',
-      description: '',
-      created: now(),
-      ...fields,
-    };
-    app.releases.push(release);
-    return release;
-  }
-
-  function createApp(name: string): AppRecord {
-    const app = newApp(name, 'creating');
-    const failure = createFailures > 0;
-    if (failure) createFailures--;
-    later(delays.create, () => {
-      if (apps.get(name) === app && app.status === 'creating') app.status = failure ? 'failed' : 'running';
-    });
-    return app;
-  }
-
-  function finishBuild(app: AppRecord, build: BuildRecord): void {
-    if (apps.get(app.name) !== app) return;
-    const log: string[] = ['Building: .', `Build: ${build.id}`];
-    const end = (status: 'complete' | 'failed', error?: string) => {
-      if (error) log.push(`ERROR: ${error}`);
-      const key = `build/${build.id}/logs`;
-      objects.set(`${app.name}/${key}`, Buffer.from(`${log.join('\n')}\n`));
-      build.logs = `object://${app.name}/${key}`;
-      build.ended = now();
-      build.status = status;
-    };
-    const failure = buildFailures.shift();
-    const where = /^object:\/\/([^/]+)\/(.+)$/.exec(build.url);
-    const source = where ? objects.get(`${where[1]}/${cleanKey(where[2]!)}`) : undefined;
-    if (!source) return end('failed', `object not found: ${where?.[2] ?? build.url}`);
-    let files;
-    try {
-      files = readTarGz(source);
-    } catch (error) {
-      return end('failed', `could not extract source: ${(error as Error).message}`);
-    }
-    log.push(`Extracted ${files.filter((f) => f.type === 'file').length} files`);
-    const manifestFile = files.find((f) => f.path === build.manifestPath && f.type === 'file');
-    if (!manifestFile) return end('failed', `open ${build.manifestPath}: no such file or directory`);
-    const manifest = manifestFile.data.toString('utf8');
-    let services: Record<string, ManifestService>;
-    try {
-      services = ((parseYaml(manifest) as { services?: Record<string, ManifestService> } | null)?.services ?? {}) as Record<string, ManifestService>;
-    } catch (error) {
-      return end('failed', `could not parse ${build.manifestPath}: ${(error as Error).message}`);
-    }
-    for (const name of Object.keys(services)) log.push(`Building: ${name}`, `Running: docker build -t ${name} .`);
-    if (failure !== undefined) {
-      log.push(...failure.split('\n'));
-      return end('failed', 'build failed');
-    }
-    const release = addRelease(app, { build: build.id, manifest, description: build.description });
-    build.manifest = manifest;
-    build.release = release.id;
-    log.push(`Release: ${release.id}`);
-    end('complete');
-  }
-
-  function servicesOf(app: AppRecord): unknown[] {
-    const release = app.releases.find((r) => r.id === app.release);
-    if (!release?.manifest) return [];
-    const parsed = (parseYaml(release.manifest) as { services?: Record<string, ManifestService | null> } | null)?.services ?? {};
-    return Object.entries(parsed).map(([name, s]) => {
-      const port = portOf(s?.port);
-      return {
-        count: Number(s?.scale?.count ?? 1) || 1,
-        cpu: 256,
-        domain: `${name}.${app.name}.${domain}`,
-        gpu: 0,
-        'gpu-vendor': '',
-        memory: 512,
-        name,
-        nlb: null,
-        ports: port ? [{ balancer: 443, certificate: '', container: port }] : [],
-      };
-    });
-  }
-
-  function route(method: string, parts: string[], form: Record<string, string>, body: Buffer): Reply {
-    const [root, name, sub, id, action] = parts;
-    if (root === 'auth' && parts.length === 1 && method === 'GET') return ok();
-    if (root === 'system' && parts.length === 1 && method === 'GET') {
-      return json({ count: 3, domain, name: rackName, provider: 'fake', region: 'local', status: 'running', type: 'fake', version: '3.0.0-fake', parameters: {} });
-    }
-    if (root !== 'apps') return fail(404, '404 page not found');
-
-    if (parts.length === 1) {
-      if (method === 'GET') return json([...apps.values()].sort((a, b) => a.name.localeCompare(b.name)).map(appJson));
-      if (method === 'POST') {
-        const appName = form.name ?? '';
-        if (!appName) return fail(400, 'name required');
-        if (appName === 'rack' || appName === 'system') return fail(400, 'app name is reserved');
-        if (!/^[a-z0-9][a-z0-9-]*$/.test(appName)) return fail(400, 'App name can only contain lowercase letters, numbers and hyphens');
-        // Racks on Kubernetes make a namespace <rack>-<app>; the API server's refusal comes back as a 500.
-        const namespace = `${rackName}-${appName}`;
-        if (namespace.length > 63 && !apps.has(appName)) {
-          return fail(500, `namespaces "${namespace}" is invalid: metadata.name: Invalid value: "${namespace}": must be no more than 63 characters`);
-        }
-        const generation = form.generation ?? '2';
-        if (generation !== '2') return fail(500, 'unknown generation');
-        const race = races.get(appName);
-        if (race) {
-          races.delete(appName);
-          const other = createApp(appName);
-          if (race.env) {
-            const env = formatEnv(race.env);
-            later(race.envDelayMs, () => {
-              if (apps.get(appName) === other) addRelease(other, { env, description: envDiffDescription('', env) });
-            });
-          }
-        }
-        if (apps.has(appName)) return fail(409, `app already exists: ${appName}`);
-        return json(appJson(createApp(appName)));
-      }
-      return fail(405, 'Method Not Allowed');
-    }
-
-    const app = apps.get(name!);
-    if (parts.length === 2) {
-      if (!['GET', 'PUT', 'DELETE'].includes(method)) return fail(405, 'Method Not Allowed');
-      if (!app) return fail(404, `app not found: ${name}`);
-      if (method === 'GET') return json(appJson(app));
-      if (method === 'PUT') {
-        if (form.lock !== undefined) app.locked = form.lock === 'true';
-        // The rack keeps only the parameters it knows and drops the others.
-        const known = new Set(['BuildCpu', 'BuildMem', 'BuildLabels']);
-        for (const [k, v] of new URLSearchParams(form.parameters ?? '')) if (known.has(k)) app.parameters[k] = v;
-        return ok();
-      }
-      if (app.locked) return fail(409, `app is locked: ${name}`);
-      app.status = 'deleting';
-      later(delays.delete, () => {
-        if (apps.get(app.name) === app) apps.delete(app.name);
-      });
-      return ok();
-    }
-
-    if (sub === 'objects' && parts.length >= 4) {
-      const key = cleanKey(parts.slice(3).join('/'));
-      if (!key) return fail(400, 'invalid object key');
-      const full = `${name}/${key}`;
-      if (method === 'POST') {
-        objects.set(full, body);
-        return json({ Url: `object://${name}/${key}` });
-      }
-      const data = objects.get(full);
-      if (method === 'HEAD') return data ? ok() : fail(404, `object not found: ${key}`);
-      if (!data) return fail(404, `object not found: ${key}`);
-      if (method === 'GET') return { status: 200, raw: data, contentType: 'application/octet-stream' };
-      if (method === 'DELETE') {
-        objects.delete(full);
-        return ok();
-      }
-      return fail(405, 'Method Not Allowed');
-    }
-
-    if (!app) return fail(404, `app not found: ${name}`);
-
-    if (sub === 'builds') {
-      if (parts.length === 3 && method === 'GET') {
-        const limit = Number(form.limit ?? 10) || 10;
-        return json([...app.builds].reverse().slice(0, limit).map(buildJson));
-      }
-      if (parts.length === 3 && method === 'POST') {
-        const build: BuildRecord = {
-          id: rackId('B'),
-          app: app.name,
-          description: form.description ?? '',
-          entrypoint: '',
-          gitSha: form['git-sha'] ?? '',
-          logs: '',
-          manifest: '',
-          process: '',
-          release: '',
-          reason: '',
-          repository: '',
-          status: 'created',
-          started: now(),
-          ended: ZERO_TIME,
-          url: form.url ?? '',
-          manifestPath: form.manifest || 'convox.yml',
-        };
-        app.builds.push(build);
-        later(delays.buildStart, () => {
-          if (build.status !== 'created') return;
-          build.status = 'running';
-          build.process = `build-${build.id.toLowerCase()}`;
-          later(delays.build, () => finishBuild(app, build));
-        });
-        return json(buildJson(build));
-      }
-      if (parts.length === 4) {
-        if (id!.endsWith('.tgz')) return fail(501, 'unimplemented');
-        const build = app.builds.find((b) => b.id === id);
-        if (method !== 'GET') return fail(405, 'Method Not Allowed');
-        if (!build) return fail(404, `build not found: ${id}`);
-        return json(buildJson(build));
-      }
-      if (parts.length === 5 && action === 'logs') {
-        // A websocket route on the real rack: a plain request is refused by the upgrader.
-        return fail(400, "Bad Request\nwebsocket: the client is not using the websocket protocol: 'upgrade' token not found in 'Connection' header");
-      }
-    }
-
-    if (sub === 'releases') {
-      if (parts.length === 3 && method === 'GET') {
-        const limit = Number(form.limit ?? 10) || 10;
-        return json([...app.releases].reverse().slice(0, limit).map(releaseJson));
-      }
-      if (parts.length === 3 && method === 'POST') {
-        const parentId = form['parent-release'];
-        const parent = parentId ? app.releases.find((r) => r.id === parentId) : latestRelease(app);
-        if (parentId && !parent) return fail(404, `release not found: ${parentId}`);
-        const fields: Partial<ReleaseRecord> = { build: parent?.build ?? '', env: parent?.env ?? '', manifest: parent?.manifest ?? '' };
-        if (form.build !== undefined) {
-          const build = app.builds.find((b) => b.id === form.build);
-          if (!build) return fail(404, `build not found: ${form.build}`);
-          fields.build = build.id;
-          fields.manifest = build.manifest;
-          fields.description = build.description;
-        }
-        if (form.env !== undefined) {
-          const description = envDiffDescription(fields.env ?? '', form.env);
-          if (description) fields.description = description;
-          fields.env = form.env;
-        }
-        if (form.description !== undefined) fields.description = form.description;
-        return json(releaseJson(addRelease(app, fields)));
-      }
-      const release = app.releases.find((r) => r.id === id);
-      if (parts.length === 4 && method === 'GET') return release ? json(releaseJson(release)) : fail(404, `release not found: ${id}`);
-      if (parts.length === 5 && action === 'promote' && method === 'POST') {
-        if (!release) return fail(404, `release not found: ${id}`);
-        const previous = app.release;
-        app.promotions.push(release.id);
-        app.release = release.id;
-        app.status = 'updating';
-        const rollback = promoteFailures > 0;
-        if (rollback) promoteFailures--;
-        later(delays.promote, () => {
-          if (apps.get(app.name) !== app || app.release !== release.id) return;
-          if (rollback) {
-            app.status = 'rollback';
-            app.release = previous;
-          } else app.status = 'running';
-        });
-        return ok();
-      }
-    }
-
-    if (sub === 'services' && parts.length === 3 && method === 'GET') return json(servicesOf(app));
-    return fail(404, '404 page not found');
-  }
+  const sockets = new Set<Socket>();
 
   function send(res: ServerResponse, reply: Reply, acceptsJson: boolean): void {
-    const headers: Record<string, string> = { 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY' };
+    const headers: Record<string, string> = { 'x-content-type-options': 'nosniff' };
+    if (generation === '3') headers['x-frame-options'] = 'DENY';
     let body: Buffer;
-    if ('error' in reply) {
-      if (acceptsJson) {
+    if ('empty' in reply) body = Buffer.alloc(0);
+    else if ('error' in reply) {
+      // v2 stdapi: http.Error, always text. v3 stdapi: JSON when Accept asks for it.
+      if (acceptsJson && rules.jsonErrors) {
         headers['content-type'] = 'application/json';
-        body = Buffer.from(JSON.stringify({ error: reply.error }));
+        body = Buffer.from(`${JSON.stringify({ error: reply.error })}\n`);
       } else {
         headers['content-type'] = 'text/plain; charset=utf-8';
         body = Buffer.from(`${reply.error}\n`);
@@ -472,74 +160,79 @@ export async function startFakeRack(options: FakeRackOptions = {}): Promise<Fake
       headers['content-type'] = 'text/plain; charset=utf-8';
       body = Buffer.from(reply.text);
     }
-    if (reply.status === 401) headers['www-authenticate'] = 'Basic realm="convox"';
+    if (reply.status === 401 && generation === '3') headers['www-authenticate'] = 'Basic realm="convox"';
     headers['content-length'] = String(body.length);
     res.writeHead(reply.status, headers);
     res.end(body);
   }
 
-  function passwordOf(req: IncomingMessage): { user: string; pass: string } | undefined {
-    const header = req.headers.authorization ?? '';
-    const m = /^Basic\s+(.+)$/i.exec(header);
-    if (!m) return undefined;
-    const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    return colon < 0 ? undefined : { user: decoded.slice(0, colon), pass: decoded.slice(colon + 1) };
-  }
-
   function takeFault(method: string, path: string): (FakeRackFault & { left: number }) | undefined {
-    const rule = faults.find(
-      (f) => f.left > 0 && (!f.method || f.method === method) && (!f.path || (typeof f.path === 'string' ? f.path === path : f.path.test(path))),
-    );
+    const rule = faults.find((f) => f.left > 0 && (!f.method || f.method === method) && (!f.path || (typeof f.path === 'string' ? f.path === path : f.path.test(path))));
     if (rule) rule.left--;
     return rule;
+  }
+
+  /** One draw per write: undefined, or how it fails. Always three numbers, so a seed replays. */
+  function writeFault(method: string): 'reject' | 'applied-503' | 'applied-drop' | undefined {
+    if (!writeFaults || !MUTATING(method)) return undefined;
+    const [hit, applied, how] = [writeFaults.random(), writeFaults.random(), writeFaults.random()];
+    if (hit >= writeFaults.rate) return undefined;
+    if (applied < 0.5) return 'reject';
+    return how < 0.5 ? 'applied-503' : 'applied-drop';
   }
 
   function admin(method: string, path: string, body: Buffer): Reply | undefined {
     const text = body.toString('utf8');
     const input = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-    if (method === 'GET' && path === '/__fake/requests') return json(requests);
-    if (method === 'GET' && path === '/__fake/state') return json([...apps.values()]);
-    if (method === 'POST' && path === '/__fake/reset-log') {
-      requests.length = 0;
-      return ok();
+    const done = () => ({ status: 200, json: { ok: true } }) as Reply;
+    if (method === 'GET' && path === '/__fake/requests') return { status: 200, json: requests };
+    if (method === 'GET' && path === '/__fake/state') return { status: 200, json: [...model.apps.values()] };
+    if (method !== 'POST') return undefined;
+    switch (path) {
+      case '/__fake/reset-log':
+        requests.length = 0;
+        return done();
+      case '/__fake/fail-next-build':
+        model.buildFailures.push(String(input.logTail ?? 'build step failed'));
+        return done();
+      case '/__fake/fail-next-promote':
+        model.promoteFailures++;
+        return done();
+      case '/__fake/faults':
+        faults = ((input.faults as FakeRackFault[] | undefined) ?? []).map((f) => ({ ...f, left: f.times ?? 1 }));
+        return done();
+      case '/__fake/fault-writes':
+        api.faultWrites(Number(input.rate ?? 0), Number(input.seed ?? 1));
+        return done();
+      case '/__fake/credentials':
+        api.credentials((input.mode as CredentialsMode | undefined) ?? 'ok');
+        return done();
+      case '/__fake/seed-app':
+        model.seed(String(input.name), { env: input.env as Record<string, string> | undefined });
+        return done();
+      default:
+        return undefined;
     }
-    if (method === 'POST' && path === '/__fake/fail-next-build') {
-      buildFailures.push(String(input.logTail ?? 'build step failed'));
-      return ok();
-    }
-    if (method === 'POST' && path === '/__fake/fail-next-promote') {
-      promoteFailures++;
-      return ok();
-    }
-    if (method === 'POST' && path === '/__fake/faults') {
-      const list = (input.faults as FakeRackFault[] | undefined) ?? [];
-      faults = list.map((f) => ({ ...f, left: f.times ?? 1 }));
-      return ok();
-    }
-    return undefined;
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://rack');
     const method = req.method ?? 'GET';
     const body = await readBody(req);
-    const acceptsJson = (req.headers.accept ?? '').includes('application/json');
     if (url.pathname.startsWith('/__fake/')) {
-      const reply = admin(method, url.pathname, body) ?? fail(404, '404 page not found');
-      return send(res, reply, true);
+      return send(res, admin(method, url.pathname, body) ?? { status: 404, error: 'no such admin route' }, true);
     }
+    const acceptsJson = (req.headers.accept ?? '').includes('application/json');
     const query = Object.fromEntries(url.searchParams);
     const contentType = req.headers['content-type'];
-    const bodyForm = contentType?.startsWith('application/x-www-form-urlencoded') ? Object.fromEntries(new URLSearchParams(body.toString('utf8'))) : {};
-    const form = { ...query, ...bodyForm };
-    const credentials = passwordOf(req);
-    const authorized = credentials !== undefined && credentials.user !== 'jwt' && credentials.pass === password;
+    const form = formOf(contentType, body);
+    const credentialsGiven = passwordOf(req);
+    const authorized = credentials === 'ok' && credentialsGiven !== undefined && credentialsGiven.user !== 'jwt' && credentialsGiven.pass === password;
     const entry: FakeRequest = {
       method,
       path: url.pathname,
       query,
-      form: bodyForm,
+      form,
       ...(contentType ? { contentType } : {}),
       bodyBytes: body.length,
       headers: { 'user-agent': req.headers['user-agent'], rack: req.headers.rack as string | undefined, accept: req.headers.accept },
@@ -551,11 +244,18 @@ export async function startFakeRack(options: FakeRackOptions = {}): Promise<Fake
       entry.status = reply.status;
       send(res, reply, acceptsJson);
     };
+    const parts = url.pathname
+      .split('/')
+      .slice(1)
+      .filter((p, i, all) => p !== '' || i < all.length - 1)
+      .map((p) => decodeURIComponent(p));
+    // Unmatched paths and methods never reach the authenticating middleware.
+    const match = matchRoute(method, parts);
+    if (match !== 'ok') return respond({ status: match === 'unknown' ? 404 : 405, empty: true });
 
     const rule = takeFault(method, url.pathname);
     if (rule?.latencyMs) await sleep(rule.latencyMs);
-    const faultReply = (status: number, text?: string): Reply =>
-      text !== undefined ? { status, text } : fail(status, status === 401 ? 'invalid authentication' : `injected fault ${status}`);
+    const faultReply = (status: number, text?: string): Reply => (text !== undefined ? { status, text } : { status, error: status === 401 ? 'invalid authentication' : `injected fault ${status}` });
     if (rule?.status && !rule.applied) {
       entry.fault = `rule ${rule.status}`;
       return respond(faultReply(rule.status, rule.body));
@@ -564,78 +264,97 @@ export async function startFakeRack(options: FakeRackOptions = {}): Promise<Fake
     if (random === 'latency') await sleep(chaos!.latencyMs);
     if (random === '503-html' || random === '503-json' || random === '429') {
       entry.fault = random;
-      return respond(random === '503-html' ? { status: 503, text: LOAD_BALANCER_503_HTML } : random === '429' ? fail(429, 'too many requests') : fail(503, 'rack unavailable'));
+      return respond(random === '503-html' ? { status: 503, text: LOAD_BALANCER_503_HTML } : random === '429' ? { status: 429, error: 'too many requests' } : { status: 503, error: 'rack unavailable' });
     }
 
-    if (!authorized) return respond(fail(401, 'invalid authentication'));
-    const parts = url.pathname
-      .split('/')
-      .slice(1)
-      .filter((p, i, all) => p !== '' || i < all.length - 1)
-      .map((p) => decodeURIComponent(p));
-    const reply = route(method, parts, form, body);
+    if (credentials === 'forbidden') return respond({ status: 403, error: 'you are unauthorized to access this' });
+    if (!authorized) return respond({ status: 401, error: 'invalid authentication' });
+    const writeFailure = writeFault(method);
+    if (writeFailure === 'reject') {
+      entry.fault = 'write 503';
+      return respond({ status: 503, text: LOAD_BALANCER_503_HTML });
+    }
+    const reply = model.route(method, parts, query, form, body);
+    if (writeFailure === 'applied-503' || random === 'applied-503') {
+      entry.fault = `${writeFailure ?? random} (was ${reply.status})`;
+      return respond({ status: 503, text: LOAD_BALANCER_503_HTML });
+    }
+    if (writeFailure === 'applied-drop') {
+      entry.fault = `applied-drop (was ${reply.status})`;
+      entry.status = -1;
+      req.socket.destroy();
+      return;
+    }
     if (rule?.applied && rule.status) {
       entry.fault = `applied ${rule.status}`;
       return respond(faultReply(rule.status, rule.body));
-    }
-    if (random === 'applied-503') {
-      entry.fault = random;
-      return respond({ status: 503, text: LOAD_BALANCER_503_HTML });
     }
     respond(reply);
   }
 
   const server = http.createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) send(res, fail(500, (error as Error).message), false);
+      if (!res.headersSent) send(res, { status: 500, error: (error as Error).message }, false);
       else res.destroy();
     });
   });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
   const address = await listen(server, options.host ?? '127.0.0.1', options.port ?? 0);
-  const base = `http://${address.address}:${address.port}`;
   const copy = <T>(v: T): T => structuredClone(v);
 
-  return {
-    url: base,
+  const api: FakeRack = {
+    generation,
+    url: `http://${address.address}:${address.port}`,
     urlWithPassword: `http://convox:${encodeURIComponent(password)}@${address.address}:${address.port}`,
     password,
     requests,
-    writes: () => requests.filter((r) => r.authorized && r.method !== 'GET' && r.method !== 'HEAD'),
-    apps: () => [...apps.values()].map(copy),
+    writes: () => requests.filter((r) => r.authorized && MUTATING(r.method)),
+    mutatingRequests: () => requests.filter((r) => MUTATING(r.method)),
+    apps: () => [...model.apps.values()].map(copy),
     app: (name) => {
-      const app = apps.get(name);
+      const app = model.apps.get(name);
       return app ? copy(app) : undefined;
     },
-    object: (app, key) => objects.get(`${app}/${cleanKey(key)}`),
-    seedApp(name, seed = {}) {
-      const app = newApp(name, seed.status ?? 'running');
-      app.locked = seed.locked ?? false;
-      if (seed.env) addRelease(app, { env: formatEnv(seed.env), description: 'env' });
-      return copy(app);
-    },
+    object: (app, key) => model.objects.get(`${app}/${cleanKey(key)}`),
+    seedApp: (name, seed = {}) => copy(model.seed(name, seed)),
     raceNextCreate(name, race = {}) {
-      races.set(name, { ...(race.env ? { env: race.env } : {}), envDelayMs: race.envDelayMs ?? 0 });
+      model.races.set(name, { ...(race.env ? { env: formatEnvText(race.env) } : {}), envDelayMs: race.envDelayMs ?? 0 });
     },
     failNextBuild(logTail) {
-      buildFailures.push(logTail);
+      model.buildFailures.push(logTail);
     },
     failNextPromote() {
-      promoteFailures++;
+      model.promoteFailures++;
+    },
+    busyBeforeNextPromote(app) {
+      model.busyBeforePromote.add(app);
     },
     failNextCreate() {
-      createFailures++;
+      model.createFailures++;
     },
     setFaults(list) {
       faults = list.map((f) => ({ ...f, left: f.times ?? 1 }));
+    },
+    faultWrites(rate, seed = 1) {
+      if (!(rate >= 0 && rate <= 1)) throw new Error(`fault rate must be within [0, 1], got ${rate}`);
+      writeFaults = rate > 0 ? { rate, random: seededRandom(seed) } : undefined;
+    },
+    credentials(mode) {
+      credentials = mode;
     },
     resetLog() {
       requests.length = 0;
     },
     async close() {
-      for (const t of timers) clearTimeout(t);
-      timers.clear();
-      buildFailures = [];
+      for (const t of model.timers) clearTimeout(t);
+      model.timers.clear();
+      for (const socket of sockets) socket.destroy();
       await closeServer(server);
     },
   };
+  return api;
 }
+

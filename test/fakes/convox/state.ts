@@ -8,7 +8,7 @@ export const ZERO_TIME = '0001-01-01T00:00:00Z';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
-/** `B` or `R` then ten capital letters, as the rack makes build and release ids. */
+/** `B` or `R` then ten capital letters, as `structs.id(prefix, 10)` makes build and release ids. */
 export function rackId(prefix: 'B' | 'R'): string {
   let id = prefix;
   for (let i = 0; i < 10; i++) id += ALPHABET[randomInt(ALPHABET.length)];
@@ -19,6 +19,7 @@ export interface ReleaseRecord {
   id: string;
   app: string;
   build: string;
+  /** As it was sent (v3 keeps it verbatim; v2 answers it normalised). */
   env: string;
   manifest: string;
   description: string;
@@ -50,31 +51,19 @@ export interface AppRecord {
   generation: string;
   locked: boolean;
   status: string;
-  /** Promoted release. */
+  /** The release the app runs (v2: the stack's `Release` output; v3: the atom's current version). */
   release: string;
   parameters: Record<string, string>;
   /** Oldest first. */
   releases: ReleaseRecord[];
   /** Oldest first. */
   builds: BuildRecord[];
-  /** Promotions asked for, in order (release ids). */
+  /** Promotions the rack accepted, in order (release ids). */
   promotions: string[];
 }
 
-export function appJson(app: AppRecord): Record<string, unknown> {
-  return {
-    generation: app.generation,
-    locked: app.locked,
-    name: app.name,
-    release: app.release,
-    router: '',
-    status: app.status,
-    parameters: app.parameters,
-  };
-}
-
-export function buildJson(b: BuildRecord): Record<string, unknown> {
-  return {
+export function buildJson(b: BuildRecord, generation: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {
     id: b.id,
     app: b.app,
     description: b.description,
@@ -85,18 +74,17 @@ export function buildJson(b: BuildRecord): Record<string, unknown> {
     process: b.process,
     release: b.release,
     reason: b.reason,
-    repository: b.repository,
     status: b.status,
     started: b.started,
     ended: b.ended,
   };
+  // v2 structs.Build has `wildcard-domain`, v3 has `repository`.
+  if (generation === '2') out['wildcard-domain'] = false;
+  else out.repository = b.repository;
+  return out;
 }
 
-export function releaseJson(r: ReleaseRecord): Record<string, unknown> {
-  return { id: r.id, app: r.app, build: r.build, env: r.env, manifest: r.manifest, description: r.description, created: r.created };
-}
-
-/** The rack's env parsing: KEY=VALUE per line, first `=` splits. */
+/** The rack's env parsing (`structs.Environment.Load`): KEY=VALUE per line, first `=` splits, keys trimmed. */
 export function parseEnvText(text: string): Record<string, string> {
   const env: Record<string, string> = {};
   for (const line of text.split('\n')) {
@@ -106,17 +94,20 @@ export function parseEnvText(text: string): Record<string, string> {
   return env;
 }
 
-/** The description the rack gives an env-only release (common.EnvDiff): `env add:A change:B remove:C`. */
-export function envDiffDescription(before: string, after: string): string {
-  const a = parseEnvText(before);
-  const b = parseEnvText(after);
+/** `structs.Environment.String`: sorted `KEY=VALUE` lines joined by `\n`, no trailing newline. */
+export function formatEnvText(env: Record<string, string>): string {
+  return Object.entries(env)
+    .map(([k, v]) => `${k}=${v}`)
+    .sort()
+    .join('\n');
+}
+
+/** `EnvDiff` of both racks: ` add:A add:B change:C remove:D`, trimmed. */
+export function envDiff(before: string, after: string): string {
+  const a = parseEnvText(before.trim());
+  const b = parseEnvText(after.trim());
   const add = Object.keys(b).filter((k) => !(k in a)).sort();
   const change = Object.keys(b).filter((k) => k in a && a[k] !== b[k]).sort();
   const remove = Object.keys(a).filter((k) => !(k in b)).sort();
-  const parts = [
-    ...(add.length ? [`add:${add.join(',')}`] : []),
-    ...(change.length ? [`change:${change.join(',')}`] : []),
-    ...(remove.length ? [`remove:${remove.join(',')}`] : []),
-  ];
-  return parts.length ? `env ${parts.join(' ')}` : '';
+  return [...add.map((k) => `add:${k}`), ...change.map((k) => `change:${k}`), ...remove.map((k) => `remove:${k}`)].join(' ');
 }

@@ -5,3 +5,4 @@
 export { startFakeKubernetes, type FakeKubernetes, type FakeKubernetesOptions, type RecordedRequest } from './server.js';
 export { writeKubeconfig, type KubeconfigOptions } from './kubeconfig.js';
 export { makeCertificates, type TestCertificates } from './tls.js';
+export { MANAGED_ANSWERS, MANAGED_STANZAS, pluginRuns, writePlugin, type PluginRun } from './exec-plugin.js';

@@ -19,6 +19,10 @@ export interface KubeconfigOptions {
   insecureSkipTlsVerify?: boolean;
   /** Client certificate and key (PEM) instead of a token. */
   clientCert?: { cert: string | Buffer; key: string | Buffer };
+  /** An exec credential plugin stanza (`users[].user.exec`) instead of a token. */
+  exec?: Record<string, unknown>;
+  /** `extensions` of the cluster entry (e.g. client.authentication.k8s.io/exec). */
+  clusterExtensions?: Array<{ name: string; extension: unknown }>;
   /** File name inside `dir` (default `kubeconfig`). */
   file?: string;
 }
@@ -29,12 +33,15 @@ export function writeKubeconfig(fake: Pick<FakeKubernetes, 'url' | 'token'>, dir
   const cluster: Record<string, unknown> = { server: fake.url };
   if (options.ca) cluster['certificate-authority-data'] = Buffer.from(options.ca).toString('base64');
   if (options.insecureSkipTlsVerify) cluster['insecure-skip-tls-verify'] = true;
-  const user: Record<string, unknown> = options.clientCert
-    ? {
-        'client-certificate-data': Buffer.from(options.clientCert.cert).toString('base64'),
-        'client-key-data': Buffer.from(options.clientCert.key).toString('base64'),
-      }
-    : { token: options.token ?? fake.token };
+  if (options.clusterExtensions) cluster.extensions = options.clusterExtensions;
+  let user: Record<string, unknown> = { token: options.token ?? fake.token };
+  if (options.clientCert) {
+    user = {
+      'client-certificate-data': Buffer.from(options.clientCert.cert).toString('base64'),
+      'client-key-data': Buffer.from(options.clientCert.key).toString('base64'),
+    };
+  }
+  if (options.exec) user = { exec: options.exec };
   const doc = {
     apiVersion: 'v1',
     kind: 'Config',

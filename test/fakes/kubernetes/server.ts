@@ -8,12 +8,17 @@
  *   writeKubeconfig(fake, dir)            // see kubeconfig.ts
  *   fake.failRollout('my-app', 'ImagePullBackOff');
  *   fake.writes()                          // every non-GET request received
+ *   fake.faultWrites(0.2, 7)               // a fifth of the writes fail (half of them applied first)
+ *   fake.credentials('forbidden')          // every request answered 403, as RBAC would
+ *
+ * README.md beside this file names the Kubernetes sources each behaviour follows.
  */
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { parse as parseYaml } from 'yaml';
+import { forbidden, MUTATING, requestTimeout, serviceUnavailable, unauthorized, WriteFaults, type CredentialMode, type WriteFault } from './access.js';
 import { Controllers, type Failure } from './controller.js';
 import { applyDefaults } from './defaults.js';
 import {
@@ -39,6 +44,8 @@ import { ApiError, meta, notFound, now, qualified, Store, type StoreEvent } from
 export interface FakeKubernetesOptions {
   /** Bearer token accepted by the server. */
   token?: string;
+  /** More bearer tokens accepted (e.g. the one an exec credential plugin of a test hands out). */
+  tokens?: string[];
   /** Namespaces that exist from the start. */
   namespaces?: string[];
   /** Controller period, ms. */
@@ -66,10 +73,21 @@ export interface RecordedRequest {
 export interface FakeKubernetes {
   url: string;
   token: string;
-  /** Every request received, in order. */
+  /** Every request received since the last `resetLog()`, in order. */
   requests: RecordedRequest[];
   /** The requests that could change something (all but GET). */
   writes(): RecordedRequest[];
+  /** How many POST/PUT/PATCH/DELETE requests arrived since the last `resetLog()`, answered or not. */
+  mutatingRequests(): number;
+  resetLog(): void;
+  /** Bearer tokens the server accepts now; add or delete to hand out or revoke one. */
+  tokens: Set<string>;
+  /** From now on a share `rate` of the writes fail (see access.ts); 0 turns faults off. */
+  faultWrites(rate: number, seed?: number): void;
+  /** Faults dealt since the last `faultWrites`. */
+  faultCounts(): Record<WriteFault, number>;
+  /** From now on every request is answered 401, 403, or normally. */
+  credentials(mode: CredentialMode): void;
   /** Stored objects, optionally filtered. */
   objects(filter?: { kind?: string; namespace?: string; labelSelector?: string }): JsonObject[];
   get(kind: string, namespace: string | undefined, name: string): JsonObject | undefined;
@@ -199,6 +217,9 @@ function stripServer(object: JsonObject): JsonObject {
 
 export async function startFakeKubernetes(options: FakeKubernetesOptions = {}): Promise<FakeKubernetes> {
   const token = options.token ?? 'fake-token-0123456789';
+  const tokens = new Set([token, ...(options.tokens ?? [])]);
+  let faults: WriteFaults | undefined;
+  let credentialMode: CredentialMode = 'ok';
   const store = new Store();
   const controllers = new Controllers(store, {
     readyDelayMs: options.readyDelayMs ?? 30,
@@ -212,7 +233,7 @@ export async function startFakeKubernetes(options: FakeKubernetesOptions = {}): 
 
   const authenticated = (req: IncomingMessage): boolean => {
     const header = req.headers.authorization ?? '';
-    if (header === `Bearer ${token}`) return true;
+    if (header.startsWith('Bearer ') && tokens.has(header.slice('Bearer '.length))) return true;
     if (options.tls?.clientCa) {
       const socket = req.socket as TLSSocket;
       if (socket.authorized && socket.getPeerCertificate?.()?.subject) return true;
@@ -555,10 +576,13 @@ export async function startFakeKubernetes(options: FakeKubernetesOptions = {}): 
       });
       try {
         if (['/healthz', '/livez', '/readyz'].includes(parsed.pathname)) return reply(200, 'ok');
-        if (!authenticated(req)) {
-          return reply(401, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
-        }
+        if (credentialMode === 'unauthorized' || !authenticated(req)) return reply(401, unauthorized().toStatus());
         const path = parsed.pathname.replace(/\/+$/, '') || '/';
+        if (credentialMode === 'forbidden') {
+          const r = route(path);
+          const attributes = r && r !== 'discovery' ? { group: r.res.group, plural: r.res.plural, namespace: r.namespace, name: r.name } : { group: '', plural: path };
+          return reply(403, forbidden({ method: record.method, watch: parsed.searchParams.get('watch') === 'true', ...attributes }).toStatus());
+        }
         if (path === '/version') return reply(200, { major: '1', minor: '32', gitVersion: 'v1.32.0-fake', gitCommit: '0000000', gitTreeState: 'clean', buildDate: '2025-01-01T00:00:00Z', goVersion: 'go1.23', compiler: 'gc', platform: 'linux/amd64' });
         if (path === '/api') return reply(200, apiVersions(new URL(url).host));
         if (path === '/apis') return reply(200, apiGroupList());
@@ -581,6 +605,27 @@ export async function startFakeKubernetes(options: FakeKubernetesOptions = {}): 
           record.status = status;
           return (originalWriteHead as (...a: unknown[]) => ServerResponse)(status, ...rest);
         }) as typeof res.writeHead;
+        const fault = MUTATING.has(record.method) ? faults?.next() : undefined;
+        if (fault === 'refused') return reply(503, serviceUnavailable().toStatus());
+        if (fault === 'dropped') {
+          record.status = -1;
+          req.socket.destroy();
+          return;
+        }
+        if (fault === 'applied') {
+          // The write happens (or fails on its own); whatever it answered is lost behind a timeout.
+          const { writeHead, end } = res;
+          res.writeHead = (() => res) as typeof res.writeHead;
+          res.end = (() => res) as typeof res.end;
+          try {
+            handleResource(req, res, r, parsed.searchParams, text);
+          } catch {
+            // Not applied after all: the client cannot tell either way.
+          }
+          res.writeHead = writeHead;
+          res.end = end;
+          return reply(504, requestTimeout().toStatus());
+        }
         handleResource(req, res, r, parsed.searchParams, text);
       } catch (error) {
         if (error instanceof ApiError) return reply(error.code, error.toStatus());
@@ -608,7 +653,19 @@ export async function startFakeKubernetes(options: FakeKubernetesOptions = {}): 
     url,
     token,
     requests,
+    tokens,
     writes: () => requests.filter((r) => r.method !== 'GET'),
+    mutatingRequests: () => requests.filter((r) => MUTATING.has(r.method)).length,
+    resetLog() {
+      requests.length = 0;
+    },
+    faultWrites(rate, seed = 1) {
+      faults = rate > 0 ? new WriteFaults(rate, seed) : undefined;
+    },
+    faultCounts: () => ({ ...(faults?.counts ?? { refused: 0, dropped: 0, applied: 0 }) }),
+    credentials(mode) {
+      credentialMode = mode;
+    },
     objects(filter = {}) {
       const labels = parseLabelSelector(filter.labelSelector);
       return store

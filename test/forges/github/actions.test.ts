@@ -215,6 +215,43 @@ describe('fork pull requests', () => {
   });
 });
 
+describe("a fork's pull request with the same branch name as an internal one", () => {
+  it("closing it (stop without any fork filter) leaves the internal pull request's preview and deployments alone", async () => {
+    const head = (await repo.git('rev-parse', 'HEAD')).stdout.trim();
+    const opened = await run('up', 'opened', cleverInputs());
+    expect(opened.exitCode, opened.stderr).toBe(0);
+    const internalId = opened.outputs['app-id'];
+
+    // Pull request #44 from stranger/shop's own feature/cart, closed: what pull_request_target delivers.
+    const payload = JSON.parse(await readFile(join(FIXTURES, 'pull_request.closed.json'), 'utf8')) as Record<string, any>;
+    const fork = JSON.parse(await readFile(join(FIXTURES, 'pull_request.opened.fork.json'), 'utf8')) as Record<string, any>;
+    payload.number = 44;
+    payload.pull_request.number = 44;
+    payload.pull_request.head = { ...fork.pull_request.head, sha: head, ref: 'feature/cart' };
+    const path = join(work, 'event-closed-fork-44.json');
+    await writeFile(path, JSON.stringify(payload));
+    gh.requests.length = 0;
+    clever.resetLog();
+    const stop = await runAction({
+      action: action('stop'),
+      with: cleverInputs(),
+      env: await runnerEnv(path, { GITHUB_EVENT_NAME: 'pull_request_target', GITHUB_REF: 'refs/heads/main', GITHUB_REF_NAME: 'main' }),
+      cwd: repo.dir,
+      githubToken: GH_TOKEN,
+      github: { event: payload },
+    });
+    expect(stop.exitCode, stop.stderr).toBe(0);
+    expect(stop.stdout + stop.stderr).toMatch(/shop-pr-44/);
+    expect(clever.apps().filter((a) => a.name === NAME).map((a) => a.id)).toEqual([internalId]);
+    expect(cleverMutations()).toEqual([]);
+    // Nothing marked inactive or deleted on GitHub for the internal preview.
+    expect(gh.requests.filter((r) => r.method !== 'GET' && JSON.stringify(r).includes(NAME))).toEqual([]);
+
+    const cleanup = await run('stop', 'closed', cleverInputs());
+    expect(cleanup.exitCode, cleanup.stderr).toBe(0);
+  });
+});
+
 describe('examples/github/preview.yml', () => {
   it('runs the up job on opened and the stop job on closed', async () => {
     const workflow = join(ROOT, 'examples', 'github', 'preview.yml');

@@ -35,6 +35,13 @@ describe('pull request events', () => {
     expect(pullRequestOf(p)?.fromFork).toBe(true);
   });
 
+  it("a repository that is itself a fork: its own pull requests (head and base the same repository) are not from a fork", async () => {
+    const p = (await payload('opened')) as { pull_request: { head: { repo: { fork: boolean } }; base: { repo: { fork: boolean } } } };
+    p.pull_request.head.repo.fork = true;
+    p.pull_request.base.repo.fork = true;
+    expect(pullRequestOf(p)?.fromFork).toBe(false);
+  });
+
   it('a push event has no pull request, and an unreadable event file means no event', async () => {
     expect(pullRequestOf({ ref: 'refs/heads/main', after: 'abc' })).toBeUndefined();
     expect(readEvent({ GITHUB_EVENT_PATH: '/nonexistent/event.json', GITHUB_EVENT_NAME: 'push' })).toEqual({ name: 'push' });

@@ -112,7 +112,7 @@ describe('human output', () => {
 
     const status = await runCli(['status', '--branch', 'ux/human'], { cwd: repo.dir, env: env(quick) });
     expect(status.stdout).toMatch(/^ {2}last deployment: ok [0-9a-f]{7} at \S+ \(deployment_\S+\)$/m);
-    expect(status.stdout).toMatch(/^ {2}branch: ux\/human$/m);
+    expect(status.stdout).toMatch(/^ {2}preview of: shop, branch ux\/human$/m);
 
     const noDomain = await runCli(['set-domain', '--branch', 'ux/human'], { cwd: repo.dir, env: env(quick) });
     expect(noDomain.code, noDomain.stderr).toBe(0);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exitCodeOf, ExitCode } from '../../../src/core/errors.js';
 import type { DockerServices } from './services.js';
-import { acquireServices, containersOf, makeRepo, networksOf, routeIdsOf, runCommand, scrubApp, uniqueApp, viaCaddy, type TestRepo } from './harness.js';
+import { acquireServices, containersOf, makeRepo, networksOf, routeIdsOf, routeOf, runCommand, scrubApp, uniqueApp, viaCaddy, type TestRepo } from './harness.js';
 
 let services: DockerServices;
 let release: () => Promise<void>;
@@ -56,7 +56,7 @@ describe('docker provider: two services, the new web container exits while the n
     const web = await viaCaddy(services, `${name}.localhost`);
     expect(web.status).toBe(200);
     expect(web.body).toContain(repo.commits[0]);
-    expect((await routeIdsOf(services, name)).sort()).toEqual([`preview-kit-${name}-sigver`, `preview-kit-${name}-web`]);
+    expect((await routeIdsOf(services, name)).sort()).toEqual([routeOf(name, { project: app, branch: 'main' }, 'sigver'), routeOf(name, { project: app, branch: 'main' })]);
   });
 });
 

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { inject } from 'vitest';
+import { identityKey, type PreviewIdentity } from '../../../src/core/identity.js';
 import { repoRoot, startServices, stopServices, type DockerServices } from './services.js';
 
 export { runCommand, type CommandName, type RunOptions, type RunOutcome } from './run-command.js';
@@ -134,6 +135,15 @@ export function viaCaddy(services: DockerServices, host: string, path = '/'): Pr
     req.on('error', reject);
     req.end();
   });
+}
+
+/**
+ * The id of a preview's Caddy route for one service, written out here so that the tests pin its
+ * form: `preview-kit-<name>-<service>-<identity key>`.
+ */
+export function routeOf(name: string, identity: PreviewIdentity | string, service = 'web'): string {
+  const key = typeof identity === 'string' ? identity : identityKey(identity);
+  return `preview-kit-${name}-${service}-${key}`;
 }
 
 /** Unique per test run, so runs sharing podman's storage never meet. */

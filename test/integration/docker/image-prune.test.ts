@@ -79,7 +79,7 @@ describe('docker provider: prune --ttl removes old images nobody uses', () => {
 
     // An old build of a second commit, made the way our builder labels it, so `up` reuses it.
     oldCommit = await repo.newCommit('an old commit');
-    const build = planServices(first.settings, { env: {}, healthPath: '/', domainTemplates: [] }, { name: 'x', app })[0]!.build!;
+    const build = planServices(first.settings, { name: 'x', identity: { project: app, branch: 'x' }, env: {}, healthPath: '/', domains: [] })[0]!.build!;
     const identity = buildIdentity(build, oldCommit, app);
     ids.gone = await buildAged({
       tags: [identity.ref],

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exitCodeOf, ExitCode, ProviderError } from '../../../src/core/errors.js';
+import { identityKey } from '../../../src/core/identity.js';
 import type { DockerServices } from './services.js';
 import { freePort } from './services.js';
 import {
@@ -15,6 +16,7 @@ import {
   makeRepo,
   networksOf,
   routeIdsOf,
+  routeOf,
   runCommand,
   scrubApp,
   uniqueApp,
@@ -86,7 +88,7 @@ describe('docker provider: one preview, two services, through its life', () => {
       expect(c.Ports).toMatch(/^127\.0\.0\.1:\d+->8080\/tcp$/);
     }
     expect(await networksOf(services, `preview-kit.name=${name}`)).toEqual([name]);
-    expect((await routeIdsOf(services, `preview-kit-${name}-`)).sort()).toEqual([`preview-kit-${name}-sigver`, `preview-kit-${name}-web`]);
+    expect((await routeIdsOf(services, `preview-kit-${name}-`)).sort()).toEqual([routeOf(name, { project: app, branch }, 'sigver'), routeOf(name, { project: app, branch })]);
     // the catch-all stays last and still answers for unknown hosts
     const { routes } = await caddyConfig(services);
     expect(routes[routes.length - 1]!.match).toBeUndefined();
@@ -98,7 +100,7 @@ describe('docker provider: one preview, two services, through its life', () => {
     const { result } = await runCommand('status', { services, repo, app, branch, env });
     expect(result.exists).toBe(true);
     expect(result.url).toBe(`http://${name}.localhost:${services.caddyHttpPort}`);
-    expect(result.preview?.branch).toBe(branch);
+    expect(result.preview?.identity).toEqual({ project: app, branch });
     expect(result.preview?.lastDeployment?.commit).toBe(repo.commits[0]);
     expect(result.preview?.domains.map((d) => d.host)).toEqual([`${name}.localhost`, `${name}-sigver.localhost`]);
     const details = result.preview?.details as { containers: Array<{ service: string; state: string; port?: number }> };
@@ -163,7 +165,13 @@ describe('docker provider: one preview, two services, through its life', () => {
     const { result } = await runCommand('stop', { services, repo, app, branch, env });
     expect(result.deleted).toBe(true);
     expect(result.removed).toEqual(
-      expect.arrayContaining([`route preview-kit-${name}-web`, `route preview-kit-${name}-sigver`, `container ${name}-web`, `container ${name}-sigver`, `network ${name}`]),
+      expect.arrayContaining([
+        `route ${routeOf(name, { project: app, branch })}`,
+        `route ${routeOf(name, { project: app, branch }, 'sigver')}`,
+        `container ${name}-web`,
+        `container ${name}-sigver`,
+        `network ${name}`,
+      ]),
     );
     expect(await containersOf(services, `preview-kit.name=${name}`)).toEqual([]);
     expect(await networksOf(services, `preview-kit.name=${name}`)).toEqual([]);
@@ -192,7 +200,7 @@ describe('docker provider: two previews deployed at once', () => {
       const page = await viaCaddy(services, `${name}.localhost`);
       expect(page.status).toBe(200);
       expect(page.body).toContain(repo.commits[0]);
-      expect(await routeIdsOf(services, `preview-kit-${name}-`)).toEqual([`preview-kit-${name}-web`]);
+      expect(await routeIdsOf(services, `preview-kit-${name}-`)).toEqual([routeOf(name, { project: app, branch: name === names[0] ? 'one' : 'two' })]);
     }
     const ports = await Promise.all(names.map(async (name) => (await containersOf(services, `preview-kit.name=${name}`)).map((c) => c.Ports)));
     expect(ports.map((p) => p.length)).toEqual([1, 1]);
@@ -203,7 +211,7 @@ describe('docker provider: two previews deployed at once', () => {
 
     // list() finds both by their labels, for prune
     const listed = (await a.provider.list()).filter((p) => names.includes(p.name));
-    expect(listed.map((p) => [p.name, p.branch])).toEqual([
+    expect(listed.map((p) => [p.name, p.identity?.branch])).toEqual([
       [names[0], 'one'],
       [names[1], 'two'],
     ]);
@@ -277,7 +285,7 @@ describe('docker provider: Caddy admin API down', () => {
     expect(await containersOf(services, `preview-kit.name=${result.name}`)).toHaveLength(1);
     expect(await routeIdsOf(services, `preview-kit-${result.name}-`)).toHaveLength(1);
     const stopped = await runCommand('stop', { services, repo, app, branch: 'main' });
-    expect(stopped.result.removed).toContain(`route preview-kit-${result.name}-web`);
+    expect(stopped.result.removed).toContain(`route ${routeOf(result.name, { project: app, branch: 'main' })}`);
   });
 });
 
@@ -289,7 +297,7 @@ describe('docker provider: a new commit that never serves', () => {
     const { result } = await runCommand('up', { services, repo, app, branch: 'main' });
     const name = result.name;
     const before = await containersOf(services, `preview-kit.name=${name}`);
-    const routeBefore = (await caddyConfig(services)).routes.find((r) => r['@id'] === `preview-kit-${name}-web`);
+    const routeBefore = (await caddyConfig(services)).routes.find((r) => r['@id'] === routeOf(name, { project: app, branch: 'main' }));
 
     const dockerfile = (await import('node:fs/promises')).readFile(`${repo.dir}/Dockerfile`, 'utf8');
     const broken = (await dockerfile).replace(/^CMD .*$/m, 'CMD ["/bin/sh", "-c", "echo starting the broken build; exit 3"]');
@@ -312,7 +320,7 @@ describe('docker provider: a new commit that never serves', () => {
     const after = await containersOf(services, `preview-kit.name=${name}`);
     expect(after.map((c) => c.ID)).toEqual(before.map((c) => c.ID));
     const routes = (await caddyConfig(services)).routes;
-    expect(routes.find((r) => r['@id'] === `preview-kit-${name}-web`)).toEqual(routeBefore);
+    expect(routes.find((r) => r['@id'] === routeOf(name, { project: app, branch: 'main' }))).toEqual(routeBefore);
     expect(routes.filter((r) => String(r['@id']).startsWith(`preview-kit-${name}-`))).toHaveLength(1);
 
     await runCommand('stop', { services, repo, app, branch: 'main' });
@@ -332,7 +340,7 @@ describe('docker provider: set-domain', () => {
     expect(moved.result.changed).toBe(true);
     expect(moved.provider.engine.stats.mutating).toBe(0);
     expect(moved.provider.caddy.stats.byMethod.PATCH).toBe(1);
-    const route = (await caddyConfig(services)).routes.find((r) => r['@id'] === `preview-kit-${name}-web`)!;
+    const route = (await caddyConfig(services)).routes.find((r) => r['@id'] === routeOf(name, { project: app, branch: 'main' }))!;
     expect(route.match).toEqual([{ host: [`${name}.review.test`, `www.${name}.review.test`] }]);
     expect((await viaCaddy(services, `www.${name}.review.test`)).body).toContain(repo.commits[0]);
     expect((await viaCaddy(services, `${name}.localhost`)).status).toBe(404);
@@ -352,7 +360,7 @@ describe('docker provider: set-domain', () => {
 });
 
 describe('docker provider: ownership', () => {
-  it('refuses a network of the same name without our labels (exit 6), and takes it over with --adopt', async () => {
+  it('refuses a network of the same name without our labels (exit 6), stop leaves it, and --adopt takes it over with our labels', async () => {
     const repo = await newRepo(ONE_SERVICE);
     const app = newApp('foreign');
     const name = `${app}-main`;
@@ -365,22 +373,21 @@ describe('docker provider: ownership', () => {
         caught = error;
       }
       expect(exitCodeOf(caught)).toBe(ExitCode.safety);
-      expect((caught as Error).message).toContain(`network ${name} exists but was not created by preview-kit`);
+      expect((caught as Error).message).toMatch(new RegExp(`network ${name} \\([0-9a-f]{12,}\\) exists but preview-kit did not create it`));
       expect(await containersOf(services, `preview-kit.name=${name}`)).toEqual([]);
 
-      let stopCaught: unknown;
-      try {
-        await runCommand('stop', { services, repo, app, branch: 'main' });
-      } catch (error) {
-        stopCaught = error;
-      }
-      expect(exitCodeOf(stopCaught)).toBe(ExitCode.safety);
+      // stop skips what is not ours, with a warning, and exits 0
+      const stop = await runCommand('stop', { services, repo, app, branch: 'main' });
+      expect(stop.result.deleted).toBe(false);
+      expect(stop.logs.join('\n')).toMatch(new RegExp(`network ${name} \\(.*\\) lacks preview-kit's marker: left alone \\(--adopt removes it\\)`));
       expect(await dockerCli(services, 'network', 'ls', '--filter', `name=^${name}$`, '--format', '{{.Name}}')).toBe(name);
 
       const adopted = await runCommand('up', { services, repo, app, branch: 'main', flags: { adopt: true } });
       expect(adopted.result.deployed).toBe(true);
       expect((await viaCaddy(services, `${name}.localhost`)).body).toContain(repo.commits[0]);
-      const stopped = await runCommand('stop', { services, repo, app, branch: 'main', flags: { adopt: true } });
+      // an engine cannot relabel a network: it was made again under the same name, with our labels
+      expect(await dockerCli(services, 'network', 'inspect', name, '--format', '{{index .Labels "preview-kit.key"}}')).toBe(identityKey({ project: app, branch: 'main' }));
+      const stopped = await runCommand('stop', { services, repo, app, branch: 'main' });
       expect(stopped.result.removed).toContain(`network ${name}`);
     } finally {
       await dockerCli(services, 'network', 'rm', name).catch(() => undefined);
@@ -401,8 +408,8 @@ describe('docker provider: --dry-run', () => {
       `create image localhost/${app}-sigver:${repo.commits[0]!.slice(0, 12)} (build sigver.Dockerfile)`,
       `create container ${name}-web (${repo.commits[0]!.slice(0, 7)})`,
       `create container ${name}-sigver (${repo.commits[0]!.slice(0, 7)})`,
-      `create caddy route preview-kit-${name}-web`,
-      `create caddy route preview-kit-${name}-sigver`,
+      `create caddy route ${routeOf(name, { project: app, branch: 'main' })}`,
+      `create caddy route ${routeOf(name, { project: app, branch: 'main' }, 'sigver')}`,
     ]);
     expect(provider.engine.stats.mutating).toBe(0);
     expect(provider.caddy.stats.mutating).toBe(0);
@@ -427,8 +434,8 @@ describe('docker provider: a Caddy server without routes, chosen with --caddy-se
       const { result } = await runCommand('up', { services, repo, app, branch: 'main', flags: { 'caddy-server': 'extra' } });
       expect(result.url).toBe(`http://${result.name}.localhost:${port}`);
       const routes = (await (await fetch(`${services.caddyAdmin}/config/apps/http/servers/extra/routes`)).json()) as Array<Record<string, unknown>>;
-      expect(routes.map((r) => r['@id'])).toEqual([`preview-kit-${result.name}-web`, 'preview-kit-catch-all']);
-      expect(await routeIdsOf(services, result.name)).toEqual([`preview-kit-${result.name}-web`]);
+      expect(routes.map((r) => r['@id'])).toEqual([routeOf(result.name, { project: app, branch: 'main' }), 'preview-kit-catch-all']);
+      expect(await routeIdsOf(services, result.name)).toEqual([routeOf(result.name, { project: app, branch: 'main' })]);
 
       const ask = (host: string) =>
         new Promise<{ status: number; body: string }>((resolve, reject) => {
@@ -446,7 +453,7 @@ describe('docker provider: a Caddy server without routes, chosen with --caddy-se
       expect(await ask('nobody.localhost')).toEqual({ status: 404, body: 'no preview here' });
 
       const stopped = await runCommand('stop', { services, repo, app, branch: 'main' });
-      expect(stopped.result.removed).toContain(`route preview-kit-${result.name}-web`);
+      expect(stopped.result.removed).toContain(`route ${routeOf(result.name, { project: app, branch: 'main' })}`);
       const left = (await (await fetch(`${services.caddyAdmin}/config/apps/http/servers/extra/routes`)).json()) as Array<Record<string, unknown>>;
       expect(left.map((r) => r['@id'])).toEqual(['preview-kit-catch-all']);
     } finally {

@@ -75,20 +75,21 @@ export async function runCommand(name: CommandName, options: RunOptions): Promis
       ...(text !== undefined ? { file: { path: '.preview.yml', data: parseYaml(text) ?? {} } } : {}),
       detected: {},
     },
-    () => dockerModule,
+    { ids: ['docker'], pick: () => dockerModule },
   );
   const common = { ...loaded.common, source: options.repo.dir };
   const redactor = new Redactor();
   const logger = new PlainLogger({ redactor, sink: { write: (t) => void logs.push(...t.split('\n').filter(Boolean)) }, debug: false });
   const context = { logger, deadline: new Deadline(options.timeoutMs ?? 60_000), plan: new Plan(common.dryRun), adopt: common.adopt };
-  const provider = options.internals ? new DockerProvider(loaded.provider!, common, context, options.internals) : (dockerModule.create(loaded.provider!, common, context) as DockerProvider);
+  const provider = options.internals ? new DockerProvider(loaded.provider!, context, options.internals) : ((await dockerModule.create(loaded.provider!, context)) as DockerProvider);
   const commit = options.commit ?? options.repo.commits[options.repo.commits.length - 1]!;
   const fn = await commandFn(name);
   try {
     const result = await fn({ settings: common, provider, context, resolveCommit: async () => commit });
     return { result, provider, logs, settings: loaded.provider! };
   } catch (error) {
-    Object.assign(error as object, { logs });
+    // What the run did before it failed: its log, and its provider's request counts.
+    Object.assign(error as object, { logs, provider });
     throw error;
   }
 }

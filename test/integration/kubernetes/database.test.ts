@@ -62,7 +62,7 @@ describe.skipIf(!postgres.url)('kubernetes provider with a per-preview PostgreSQ
     await p.up(COMMIT_A);
     const dbName = p.name.replace(/-/g, '_');
     const rows = await query<{ datname: string; comment: string }>(adminUrl, `SELECT datname, shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname = $1`, [dbName]);
-    expect(rows).toEqual([{ datname: dbName, comment: `preview-kit:${p.name}` }]);
+    expect(rows).toEqual([{ datname: dbName, comment: `preview-kit key=${p.ref.key} identity={"project":"shop","branch":"feature/db-a"}` }]);
 
     const appUrl = databaseUrlIn(p.name);
     expect(appUrl).toMatch(new RegExp(`^postgresql://${dbName}:[^@]+@127\\.0\\.0\\.1:\\d+/${dbName}$`));
@@ -91,7 +91,7 @@ describe.skipIf(!postgres.url)('kubernetes provider with a per-preview PostgreSQ
     held.on('error', () => undefined);
     await held.connect();
     try {
-      const result = await make({ branch: 'feature/db-b' }).provider.destroy(p.name);
+      const result = await make({ branch: 'feature/db-b' }).provider.destroy(p.ref);
       expect(result.removed).toEqual(expect.arrayContaining([`PostgreSQL database ${dbName}`, `PostgreSQL role ${dbName}`]));
     } finally {
       await held.end().catch(() => undefined);
@@ -99,23 +99,82 @@ describe.skipIf(!postgres.url)('kubernetes provider with a per-preview PostgreSQ
     expect(await query(adminUrl, 'SELECT 1 FROM pg_database WHERE datname = $1', [dbName])).toEqual([]);
     expect(await query(adminUrl, 'SELECT 1 FROM pg_roles WHERE rolname = $1', [dbName])).toEqual([]);
     expect(fake.objects({ labelSelector: 'app.kubernetes.io/managed-by=preview-kit' })).toEqual([]);
-    const again = await make({ branch: 'feature/db-b' }).provider.destroy(p.name);
+    const again = await make({ branch: 'feature/db-b' }).provider.destroy(p.ref);
     expect(again).toEqual({ deleted: false, removed: [] });
   });
 
-  it('refuses a database of the same name that preview-kit did not create', async () => {
+  it('refuses a database of the same name that preview-kit did not create before any write; stop leaves it with a warning', async () => {
     const p = make({ branch: 'feature/db-c' });
     const dbName = p.name.replace(/-/g, '_');
     await query(adminUrl, `DROP DATABASE IF EXISTS "${dbName}"`);
     await query(adminUrl, `CREATE DATABASE "${dbName}"`);
     try {
-      await expect(p.provider.ensure(p.spec)).rejects.toBeInstanceOf(SafetyError);
-      await expect(make({ branch: 'feature/db-c' }).provider.destroy(p.name)).rejects.toBeInstanceOf(SafetyError);
+      const error = await p.provider.ensure(p.spec).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SafetyError);
+      expect((error as SafetyError).message).toMatch(/PostgreSQL database .* preview-kit did not create it/);
+      expect(fake.mutatingRequests()).toBe(0);
+      expect(await query(adminUrl, 'SELECT 1 FROM pg_roles WHERE rolname = $1', [dbName])).toEqual([]);
+      const stopper = make({ branch: 'feature/db-c' });
+      expect(await stopper.provider.destroy(p.ref)).toEqual({ deleted: false, removed: [] });
+      expect(stopper.logger.lines.join('\n')).toMatch(/PostgreSQL database .* lacks preview-kit's marker: left alone/);
       expect(await query(adminUrl, 'SELECT 1 FROM pg_database WHERE datname = $1', [dbName])).toHaveLength(1);
-      expect(fake.writes()).toEqual([]);
+      expect(fake.mutatingRequests()).toBe(0);
     } finally {
       await query(adminUrl, `DROP DATABASE IF EXISTS "${dbName}"`);
     }
+  });
+
+  it('the database of shop-admin + main is neither taken nor dropped by shop + admin-main, whose name is the same', async () => {
+    const theirs = make({ app: 'shop-admin', branch: 'main' });
+    await theirs.up(COMMIT_A);
+    const dbName = theirs.name.replace(/-/g, '_');
+    // Only the database is left to decide on: the Kubernetes objects are gone.
+    for (const o of fake.objects({ labelSelector: `preview-kit/name=${theirs.name}` })) {
+      const m = o.metadata as Obj;
+      if (o.kind === 'Pod' || o.kind === 'ReplicaSet') continue;
+      const path = o.kind === 'Deployment' ? `/apis/apps/v1/namespaces/default/deployments/${m.name}` : o.kind === 'Ingress' ? `/apis/networking.k8s.io/v1/namespaces/default/ingresses/${m.name}` : `/api/v1/namespaces/default/${String(o.kind).toLowerCase()}s/${m.name}`;
+      await fetch(`${fake.url}${path}`, { method: 'DELETE', headers: { authorization: `Bearer ${fake.token}` } });
+    }
+    const comment = async () => (await query<{ c: string }>(adminUrl, `SELECT shobj_description(oid, 'pg_database') AS c FROM pg_database WHERE datname = $1`, [dbName]))[0]?.c;
+    const before = await comment();
+    fake.resetLog();
+    const ours = make({ app: 'shop', branch: 'admin-main' });
+    expect(ours.name).toBe(theirs.name);
+    const error = await ours.provider.ensure(ours.spec).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SafetyError);
+    expect((error as Error).message).toMatch(/PostgreSQL role shop_admin_main .*belongs to the preview of shop-admin, branch main/);
+    expect(fake.mutatingRequests()).toBe(0);
+    const stopper = make({ app: 'shop', branch: 'admin-main' });
+    await stopper.provider.destroy(stopper.ref);
+    expect(stopper.logger.lines.join('\n')).toMatch(/PostgreSQL database shop_admin_main .*belongs to the preview of shop-admin, branch main: left alone/);
+    expect(await comment()).toBe(before);
+    await make({ app: 'shop-admin', branch: 'main' }).provider.destroy(theirs.ref);
+    expect(await comment()).toBeUndefined();
+  });
+
+  it('concurrent ups make one database and role, and the Secret holds the password the role has', async () => {
+    const runs = Array.from({ length: 5 }, () => make({ branch: 'feature/db-race' }));
+    const results = await Promise.all(runs.map((r) => r.provider.ensure(r.spec)));
+    expect(results.every((r) => r.preview.name === runs[0]!.name)).toBe(true);
+    const dbName = runs[0]!.name.replace(/-/g, '_');
+    expect(await query(adminUrl, 'SELECT 1 FROM pg_database WHERE datname = $1', [dbName])).toHaveLength(1);
+    const [row] = await query<{ db: string }>(databaseUrlIn(runs[0]!.name), 'SELECT current_database() AS db');
+    expect(row).toEqual({ db: dbName });
+    await make({ branch: 'feature/db-race' }).provider.destroy(runs[0]!.ref);
+  });
+
+  it('a database left without its comment by an interrupted run, owned by our role, is repaired, not refused', async () => {
+    const p = make({ branch: 'feature/db-cut' });
+    await p.provider.ensure(p.spec);
+    const dbName = p.name.replace(/-/g, '_');
+    await query(adminUrl, `COMMENT ON DATABASE "${dbName}" IS NULL`);
+    const again = make({ branch: 'feature/db-cut' });
+    const result = await again.provider.ensure(again.spec);
+    expect(result.changed).toBe(true);
+    expect(again.logger.lines.join('\n')).toMatch(/lost its preview-kit marks: repairing them/);
+    const [row] = await query<{ c: string }>(adminUrl, `SELECT shobj_description(oid, 'pg_database') AS c FROM pg_database WHERE datname = $1`, [dbName]);
+    expect(row!.c).toContain(`key=${p.ref.key}`);
+    await make({ branch: 'feature/db-cut' }).provider.destroy(p.ref);
   });
 
   it('recovers when the Secret was lost: the role gets a new password that works', async () => {
@@ -128,6 +187,6 @@ describe.skipIf(!postgres.url)('kubernetes provider with a per-preview PostgreSQ
     expect(second).not.toBe(first);
     const [row] = await query<{ ok: number }>(second, 'SELECT 1 AS ok');
     expect(row).toEqual({ ok: 1 });
-    await make({ branch: 'feature/db-d' }).provider.destroy(p.name);
+    await make({ branch: 'feature/db-d' }).provider.destroy(p.ref);
   });
 });

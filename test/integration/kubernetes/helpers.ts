@@ -6,11 +6,11 @@ import { Plan } from '../../../src/core/plan.js';
 import { Redactor } from '../../../src/core/redact.js';
 import { Deadline } from '../../../src/core/retry.js';
 import type { Logger } from '../../../src/core/logger.js';
+import { identityKey, type PreviewIdentity } from '../../../src/core/identity.js';
 import { expandDomain, previewName } from '../../../src/core/naming.js';
-import type { CommonSettings } from '../../../src/core/settings.js';
-import { KubernetesProvider } from '../../../src/providers/kubernetes/provider.js';
+import { KubernetesProvider, type KubernetesTuning } from '../../../src/providers/kubernetes/provider.js';
 import { kubernetesSchema } from '../../../src/providers/kubernetes/settings.js';
-import type { PreviewSpec, SourceRef } from '../../../src/providers/types.js';
+import type { PreviewRef, PreviewSpec, SourceRef } from '../../../src/providers/types.js';
 
 export class MemoryLogger implements Logger {
   readonly lines: string[] = [];
@@ -45,54 +45,49 @@ export interface ProviderSetup {
   /** Raw provider settings, as the settings loader would pass them to the schema. */
   settings?: Record<string, unknown>;
   branch?: string;
+  pr?: number;
   app?: string;
+  prefix?: string;
   env?: Record<string, string>;
   domains?: string[];
   adopt?: boolean;
   dryRun?: boolean;
   timeoutMs?: number;
+  tuning?: KubernetesTuning;
+}
+
+/** The ref of a preview as the settings loader makes it: name, identity, key. */
+export function refOf(setup: Pick<ProviderSetup, 'app' | 'branch' | 'pr' | 'prefix'>): PreviewRef {
+  const app = setup.app ?? 'shop';
+  const identity: PreviewIdentity =
+    setup.pr !== undefined ? { project: app, pr: setup.pr, ...(setup.prefix ? { prefix: setup.prefix } : {}) } : { project: app, branch: setup.branch ?? 'feature/cart', ...(setup.prefix ? { prefix: setup.prefix } : {}) };
+  const name = previewName({ app, branch: identity.branch, pr: identity.pr, prefix: setup.prefix });
+  return { name, identity, key: identityKey(identity) };
 }
 
 export function makeProvider(kubeconfig: string, setup: ProviderSetup = {}) {
-  const app = setup.app ?? 'shop';
-  const branch = setup.branch ?? 'feature/cart';
-  const name = previewName({ app, branch });
-  const domains = (setup.domains ?? ['{name}.preview.example.com']).map((t) => expandDomain(t, { name, app, branch }));
-  const common: CommonSettings = {
-    provider: 'kubernetes',
-    app,
-    branch,
-    favourite: false,
-    env: setup.env ?? { GREETING: 'hello' },
-    source: '.',
-    force: false,
-    waitUrl: false,
-    healthPath: '/',
-    adopt: setup.adopt ?? false,
-    keep: [],
-    json: false,
-    dryRun: setup.dryRun ?? false,
-    debug: false,
-    name,
-    domainTemplates: setup.domains ?? [],
-    domains,
-    timeoutMs: setup.timeoutMs ?? 20_000,
-  };
+  const ref = refOf(setup);
+  const { name } = ref;
+  const app = ref.identity.project;
+  const branch = ref.identity.branch;
+  const domains = (setup.domains ?? ['{name}.preview.example.com']).map((t) => expandDomain(t, { name, app, branch, pr: ref.identity.pr }));
+  const env = setup.env ?? { GREETING: 'hello' };
+  const timeoutMs = setup.timeoutMs ?? 20_000;
   const settings = kubernetesSchema.parse({ kubeconfig, image: 'registry.example.com/shop:{shortCommit}', ...setup.settings });
   const logger = new MemoryLogger();
   const plan = new Plan(setup.dryRun ?? false);
-  const context = { logger, plan, deadline: new Deadline(common.timeoutMs), adopt: common.adopt };
-  const provider = new KubernetesProvider(settings, common, context, { pollInitialMs: 10, pollMaxMs: 50 });
-  const spec: PreviewSpec = { name, app, branch, env: common.env, domains, favourite: false };
+  const context = { logger, plan, deadline: new Deadline(timeoutMs), adopt: setup.adopt ?? false };
+  const provider = new KubernetesProvider(settings, context, { pollInitialMs: 10, pollMaxMs: 50, ...setup.tuning });
+  const spec: PreviewSpec = { ...ref, env, domains, favourite: false, healthPath: '/' };
   const source = (commit: string, force = false): SourceRef => ({ dir: '.', commit, force });
   /** What `preview-kit up` does: ensure, set the domains, deploy. */
   const up = async (commit: string, force = false) => {
     const ensured = await provider.ensure(spec);
     const domainResult = await provider.setDomains(ensured.preview, spec);
-    const deployed = await provider.deploy(ensured.preview, source(commit, force));
+    const deployed = await provider.deploy(ensured.preview, spec, source(commit, force));
     return { ensured, domainResult, deployed };
   };
-  return { provider, name, spec, logger, plan, context, common, settings, up, source };
+  return { provider, name, ref, spec, logger, plan, context, settings, up, source };
 }
 
 export const COMMIT_A = 'a'.repeat(40);

@@ -155,7 +155,7 @@ describe.skipIf(!certs)('kubectl against the fake API server', () => {
     const certConfig = writeKubeconfig(fake, dir, { ca: certs!.ca, clientCert: { cert: certs!.clientCert, key: certs!.clientKey }, file: 'cert-kubeconfig' });
     const p = makeProvider(certConfig, { branch: 'feature/tls' });
     try {
-      const found = await p.provider.find(p.name);
+      const found = await p.provider.find(p.ref);
       expect(found?.name).toBe(p.name);
     } finally {
       p.provider.close();

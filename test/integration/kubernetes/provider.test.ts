@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuthError, ProviderError, SafetyError } from '../../../src/core/errors.js';
 import { startFakeKubernetes, type FakeKubernetes } from '../../fakes/kubernetes/server.js';
 import { writeKubeconfig } from '../../fakes/kubernetes/kubeconfig.js';
-import { COMMIT_A, COMMIT_B, COMMIT_C, providerMaker } from './helpers.js';
+import { COMMIT_A, COMMIT_B, COMMIT_C, providerMaker, refOf } from './helpers.js';
 
 const OURS = 'app.kubernetes.io/managed-by=preview-kit';
 
@@ -166,7 +166,7 @@ describe('kubernetes provider against the fake API server', () => {
     );
     const other = fake.seed({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'unrelated', namespace: 'previews' }, data: { a: 'b' } });
 
-    const result = await make().provider.destroy(p.name);
+    const result = await make().provider.destroy(p.ref);
     expect(result.deleted).toBe(true);
     expect(result.removed).toEqual(expect.arrayContaining([`deployment previews/${p.name}`, `service previews/${p.name}`]));
     expect(fake.objects({ labelSelector: OURS })).toEqual([]);
@@ -176,7 +176,7 @@ describe('kubernetes provider against the fake API server', () => {
     for (const d of deletes) expect(JSON.parse(d.body!).propagationPolicy).toBe('Foreground');
 
     const writes = fake.writes().length;
-    const again = await make().provider.destroy(p.name);
+    const again = await make().provider.destroy(p.ref);
     expect(again).toEqual({ deleted: false, removed: [] });
     expect(fake.writes().length).toBe(writes);
   });
@@ -184,7 +184,7 @@ describe('kubernetes provider against the fake API server', () => {
   it('a bad token is an AuthError (exit 3), never "not found"', async () => {
     kubeconfig = writeKubeconfig(fake, dir, { token: 'wrong-token', file: 'bad' });
     const p = make();
-    const error = await p.provider.find(p.name).then(
+    const error = await p.provider.find(p.ref).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -271,12 +271,12 @@ describe('kubernetes provider against the fake API server', () => {
     await a.up(COMMIT_A);
     const b = make({ branch: 'feature/other' });
     await b.up(COMMIT_B);
-    const found = await make().provider.find(a.name);
+    const found = await make().provider.find(a.ref);
     expect(found?.id).toBe(`previews/${a.name}`);
     expect(found?.lastDeployment).toMatchObject({ state: 'ok', commit: COMMIT_A });
-    expect(found?.branch).toBe('feature/cart');
+    expect(found?.identity).toEqual({ project: 'shop', branch: 'feature/cart' });
     expect(found?.domains.map((d) => d.host)).toEqual([`${a.name}.preview.example.com`]);
-    expect(await make().provider.find('shop-nothing-here')).toBeUndefined();
+    expect(await make({ branch: 'nothing-here' }).provider.find(refOf({ branch: 'nothing-here' }))).toBeUndefined();
     const listed = await make().provider.list();
     expect(listed.map((p) => p.name).sort()).toEqual([a.name, b.name].sort());
   });
@@ -292,7 +292,7 @@ describe('kubernetes provider against the fake API server', () => {
     expect(fake.writes().length).toBe(count);
     const listed = await make({ settings: { namespacePerPreview: true } }).provider.list();
     expect(listed.map((x) => x.name)).toEqual([p.name]);
-    const result = await make({ settings: { namespacePerPreview: true } }).provider.destroy(p.name);
+    const result = await make({ settings: { namespacePerPreview: true } }).provider.destroy(p.ref);
     expect(result.removed).toEqual([`namespace ${p.name}`]);
     expect(fake.get('Namespace', undefined, p.name)).toBeUndefined();
     expect(fake.objects({ namespace: p.name })).toEqual([]);
@@ -344,7 +344,7 @@ data: {PUBLIC_URL: "https://{host}", JSON: '{"a": {b}}'}
     const count = fake.writes().length;
     await make({ settings: { manifests, image: undefined } }).up(COMMIT_A);
     expect(fake.writes().length).toBe(count);
-    await make({ settings: { manifests, image: undefined } }).provider.destroy(p.name);
+    await make({ settings: { manifests, image: undefined } }).provider.destroy(p.ref);
     expect(fake.objects({ labelSelector: OURS })).toEqual([]);
   });
 });

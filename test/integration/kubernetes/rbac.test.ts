@@ -58,21 +58,21 @@ describe('kubernetes with a deployer role limited to the kinds it makes', () => 
   });
 
   it('up waits for the rollout and stop removes everything, warning about the kinds it could not look at', async () => {
-    const { up, provider, name, logger } = make();
+    const { up, provider, name, ref, logger } = make();
     const { deployed } = await up(COMMIT_A);
     expect(deployed.deployed).toBe(true);
-    const { removed } = await provider.destroy(name);
+    const { removed } = await provider.destroy(ref);
     expect(removed).toEqual(expect.arrayContaining([`deployment previews/${name}`, `service previews/${name}`, `ingress previews/${name}`]));
     expect(fake.objects({ namespace: 'previews', labelSelector: `preview-kit/name=${name}` }).filter((o) => o.kind !== 'Pod' && o.kind !== 'ReplicaSet')).toEqual([]);
     expect(logger.lines.join('\n')).toMatch(/could not look for .*cronjobs.* \(forbidden or not served\)/);
   });
 
   it('a kind these settings make is never skipped: 403 on Deployments is exit 3', async () => {
-    const { up, provider, name } = make();
+    const { up, provider, ref } = make();
     await up(COMMIT_A);
     forbidden.add('deployments');
     try {
-      await expect(provider.destroy(name)).rejects.toBeInstanceOf(AuthError);
+      await expect(provider.destroy(ref)).rejects.toBeInstanceOf(AuthError);
     } finally {
       forbidden.delete('deployments');
     }

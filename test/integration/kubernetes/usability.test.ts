@@ -69,7 +69,7 @@ describe('kubernetes: errors a user can act on', () => {
     const running = up(COMMIT_A).catch((e: unknown) => e);
     while (!fake.requests.some((r) => r.method === 'GET' && r.path.endsWith(`/pods`))) await new Promise((r) => setTimeout(r, 10));
     const stopper = make();
-    await stopper.provider.destroy(name);
+    await stopper.provider.destroy(stopper.ref);
     const error = await running;
     expect(error).toBeInstanceOf(ProviderError);
     expect((error as ProviderError).message).toMatch(/the Deployment disappeared/);

@@ -47,42 +47,43 @@ async function deployedPreview() {
   const spec = specFor();
   const { provider } = makeProvider(fake);
   const { preview } = await provider.ensure(spec);
-  await provider.deploy(preview, { dir: repo.dir, commit: sha, force: false });
-  return { spec, preview };
+  await provider.deploy(preview, spec, { dir: repo.dir, commit: sha, force: false });
+  // As a separate `deploy` finds it: read fresh, not what this process learnt.
+  return { spec, preview: (await makeProvider(fake).provider.find(spec))! };
 }
 
 describe('deploy edge cases', () => {
   it('a push git reports up-to-date starts nothing, so the commit is restarted through the API', async () => {
-    const { preview } = await deployedPreview();
+    const { spec, preview } = await deployedPreview();
     const git = new ScriptedGit(async () => undefined, [async () => ({ upToDate: true })]);
     const { provider } = makeProvider(fake, {}, { options: { git } });
     fake.resetLog();
-    const result = await provider.deploy(preview, { dir: repo.dir, commit: sha, force: false });
+    const result = await provider.deploy(preview, spec, { dir: repo.dir, commit: sha, force: false });
     expect(result.deployed).toBe(true);
     expect(git.calls).toEqual(['ls-remote', 'push']);
     expect(mutating(fake).map((r) => `${r.method} ${r.path.split('/').pop()}`)).toEqual(['POST instances']);
   });
 
   it('refused git credentials end at once with an auth error (exit 3)', async () => {
-    const { preview } = await deployedPreview();
+    const { spec, preview } = await deployedPreview();
     const git = new ScriptedGit(async () => 'f'.repeat(40), [
       async () => {
         throw new AuthError('push: the git remote refused the credentials', { hint: 'check CLEVER_TOKEN' });
       },
     ]);
-    const error = await makeProvider(fake, {}, { options: { git } }).provider.deploy(preview, { dir: repo.dir, commit: 'a'.repeat(40), force: false }).catch((e: unknown) => e);
+    const error = await makeProvider(fake, {}, { options: { git } }).provider.deploy(preview, spec, { dir: repo.dir, commit: 'a'.repeat(40), force: false }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthError);
     expect(git.calls).toEqual(['ls-remote', 'push']);
   });
 
   it('a fatal local error is not retried; a repository that is not ready is, until it accepts', async () => {
-    const { preview } = await deployedPreview();
+    const { spec, preview } = await deployedPreview();
     const fatal = new ScriptedGit(async () => undefined, [
       async () => {
         throw new GitCommandError('push: shallow update not allowed', 'fatal', { hint: 'fetch-depth: 0' });
       },
     ]);
-    const error = await makeProvider(fake, {}, { options: { git: fatal } }).provider.deploy(preview, { dir: repo.dir, commit: 'b'.repeat(40), force: false }).catch((e: unknown) => e);
+    const error = await makeProvider(fake, {}, { options: { git: fatal } }).provider.deploy(preview, spec, { dir: repo.dir, commit: 'b'.repeat(40), force: false }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderError);
     expect((error as ProviderError).hint).toMatch(/fetch-depth/);
     expect(fatal.calls).toEqual(['ls-remote', 'push']);
@@ -93,7 +94,7 @@ describe('deploy edge cases', () => {
       [notReady, notReady, async () => ({ upToDate: true })],
     );
     const { provider, context } = makeProvider(fake, {}, { options: { git: flaky } });
-    const result = await provider.deploy(preview, { dir: repo.dir, commit: sha, force: false });
+    const result = await provider.deploy(preview, spec, { dir: repo.dir, commit: sha, force: false });
     expect(result.deployed).toBe(true);
     expect(flaky.calls).toEqual(['ls-remote', 'push', 'push', 'push']);
     // Expected on a new app: a progress line (one per state in CI logs), the git errors only at debug level.
@@ -102,11 +103,11 @@ describe('deploy edge cases', () => {
   });
 
   it('gives up pushing when the deadline is near instead of sleeping past it', async () => {
-    const { preview } = await deployedPreview();
+    const { spec, preview } = await deployedPreview();
     const never = () => Promise.reject(new GitCommandError("push: repository 'x' not found", 'retry'));
     const git = new ScriptedGit(async () => undefined, Array.from({ length: 100 }, () => never));
     const error = await makeProvider(fake, {}, { timeoutMs: 1_500, options: { git, timing: { pushInitialMs: 100, pushMaxMs: 400, pushAttempts: 100 } } })
-      .provider.deploy(preview, { dir: repo.dir, commit: 'c'.repeat(40), force: false })
+      .provider.deploy(preview, spec, { dir: repo.dir, commit: 'c'.repeat(40), force: false })
       .catch((e: unknown) => e);
     // A timeout (exit 5) raised when the next wait would overrun the deadline, carrying the last push error.
     expect(error).toBeInstanceOf(TimeoutError);
@@ -116,14 +117,16 @@ describe('deploy edge cases', () => {
   });
 
   it('follows a deployment of the same commit that is already running instead of starting another', async () => {
-    const { preview } = await deployedPreview();
+    const { spec, preview } = await deployedPreview();
     // Someone restarts the app with the same commit: WIP now, OK soon.
     const restart = await rawCall<{ deploymentId: string }>(fake, 'POST', `/v2/organisations/${preview.details!.ownerId}/applications/${preview.id}/instances?commit=${sha}`);
     expect(restart.status).toBe(200);
     const git = new ScriptedGit(async () => sha, []);
     const { provider } = makeProvider(fake, {}, { options: { git } });
     fake.resetLog();
-    const result = await provider.deploy(preview, { dir: repo.dir, commit: sha, force: false });
+    // `deploy` alone: the preview is found (its recent deployments read), then deployed.
+    const found = (await provider.find(spec))!;
+    const result = await provider.deploy(found, spec, { dir: repo.dir, commit: sha, force: false });
     expect(result.deployed).toBe(false);
     expect(result.reason).toMatch(/already being deployed/);
     expect(result.deployment).toMatchObject({ id: restart.body.deploymentId, state: 'ok' });

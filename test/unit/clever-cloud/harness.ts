@@ -8,13 +8,15 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { identityKey, type PreviewIdentity } from '../../../src/core/identity.js';
 import type { Logger } from '../../../src/core/logger.js';
+import { nameOfIdentity } from '../../../src/core/naming.js';
 import { Plan } from '../../../src/core/plan.js';
 import { Redactor } from '../../../src/core/redact.js';
 import { Deadline } from '../../../src/core/retry.js';
 import { CleverCloudProvider, type CleverProviderOptions } from '../../../src/providers/clever-cloud/provider.js';
 import { cleverSchema } from '../../../src/providers/clever-cloud/settings.js';
-import type { PreviewSpec, ProviderContext } from '../../../src/providers/types.js';
+import type { PreviewRef, PreviewSpec, ProviderContext } from '../../../src/providers/types.js';
 import { startFakeCleverCloud, type FakeCleverCloud } from '../../fakes/clever-cloud/server.js';
 
 const execFileAsync = promisify(execFile);
@@ -28,6 +30,7 @@ export const ORG = 'orga_00000000-0000-4000-8000-000000000001';
 export const FAST: CleverProviderOptions = {
   timing: { pollInitialMs: 10, pollMaxMs: 60, pushInitialMs: 30, pushMaxMs: 150, pushAttempts: 40 },
   retryInitialMs: 10,
+  reconcile: { settleInitialMs: 20, settleMaxMs: 100, settleWindowMs: 5_000 },
 };
 
 export function startFake(extra: Parameters<typeof startFakeCleverCloud>[0] = {}): Promise<FakeCleverCloud> {
@@ -85,20 +88,31 @@ export function makeProvider(
 
 let counter = 0;
 
+export interface SpecInput extends Partial<Omit<PreviewSpec, 'identity' | 'key' | 'name'>> {
+  app?: string;
+  branch?: string;
+  pr?: number;
+  prefix?: string;
+  fork?: string;
+}
+
+/** The ref of a preview (name, identity, key) as the commands build it. */
+export function refOf(identity: PreviewIdentity): PreviewRef {
+  return { name: nameOfIdentity(identity), identity, key: identityKey(identity) };
+}
+
 /** A unique spec per test, so tests sharing one fake never meet. */
-export function specFor(extra: Partial<PreviewSpec> = {}): PreviewSpec {
+export function specFor(extra: SpecInput = {}): PreviewSpec {
   counter += 1;
-  const branch = extra.branch ?? `feature/t${counter}`;
-  const app = extra.app ?? 'shop';
-  return {
-    name: `${app}-${branch.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`,
-    app,
-    branch,
-    env: {},
-    domains: [],
-    favourite: false,
-    ...extra,
+  const { app, branch, pr, prefix, fork, ...rest } = extra;
+  const project = app ?? 'shop';
+  const identity: PreviewIdentity = {
+    project,
+    ...(pr !== undefined ? { pr } : { branch: branch ?? `feature/t${counter}` }),
+    ...(prefix ? { prefix } : {}),
+    ...(fork ? { fork } : {}),
   };
+  return { ...refOf(identity), env: {}, domains: [], favourite: false, healthPath: '/', ...rest };
 }
 
 export const mutating = (fake: FakeCleverCloud) => fake.requests.filter((r) => r.method !== 'GET' && r.method !== 'HEAD');

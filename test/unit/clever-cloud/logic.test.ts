@@ -3,34 +3,72 @@
  * what to update, which env keys and domains to write, how git failures are read.
  */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, SafetyError } from '../../../src/core/errors.js';
-import { silentLogger } from '../../../src/core/logger.js';
+import { ConfigError } from '../../../src/core/errors.js';
+import { identityKey } from '../../../src/core/identity.js';
 import type { CleverApp, CleverInstanceProduct } from '../../../src/providers/clever-cloud/api.js';
-import { byAge, chooseApp, createBody, pickRuntime, scalabilityChanges, type AppRecord } from '../../../src/providers/clever-cloud/apps.js';
-import { resolvePlan } from '../../../src/providers/clever-cloud/addons.js';
+import { createBody, pickRuntime, scalabilityChanges } from '../../../src/providers/clever-cloud/app-body.js';
+import { appHooks, type AppRecord } from '../../../src/providers/clever-cloud/app-hooks.js';
+import { addonMarks, resolvePlan } from '../../../src/providers/clever-cloud/addon-hooks.js';
 import { checkRemoteUrl, newestFirst } from '../../../src/providers/clever-cloud/deploy.js';
 import { isBuiltInHost, normaliseHost, previewDomains, primaryHost } from '../../../src/providers/clever-cloud/domains.js';
 import { envChanges } from '../../../src/providers/clever-cloud/env.js';
 import { classifyGitFailure } from '../../../src/providers/clever-cloud/git.js';
 import { cleverSchema } from '../../../src/providers/clever-cloud/settings.js';
+import { ownershipTags } from '../../../src/providers/clever-cloud/tags.js';
+import { byAge, classify } from '../../../src/providers/reconcile.js';
+import type { CleverApi } from '../../../src/providers/clever-cloud/api.js';
+import { refOf } from './harness.js';
 
-const rec = (id: string, creationDate: number | undefined, tags: string[] = ['preview-kit']): AppRecord => ({
-  app: { id, name: 'n', ...(creationDate === undefined ? {} : { creationDate }) },
+const mine = refOf({ project: 'shop-admin', branch: 'main' });
+const aliased = refOf({ project: 'shop', branch: 'admin-main' });
+
+const rec = (id: string, creationDate: number | undefined, tags: string[] = ownershipTags(mine)): AppRecord => ({
+  app: { id, name: mine.name, ...(creationDate === undefined ? {} : { creationDate }) },
   tags,
 });
 
-describe('choosing the app', () => {
-  it('oldest first, ties by id, unknown dates last', () => {
-    const sorted = [rec('app_c', 5), rec('app_b', 5), rec('app_a', undefined), rec('app_d', 1)].sort(byAge).map((r) => r.app.id);
-    expect(sorted).toEqual(['app_d', 'app_b', 'app_c', 'app_a']);
+describe('which app is the preview', () => {
+  const hooks = appHooks({ api: {} as CleverApi, ref: mine, body: () => undefined as never, planned: () => undefined as never });
+
+  it('the two identities alias to one name but never to one key', () => {
+    expect(aliased.name).toBe(mine.name);
+    expect(aliased.key).not.toBe(mine.key);
   });
 
-  it('ours beats foreign; foreign alone needs --adopt; several foreign are refused even with it', () => {
-    expect(chooseApp({ ours: [rec('app_1', 1)], foreign: [rec('app_2', 0, [])] }, 'n', false, silentLogger)).toMatchObject({ kind: 'ours' });
-    expect(chooseApp({ ours: [], foreign: [] }, 'n', false, silentLogger)).toEqual({ kind: 'absent' });
-    expect(() => chooseApp({ ours: [], foreign: [rec('app_2', 0, [])] }, 'n', false, silentLogger)).toThrow(SafetyError);
-    expect(chooseApp({ ours: [], foreign: [rec('app_2', 0, [])] }, 'n', true, silentLogger)).toMatchObject({ kind: 'adopt' });
-    expect(() => chooseApp({ ours: [], foreign: [rec('app_2', 0, []), rec('app_3', 1, [])] }, 'n', true, silentLogger)).toThrow(/2 applications have this name and none carries the preview-kit tag/);
+  it('is decided by the key tag: ours, another preview\'s (named), or unmarked', () => {
+    const found = classify(
+      [rec('app_ours', 2), rec('app_theirs', 1, ownershipTags(aliased)), rec('app_hand', 0, []), rec('app_old', 3, ['preview-kit', 'preview-kit:shop-admin:branch:main'])],
+      hooks,
+      mine.identity,
+    );
+    expect(found.ours.map((c) => c.id)).toEqual(['app_ours']);
+    expect(found.others.map((c) => c.id)).toEqual(['app_theirs', 'app_old']);
+    expect(found.others[0]!.ownership).toMatchObject({ kind: 'other', whose: 'the preview of shop, branch admin-main' });
+    expect(found.foreign.map((c) => c.id)).toEqual(['app_hand']);
+  });
+
+  it('a key tag alone (a run stopped between two tag writes) is still ours, and needs its other tags', () => {
+    const keyOnly = rec('app_k', 1, [`preview-kit:key:${mine.key}`]);
+    expect(classify([keyOnly], hooks, mine.identity).ours).toHaveLength(1);
+    expect(hooks.needsRepair!(keyOnly)).toBe(true);
+    expect(hooks.needsRepair!(rec('app_full', 1))).toBe(false);
+  });
+
+  it('oldest first, ties by id, unknown dates last', () => {
+    const sorted = classify([rec('app_c', 5), rec('app_b', 5), rec('app_a', undefined), rec('app_d', 1)], hooks, mine.identity).ours.sort(byAge).map((c) => c.id);
+    expect(sorted).toEqual(['app_d', 'app_b', 'app_c', 'app_a']);
+  });
+});
+
+describe('which add-on is the preview\'s', () => {
+  const addon = { id: 'addon_1', name: `${mine.name}-postgresql-addon` };
+  it.each([
+    ['untagged and linked to our app: ours, to be tagged', [], true, { marker: true, key: mine.key }],
+    ['untagged and not linked: unmarked', [], false, { marker: false }],
+    ['with our key only', [`preview-kit:key:${mine.key}`], false, { marker: true, key: mine.key }],
+    ["linked to our app but with another preview's key", ownershipTags(aliased), true, { marker: true, key: identityKey(aliased.identity), identity: aliased.identity }],
+  ])('%s', (_what, tags, linked, marks) => {
+    expect(addonMarks({ addon, tags: tags as string[], linked: linked as boolean }, mine.key)).toEqual(marks);
   });
 });
 

@@ -6,11 +6,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AuthError, ConfigError, ProviderError, SafetyError, exitCodeOf } from '../../../src/core/errors.js';
 import type { CreateAppBody } from '../../../src/providers/clever-cloud/api.js';
-import { identityTag, parseIdentityTag } from '../../../src/providers/clever-cloud/tags.js';
+import { marksOf, ownershipTags } from '../../../src/providers/clever-cloud/tags.js';
 import { OWNER_MARKER } from '../../../src/providers/types.js';
 import type { FakeCleverCloud } from '../../fakes/clever-cloud/server.js';
 import { API_TOKEN, appsNamed, makeProvider, mutating, reads, specFor, startFake, tempRepo, type TempRepo } from './harness.js';
-import { rawCall, rawCreateApp } from './raw-api.js';
+import { rawCall, rawCreateAddon, rawCreateApp } from './raw-api.js';
 
 let fake: FakeCleverCloud;
 let repo: TempRepo;
@@ -29,6 +29,18 @@ beforeEach(() => {
   fake.setFaults(undefined);
 });
 
+/** Wraps an API call so that its first call is applied and then answered 503. */
+function applied503<A extends unknown[], R>(fn: (...args: A) => Promise<R>) {
+  let calls = 0;
+  const wrapped = async (...args: A): Promise<R> => {
+    calls += 1;
+    const result = await fn(...args);
+    if (calls === 1) throw new ProviderError('Clever Cloud API answered 503', { status: 503, retryable: true });
+    return result;
+  };
+  return { wrapped, calls: () => calls };
+}
+
 describe('ensure and find', () => {
   it('creates one app, tagged as ours with the preview identity, env and settings in the create body', async () => {
     const { provider } = makeProvider(fake, { flavor: 'xs', instances: '2' });
@@ -40,13 +52,14 @@ describe('ensure and find', () => {
     expect(apps).toHaveLength(1);
     const app = apps[0]!;
     expect(result.preview.id).toBe(app.id);
-    expect(app.tags).toEqual([OWNER_MARKER, identityTag({ app: spec.app, branch: spec.branch })]);
+    expect(app.tags).toEqual(ownershipTags(spec));
+    expect(app.tags).toContain(OWNER_MARKER);
     expect(app.env).toEqual({ GREETING: 'hello' });
     expect(app.instance).toMatchObject({ minFlavor: 'XS', maxFlavor: 'XS', minInstances: 2, maxInstances: 2, variantSlug: 'node' });
     // Env and tags travel in the create body: no separate writes.
     expect(mutating(fake).map((r) => r.method)).toEqual(['POST']);
     expect(result.preview.url).toMatch(/^https:\/\/app-[0-9a-f-]+\.cleverapps\.io$/);
-    expect(result.preview.branch).toBe(spec.branch);
+    expect(result.preview.identity).toEqual(spec.identity);
   });
 
   it('finds the preview it created, and nothing for an unknown name', async () => {
@@ -54,10 +67,10 @@ describe('ensure and find', () => {
     const spec = specFor();
     const { preview } = await provider.ensure(spec);
     const again = makeProvider(fake).provider;
-    const found = await again.find(spec.name);
-    expect(found).toMatchObject({ id: preview.id, name: spec.name, url: preview.url, branch: spec.branch });
+    const found = await again.find(spec);
+    expect(found).toMatchObject({ id: preview.id, name: spec.name, url: preview.url, identity: spec.identity });
     expect(found!.domains.some((d) => d.builtIn)).toBe(true);
-    expect(await again.find(`${spec.name}-nope`)).toBeUndefined();
+    expect(await again.find({ ...spec, name: `${spec.name}-nope` })).toBeUndefined();
   });
 
   it('re-running ensure changes nothing and sends no mutating request', async () => {
@@ -87,14 +100,14 @@ describe('ensure and find', () => {
     const spec = specFor();
     const { preview } = await provider.ensure(spec);
     expect(fake.apps().find((a) => a.id === preview.id)?.ownerId).toBe('orga_00000000-0000-4000-8000-000000000001');
-    await expect(makeProvider(fake, { org: 'no-such-org' }).provider.find(spec.name)).rejects.toBeInstanceOf(ConfigError);
+    await expect(makeProvider(fake, { org: 'no-such-org' }).provider.find(spec)).rejects.toBeInstanceOf(ConfigError);
   });
 
   it('works with an API token (Bearer) too', async () => {
     const { provider } = makeProvider(fake, { token: undefined, secret: undefined, apiToken: API_TOKEN });
     const spec = specFor();
     const { preview } = await provider.ensure(spec);
-    expect((await provider.find(spec.name))?.id).toBe(preview.id);
+    expect((await provider.find(spec))?.id).toBe(preview.id);
   });
 });
 
@@ -107,7 +120,7 @@ describe('find, never guess', () => {
     expect(error).toBeInstanceOf(AuthError);
     expect(exitCodeOf(error)).toBe(3);
     expect((error as AuthError).hint).toMatch(/CLEVER_TOKEN/);
-    await expect(provider.find(spec.name)).rejects.toBeInstanceOf(AuthError);
+    await expect(provider.find(spec)).rejects.toBeInstanceOf(AuthError);
     expect(mutating(fake)).toEqual([]);
   });
 
@@ -135,9 +148,9 @@ describe('ownership', () => {
     expect(exitCodeOf(error)).toBe(6);
     expect((error as SafetyError).hint).toMatch(/--adopt/);
     expect(mutating(fake)).toEqual([]);
-    expect(await makeProvider(fake).provider.find(spec.name)).toBeUndefined();
+    expect(await makeProvider(fake).provider.find(spec)).toBeUndefined();
     const stop = makeProvider(fake);
-    expect(await stop.provider.destroy(spec.name)).toEqual({ deleted: false, removed: [] });
+    expect(await stop.provider.destroy(spec)).toEqual({ deleted: false, removed: [] });
     expect(stop.context.logger.lines.some((l) => l.startsWith('warning:') && l.includes('left alone'))).toBe(true);
     expect(mutating(fake)).toEqual([]);
     expect(appsNamed(fake, spec.name)).toHaveLength(1);
@@ -146,7 +159,7 @@ describe('ownership', () => {
     expect(adopted).toMatchObject({ created: false, changed: true });
     expect(adopted.preview.id).toBe(theirs.id);
     expect(appsNamed(fake, spec.name)).toHaveLength(1);
-    expect(appsNamed(fake, spec.name)[0]!.tags).toEqual([OWNER_MARKER, identityTag({ app: spec.app, branch: spec.branch })]);
+    expect(appsNamed(fake, spec.name)[0]!.tags).toEqual(ownershipTags(spec));
     // From now on it is ours without --adopt.
     expect((await makeProvider(fake).provider.ensure(spec)).changed).toBe(false);
   });
@@ -154,7 +167,7 @@ describe('ownership', () => {
   it('stop --adopt deletes a lone untagged namesake, and only then', async () => {
     const spec = specFor();
     const theirs = await rawCreateApp(fake, spec.name);
-    const result = await makeProvider(fake, {}, { adopt: true }).provider.destroy(spec.name);
+    const result = await makeProvider(fake, {}, { adopt: true }).provider.destroy(spec);
     expect(result).toEqual({ deleted: true, removed: [`application ${spec.name} (${theirs.id})`] });
     expect(appsNamed(fake, spec.name)).toHaveLength(0);
   });
@@ -173,7 +186,7 @@ describe('concurrent runs', () => {
   it('a run that loses the create race deletes its own app and continues with the older one', async () => {
     const spec = specFor();
     const { provider } = makeProvider(fake);
-    const tags = [OWNER_MARKER, identityTag({ app: spec.app, branch: spec.branch! })];
+    const tags = ownershipTags(spec);
     let winnerId = '';
     // The other run's app appears between our lookup and our create.
     const original = provider.api.createApp.bind(provider.api);
@@ -229,7 +242,7 @@ describe('faults', () => {
       try {
         const { preview } = await provider.ensure(spec);
         await provider.setDomains(preview, spec);
-        await provider.deploy(preview, { dir: repo.dir, commit: first, force: false });
+        await provider.deploy(preview, spec, { dir: repo.dir, commit: first, force: false });
         done = true;
       } catch (error) {
         lastError = error;
@@ -249,7 +262,7 @@ describe('faults', () => {
     const { provider } = makeProvider(fake, { addons: ['redis-addon:dev'] });
     const again = await provider.ensure(spec);
     await provider.setDomains(again.preview, spec);
-    expect((await provider.deploy(again.preview, { dir: repo.dir, commit: first, force: false })).deployed).toBe(false);
+    expect((await provider.deploy(again.preview, spec, { dir: repo.dir, commit: first, force: false })).deployed).toBe(false);
     expect(mutating(fake)).toEqual([]);
   });
 
@@ -259,7 +272,7 @@ describe('faults', () => {
     fake.resetLog();
     // Seed 8 answers the first request 429 (Retry-After: 1), then nothing more.
     fake.setFaults({ rate: 0.3, seed: 8, kinds: ['429'] });
-    const found = await makeProvider(fake).provider.find(spec.name);
+    const found = await makeProvider(fake).provider.find(spec);
     fake.setFaults(undefined);
     expect(found?.name).toBe(spec.name);
     const [limited, retried] = fake.requests;
@@ -276,14 +289,14 @@ describe('up with nothing to change', () => {
     const ensured = await firstRun.provider.ensure(spec);
     const withDomains = await firstRun.provider.setDomains(ensured.preview, spec);
     expect(withDomains.changed).toBe(true);
-    const deployed = await firstRun.provider.deploy(ensured.preview, { dir: repo.dir, commit: first, force: false });
+    const deployed = await firstRun.provider.deploy(ensured.preview, spec, { dir: repo.dir, commit: first, force: false });
     expect(deployed.deployed).toBe(true);
 
     fake.resetLog();
     const { provider } = makeProvider(fake);
     const again = await provider.ensure(spec);
     const domains = await provider.setDomains(again.preview, spec);
-    const result = await provider.deploy({ ...again.preview, domains: domains.domains }, { dir: repo.dir, commit: first, force: false });
+    const result = await provider.deploy({ ...again.preview, domains: domains.domains }, spec, { dir: repo.dir, commit: first, force: false });
     expect(again).toMatchObject({ created: false, changed: false });
     expect(domains.changed).toBe(false);
     expect(result).toMatchObject({ deployed: false });
@@ -313,7 +326,7 @@ describe('domains', () => {
 
     fake.resetLog();
     const fresh = makeProvider(fake).provider;
-    const found = (await fresh.find(spec.name))!;
+    const found = (await fresh.find(spec))!;
     const second = await fresh.setDomains(found, { ...spec, domains: [host, `www.${host}`] });
     expect(second.changed).toBe(false);
     expect(mutating(fake)).toEqual([]);
@@ -332,14 +345,14 @@ describe('deploy', () => {
     const { provider, context } = makeProvider(fake);
     const { preview } = await provider.ensure(spec);
     const before = fake.pushes.length;
-    const result = await provider.deploy(preview, { dir: repo.dir, commit: first, force: false });
+    const result = await provider.deploy(preview, spec, { dir: repo.dir, commit: first, force: false });
     expect(result).toMatchObject({ deployed: true, url: preview.url });
     expect(result.deployment).toMatchObject({ state: 'ok', commit: first });
     expect(fake.pushes.slice(before).filter((p) => p.ok)).toEqual([{ appId: preview.id, commit: first, ok: true }]);
     expect(context.logger.progressLines.some((l) => l.startsWith(`deployment ${first.slice(0, 7)}: `))).toBe(true);
 
     fake.resetLog();
-    const skip = await makeProvider(fake).provider.deploy(preview, { dir: repo.dir, commit: first, force: false });
+    const skip = await makeProvider(fake).provider.deploy(preview, spec, { dir: repo.dir, commit: first, force: false });
     expect(skip).toMatchObject({ deployed: false });
     expect(mutating(fake)).toEqual([]);
     expect(fake.pushes).toEqual([]);
@@ -353,14 +366,14 @@ describe('deploy', () => {
       const { provider } = makeProvider(fake);
       const { preview } = await provider.ensure(spec);
       fake.failNextDeployOf(sha);
-      const error = await provider.deploy(preview, { dir: local.dir, commit: sha, force: false }).catch((e: unknown) => e);
+      const error = await provider.deploy(preview, spec, { dir: local.dir, commit: sha, force: false }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ProviderError);
       expect(exitCodeOf(error)).toBe(5);
       expect((error as Error).message).toMatch(/ended FAIL/);
       expect((error as ProviderError).hint).toMatch(/clever logs/);
 
       fake.resetLog();
-      const retried = await makeProvider(fake).provider.deploy(preview, { dir: local.dir, commit: sha, force: false });
+      const retried = await makeProvider(fake).provider.deploy(preview, spec, { dir: local.dir, commit: sha, force: false });
       expect(retried.deployed).toBe(true);
       // The remote has the commit: no push, a restart without cache instead.
       expect(fake.pushes).toEqual([]);
@@ -378,15 +391,15 @@ describe('deploy', () => {
       const one = await local.commit('one');
       const { provider } = makeProvider(fake);
       const { preview } = await provider.ensure(spec);
-      await provider.deploy(preview, { dir: local.dir, commit: one, force: false });
+      await provider.deploy(preview, spec, { dir: local.dir, commit: one, force: false });
       const two = await local.commit('two');
       fake.resetLog();
-      const next = await provider.deploy(preview, { dir: local.dir, commit: two, force: false });
+      const next = await provider.deploy(preview, spec, { dir: local.dir, commit: two, force: false });
       expect(next.deployed).toBe(true);
       expect(fake.pushes.filter((p) => p.ok)).toEqual([{ appId: preview.id, commit: two, ok: true }]);
 
       fake.resetLog();
-      const forced = await provider.deploy(preview, { dir: local.dir, commit: two, force: true });
+      const forced = await provider.deploy(preview, spec, { dir: local.dir, commit: two, force: true });
       expect(forced.deployed).toBe(true);
       expect(fake.pushes).toEqual([]);
       expect(mutating(fake).map((r) => r.method)).toEqual(['POST']);
@@ -399,7 +412,7 @@ describe('deploy', () => {
     const spec = specFor();
     const { provider, context } = makeProvider(fake);
     const { preview } = await provider.ensure(spec);
-    await provider.deploy(preview, { dir: repo.dir, commit: first, force: false });
+    await provider.deploy(preview, spec, { dir: repo.dir, commit: first, force: false });
     const text = context.logger.lines.join('\n');
     expect(text).not.toContain('tok_9c2e');
     expect(text).not.toContain('sec_1f3e');
@@ -414,7 +427,8 @@ describe('add-ons', () => {
     const created = await provider.ensure(spec);
     expect(created.preview.addons).toEqual([expect.objectContaining({ name: `${spec.name}-postgresql-addon`, kind: 'postgresql-addon', plan: 'dev' })]);
     const addon = fake.addons().find((a) => a.name === `${spec.name}-postgresql-addon`)!;
-    expect(addon.tags).toEqual([OWNER_MARKER, identityTag({ app: spec.app, branch: spec.branch })]);
+    // Key first, readable identity next, marker last: the order an interrupted run relies on.
+    expect(addon.tags).toEqual(ownershipTags(spec));
     expect(addon.linkedApps).toEqual([created.preview.id]);
     expect(addon.region).toBe('par');
 
@@ -423,36 +437,38 @@ describe('add-ons', () => {
     expect(again).toMatchObject({ created: false, changed: false });
     expect(mutating(fake)).toEqual([]);
 
-    const stop = await makeProvider(fake).provider.destroy(spec.name);
+    const stop = await makeProvider(fake).provider.destroy(spec);
     expect(stop.deleted).toBe(true);
     expect(stop.removed).toEqual([`addon ${addon.name} (${addon.id})`, `application ${spec.name} (${created.preview.id})`]);
     expect(fake.addons().some((a) => a.id === addon.id)).toBe(false);
   });
 
-  it('an add-on create or link answered 503 after it was applied is not repeated', async () => {
+  it('an add-on create answered 503 after it was applied is not repeated: the untagged add-on is found and tagged', async () => {
     const spec = specFor();
     const { provider } = makeProvider(fake, { addons: ['mysql-addon:dev'] });
-    const applied503 = <A extends unknown[], R>(fn: (...args: A) => Promise<R>) => {
-      let calls = 0;
-      const wrapped = async (...args: A): Promise<R> => {
-        calls += 1;
-        const result = await fn(...args);
-        if (calls === 1) throw new ProviderError('Clever Cloud API answered 503', { status: 503, retryable: true });
-        return result;
-      };
-      return { wrapped, calls: () => calls };
-    };
     const create = applied503(provider.api.createAddon.bind(provider.api));
-    const link = applied503(provider.api.linkAddon.bind(provider.api));
     provider.api.createAddon = create.wrapped;
-    provider.api.linkAddon = link.wrapped;
     const { preview } = await provider.ensure(spec);
     expect(create.calls()).toBe(1);
-    expect(link.calls()).toBe(1);
     const addons = fake.addons().filter((a) => a.name === `${spec.name}-mysql-addon`);
     expect(addons).toHaveLength(1);
-    expect(addons[0]!.tags).toContain(OWNER_MARKER);
+    expect(addons[0]!.tags).toEqual(ownershipTags(spec));
     expect(addons[0]!.linkedApps).toEqual([preview.id]);
+  });
+
+  it('a link answered 503 after it was applied is not repeated', async () => {
+    const spec = specFor();
+    const { preview } = await makeProvider(fake).provider.ensure(spec);
+    // An add-on of this preview that is not linked (made by a run that stopped before linking).
+    const addon = await rawCreateAddon(fake, `${spec.name}-mysql-addon`, 'mysql-addon', ownershipTags(spec));
+    const { provider } = makeProvider(fake, { addons: ['mysql-addon:dev'] });
+    const link = applied503(provider.api.linkAddon.bind(provider.api));
+    provider.api.linkAddon = link.wrapped;
+    const again = await provider.ensure(spec);
+    expect(again).toMatchObject({ created: false, changed: true });
+    expect(link.calls()).toBe(1);
+    expect(fake.addons().find((a) => a.id === addon.id)!.linkedApps).toEqual([preview.id]);
+    expect(fake.addons().filter((a) => a.name === `${spec.name}-mysql-addon`)).toHaveLength(1);
   });
 
   it('reports an unknown plan as a configuration error before creating anything', async () => {
@@ -469,25 +485,25 @@ describe('destroy and list', () => {
     const spec = specFor();
     const { provider } = makeProvider(fake);
     const { preview } = await provider.ensure(spec);
-    const stop = await makeProvider(fake).provider.destroy(spec.name);
+    const stop = await makeProvider(fake).provider.destroy(spec);
     expect(stop).toEqual({ deleted: true, removed: [`application ${spec.name} (${preview.id})`] });
     expect(appsNamed(fake, spec.name)).toHaveLength(0);
     fake.resetLog();
-    expect(await makeProvider(fake).provider.destroy(spec.name)).toEqual({ deleted: false, removed: [] });
+    expect(await makeProvider(fake).provider.destroy(spec)).toEqual({ deleted: false, removed: [] });
     expect(mutating(fake)).toEqual([]);
   });
 
   it('removes every duplicate of ours left by a past race', async () => {
     const spec = specFor();
-    const tags = [OWNER_MARKER, identityTag({ app: spec.app, branch: spec.branch! })];
+    const tags = ownershipTags(spec);
     await rawCreateApp(fake, spec.name, tags);
     await rawCreateApp(fake, spec.name, tags);
-    const stop = await makeProvider(fake).provider.destroy(spec.name);
+    const stop = await makeProvider(fake).provider.destroy(spec);
     expect(stop.removed).toHaveLength(2);
     expect(appsNamed(fake, spec.name)).toHaveLength(0);
   });
 
-  it('lists only our previews, with the branch read back from the identity tag', async () => {
+  it('lists only our previews, with the identity read back from the tags', async () => {
     const mine = specFor({ branch: 'feature/Ünïcode:and/slashes' });
     const pr = specFor({ pr: 42, branch: undefined });
     await makeProvider(fake).provider.ensure(mine);
@@ -496,11 +512,11 @@ describe('destroy and list', () => {
     const list = await makeProvider(fake).provider.list();
     expect(list.find((p) => p.name === 'not-ours-at-all')).toBeUndefined();
     const found = list.find((p) => p.name === mine.name);
-    expect(found?.branch).toBe('feature/Ünïcode:and/slashes');
+    expect(found?.identity).toEqual({ project: 'shop', branch: 'feature/Ünïcode:and/slashes' });
     expect(found?.createdAt).toMatch(/^\d{4}-\d\d-\d\dT/);
     const byPr = list.find((p) => p.name === pr.name);
-    expect(byPr?.details?.pr).toBe(42);
-    expect(parseIdentityTag((byPr?.details?.tags as string[]).find((t) => t.includes(':pr:'))!)).toEqual({ app: 'shop', pr: 42 });
+    expect(byPr?.identity).toEqual({ project: 'shop', pr: 42 });
+    expect(marksOf(byPr?.details?.tags as string[]).key).toBe(pr.key);
   });
 });
 
@@ -512,14 +528,13 @@ describe('dry run', () => {
     fake.resetLog();
     const { preview, created } = await provider.ensure(spec);
     await provider.setDomains(preview, spec);
-    const deployed = await provider.deploy(preview, { dir: repo.dir, commit: first, force: false });
+    const deployed = await provider.deploy(preview, spec, { dir: repo.dir, commit: first, force: false });
     expect(created).toBe(true);
     expect(deployed).toMatchObject({ deployed: false, reason: 'dry run' });
     expect(mutating(fake)).toEqual([]);
     expect(context.plan.describe()).toEqual([
       expect.stringMatching(new RegExp(`^create application ${spec.name} \\(node XS in par\\)$`)),
       `create add-on ${spec.name}-redis-addon (redis-addon dev in par)`,
-      `update application ${spec.name} (link add-on ${spec.name}-redis-addon)`,
       `create domain ${spec.name}.example.com (on application ${spec.name})`,
       `deploy application ${spec.name} (push ${first.slice(0, 7)})`,
     ]);
@@ -530,7 +545,7 @@ describe('dry run', () => {
     const { preview } = await makeProvider(fake).provider.ensure(spec);
     const dry = makeProvider(fake, {}, { dryRun: true });
     fake.resetLog();
-    const result = await dry.provider.deploy(preview, { dir: repo.dir, commit: first, force: false });
+    const result = await dry.provider.deploy(preview, spec, { dir: repo.dir, commit: first, force: false });
     expect(result).toMatchObject({ deployed: false, reason: 'dry run' });
     expect(fake.pushes).toEqual([]);
     expect(mutating(fake)).toEqual([]);

@@ -4,7 +4,7 @@
  */
 import { credentialsFrom, oauthHeader } from '../../../src/providers/clever-cloud/auth.js';
 import type { CleverApp, CleverInstanceProduct } from '../../../src/providers/clever-cloud/api.js';
-import { pickRuntime } from '../../../src/providers/clever-cloud/apps.js';
+import { pickRuntime } from '../../../src/providers/clever-cloud/app-body.js';
 import type { FakeCleverCloud } from '../../fakes/clever-cloud/server.js';
 import { ORG, SECRET, TOKEN } from './harness.js';
 
@@ -41,5 +41,22 @@ export async function rawCreateApp(fake: FakeCleverCloud, name: string, tags: st
     tags,
   });
   if (res.status !== 200) throw new Error(`raw create failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+/** Creates an add-on the way a person or another tool would (unlinked), then writes the tags given. */
+export async function rawCreateAddon(fake: FakeCleverCloud, name: string, providerId: string, tags: string[] = [], linkedApp?: string): Promise<{ id: string }> {
+  const providers = (await rawCall<Array<{ id: string; plans: Array<{ id: string; slug: string }> }>>(fake, 'GET', '/v2/products/addonproviders')).body;
+  const plan = providers.find((p) => p.id === providerId)!.plans.find((p) => p.slug === 'dev')!;
+  const res = await rawCall<{ id: string }>(fake, 'POST', `/v2/organisations/${ORG}/addons`, {
+    name,
+    providerId,
+    plan: plan.id,
+    region: 'par',
+    options: {},
+    ...(linkedApp ? { linkedApp } : {}),
+  });
+  if (res.status !== 200) throw new Error(`raw add-on create failed: ${res.status} ${JSON.stringify(res.body)}`);
+  for (const tag of tags) await rawCall(fake, 'PUT', `/v2/organisations/${ORG}/addons/${res.body.id}/tags/${encodeURIComponent(tag)}`);
   return res.body;
 }

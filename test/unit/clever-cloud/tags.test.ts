@@ -1,68 +1,53 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  escapeTagPart,
-  hasOwnerMarker,
-  identityOf,
-  identityTag,
-  identityTagIn,
-  ownershipTags,
-  parseIdentityTag,
-  unescapeTagPart,
-} from '../../../src/providers/clever-cloud/tags.js';
+import { identityKey, type PreviewIdentity } from '../../../src/core/identity.js';
+import { identityTag, keyTag, marksOf, missingTags, ownershipTags, untouched } from '../../../src/providers/clever-cloud/tags.js';
 
-describe('identity tags', () => {
+const ref = (identity: PreviewIdentity) => ({ identity, key: identityKey(identity) });
+
+describe('ownership tags', () => {
   it.each([
-    [{ app: 'shop', branch: 'main' }, 'preview-kit:shop:branch:main'],
-    [{ app: 'shop', branch: 'feature/login' }, 'preview-kit:shop:branch:feature~2Flogin'],
-    [{ app: 'My Shop', branch: 'fix:a b' }, 'preview-kit:My~20Shop:branch:fix~3Aa~20b'],
-    [{ app: 'shop', branch: 'été' }, 'preview-kit:shop:branch:~C3~A9t~C3~A9'],
-    [{ app: 'shop', branch: '~tilde' }, 'preview-kit:shop:branch:~7Etilde'],
-    [{ app: 'shop', pr: 42 }, 'preview-kit:shop:pr:42'],
-  ])('%j → %s', (identity, tag) => {
-    expect(identityTag(identity)).toBe(tag);
-    expect(parseIdentityTag(tag)).toEqual(identity);
+    [{ project: 'shop', branch: 'main' }, 'preview-kit:id:shop:branch:main'],
+    [{ project: 'shop', branch: 'feature/login' }, 'preview-kit:id:shop:branch:feature~2Flogin'],
+    [{ project: 'shop', pr: 44, fork: 'contributor/shop' }, 'preview-kit:id:shop:pr:44:contributor~2Fshop'],
+    [{ project: 'shop', branch: 'main', prefix: 'review' }, 'preview-kit:id:prefix=review:shop:branch:main'],
+  ])('%j → %s, read back', (identity, tag) => {
+    expect(identityTag({ identity })).toBe(tag);
+    expect(marksOf(ownershipTags(ref(identity)))).toEqual({ marker: true, key: identityKey(identity), identity });
   });
 
-  it('keeps to characters that are safe in a URL path segment, and never a slash', () => {
+  it('are written key first, readable identity next, marker last', () => {
+    const r = ref({ project: 'shop', branch: 'main' });
+    expect(ownershipTags(r)).toEqual([keyTag(r.key), identityTag(r), 'preview-kit']);
+  });
+
+  it('keep to characters that are safe in a URL path segment, and never a slash', () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 1, maxLength: 40, unit: 'grapheme' }), fc.string({ maxLength: 60, unit: 'grapheme' }), (app, branch) => {
-        const tag = identityTag({ app, branch });
-        expect(tag).toMatch(/^[A-Za-z0-9._~:-]+$/);
-        expect(parseIdentityTag(tag)).toEqual({ app, branch });
+      fc.property(fc.string({ minLength: 1, maxLength: 40, unit: 'grapheme' }), fc.string({ maxLength: 60, unit: 'grapheme' }), (project, branch) => {
+        for (const tag of ownershipTags(ref({ project, branch }))) expect(tag).toMatch(/^[A-Za-z0-9._~:=-]+$/);
+        expect(marksOf(ownershipTags(ref({ project, branch }))).identity).toEqual({ project, branch });
       }),
     );
   });
 
-  it('branch and pull request identities never collide', () => {
-    fc.assert(
-      fc.property(fc.nat(), fc.string({ maxLength: 20 }), (pr, branch) => {
-        expect(identityTag({ app: 'a', pr })).not.toBe(identityTag({ app: 'a', branch }));
-      }),
-    );
+  it('a key tag is a mark even without the marker; the marker alone names no preview', () => {
+    const r = ref({ project: 'shop', branch: 'main' });
+    expect(marksOf([keyTag(r.key)])).toEqual({ marker: true, key: r.key });
+    expect(marksOf(['preview-kit'])).toEqual({ marker: true });
+    expect(marksOf(['Preview-Kit', 'preview-kit:key:nothex'])).toEqual({ marker: false });
+    expect(marksOf([])).toEqual({ marker: false });
   });
 
-  it.each(['preview-kit', 'preview-kit:', 'preview-kit:shop', 'preview-kit:shop:tag:x', 'preview-kit::branch:x', 'preview-kit:shop:pr:01', 'preview-kit:shop:pr:x', 'preview-kit:sh/op:branch:x', 'preview-kit:shop:branch:~ZZ', 'other:shop:branch:x'])(
-    'rejects %s',
-    (tag) => {
-      expect(parseIdentityTag(tag)).toBeUndefined();
-    },
-  );
-
-  it('unescape refuses what escape never writes (lowercase hex, invalid UTF-8)', () => {
-    expect(unescapeTagPart('~2f')).toBeUndefined();
-    expect(unescapeTagPart('~FF')).toBeUndefined();
-    expect(unescapeTagPart(escapeTagPart('a/b'))).toBe('a/b');
+  it('lists what is missing in writing order, keeping a readable identity already there', () => {
+    const r = ref({ project: 'shop', pr: 44, fork: 'contributor/shop' });
+    expect(missingTags([], r)).toEqual(ownershipTags(r));
+    expect(missingTags([keyTag(r.key)], r)).toEqual([identityTag(r), 'preview-kit']);
+    expect(missingTags([keyTag(r.key), 'preview-kit:id:shop:pr:44', 'preview-kit'], r)).toEqual([]);
   });
 
-  it('ownership is the exact marker, the identity is a separate tag', () => {
-    const tags = ownershipTags({ app: 'shop', branch: 'dev' });
-    expect(tags).toEqual(['preview-kit', 'preview-kit:shop:branch:dev']);
-    expect(hasOwnerMarker(tags)).toBe(true);
-    expect(hasOwnerMarker(['preview-kit:shop:branch:dev'])).toBe(false);
-    expect(hasOwnerMarker(['Preview-Kit'])).toBe(false);
-    expect(identityTagIn(['x', ...tags])).toBe(tags[1]);
-    expect(identityOf(tags)).toEqual({ app: 'shop', branch: 'dev' });
-    expect(identityOf(['preview-kit'])).toBeUndefined();
+  it('tells a resource that carries none of our tags', () => {
+    expect(untouched(['team:db', 'prod'])).toBe(true);
+    expect(untouched(['preview-kit:key:0123456789abcdef0123'])).toBe(false);
+    expect(untouched(['preview-kit'])).toBe(false);
   });
 });

@@ -5,18 +5,33 @@ import type { Preview } from '../../../src/providers/types.js';
 const preview = (name: string, extra: Partial<Preview> = {}): Preview => ({ name, id: `app_${name}`, url: '', domains: [], ...extra });
 
 describe('prune', () => {
-  it("never counts another project's previews as this one's, even when the names share a start", () => {
+  it("never counts another project's previews as this one's, even when the names are the same: only the recorded identity decides", () => {
     const all = [
-      preview('shop-main', { app: 'shop', branch: 'main' }),
+      preview('shop-main', { identity: { project: 'shop', branch: 'main' } }),
       // Project shop-api, branch main: its name starts with "shop-" too.
-      preview('shop-api-main', { app: 'shop-api', branch: 'main' }),
-      preview('web-main', { app: 'web', branch: 'main' }),
-      // A provider that records no project: the name decides.
+      preview('shop-api-main', { identity: { project: 'shop-api', branch: 'main' } }),
+      // Project shop-admin + main and project shop + admin-main share this name.
+      preview('shop-admin-main', { identity: { project: 'shop-admin', branch: 'main' } }),
+      preview('web-main', { identity: { project: 'web', branch: 'main' } }),
+      preview('review-shop-main', { identity: { project: 'shop', branch: 'main', prefix: 'review' } }),
+      // Nothing recorded: never judged, whatever its name says.
       preview('shop-legacy'),
     ];
-    expect(previewsOfProject(all, 'shop').map((p) => p.name)).toEqual(['shop-main', 'shop-legacy']);
+    expect(previewsOfProject(all, 'shop').map((p) => p.name)).toEqual(['shop-main']);
+    expect(previewsOfProject(all, 'Shop').map((p) => p.name)).toEqual(['shop-main']);
     expect(previewsOfProject(all, 'shop-api').map((p) => p.name)).toEqual(['shop-api-main']);
-    expect(previewsOfProject(all, 'Shop', 'review')).toEqual([]);
+    expect(previewsOfProject(all, 'shop', 'review').map((p) => p.name)).toEqual(['review-shop-main']);
+  });
+
+  it('--keep keeps the previews whose recorded branch is listed, not those whose name merely matches', () => {
+    const now = Date.now();
+    const all = [
+      preview('shop-admin-main', { identity: { project: 'shop', branch: 'admin-main' } }),
+      preview('shop-main', { identity: { project: 'shop', branch: 'main' } }),
+    ];
+    const choice = choosePrunes(all, { keepBranches: ['main'], now });
+    expect(choice.keep.map((p) => p.name)).toEqual(['shop-main']);
+    expect(choice.remove.map((r) => [r.preview.name, r.why])).toEqual([['shop-admin-main', 'branch is gone']]);
   });
 
   it.each([

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BuildFailedError } from '../../../src/providers/convox/provider.js';
 import { telltaleLine } from '../../../src/providers/convox/build-log.js';
 import { startFakeRack, type FakeRack } from '../../fakes/convox/server.js';
-import { APP_FILES, harness, settingsFor, specFor, TempRepo } from './helpers.js';
+import { APP_FILES, GENERATIONS, harness, settingsFor, specFor, TempRepo } from './helpers.js';
 
 describe('the line that says why a build failed', () => {
   it('skips the builder’s own "build failed" and picks the first cause', () => {
@@ -22,11 +22,11 @@ describe('the line that says why a build failed', () => {
   });
 });
 
-describe('a failed build on the rack', () => {
+describe.each(GENERATIONS)('a failed build on a $label', ({ generation }) => {
   let rack: FakeRack;
   let repo: TempRepo;
   beforeEach(async () => {
-    rack = await startFakeRack({ delays: { create: 10, buildStart: 5, build: 10, promote: 10, delete: 10 } });
+    rack = await startFakeRack({ generation, delays: { create: 10, buildStart: 5, build: 10, promote: 10, delete: 10 } });
     repo = new TempRepo(APP_FILES);
   });
   afterEach(async () => {
@@ -38,7 +38,7 @@ describe('a failed build on the rack', () => {
     const h = harness(settingsFor(rack));
     const ensured = await h.provider.ensure(specFor('shop-feature-cart'));
     rack.failNextBuild('npm ERR! missing script: build\nnpm ERR! A complete log of this run can be found in /root/.npm/_logs');
-    const error = await h.provider.deploy(ensured.preview, { dir: repo.dir, commit: repo.commit('first'), force: false }).catch((e: unknown) => e);
+    const error = await h.provider.deploy(ensured.preview, specFor('shop-feature-cart'), { dir: repo.dir, commit: repo.commit('first'), force: false }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BuildFailedError);
     expect((error as Error).message).toMatch(/failed: npm ERR! missing script: build$/);
   });

@@ -6,14 +6,22 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { identityJson, identityKey, type PreviewIdentity } from '../../../src/core/identity.js';
 import type { Logger } from '../../../src/core/logger.js';
 import { Plan } from '../../../src/core/plan.js';
 import { Redactor } from '../../../src/core/redact.js';
 import { Deadline } from '../../../src/core/retry.js';
 import { ConvoxProvider, type ConvoxTuning } from '../../../src/providers/convox/provider.js';
+import { IDENTITY_KEY, KEY_KEY, OWNER_KEY } from '../../../src/providers/convox/env.js';
 import type { ConvoxSettings } from '../../../src/providers/convox/settings.js';
-import type { PreviewSpec, ProviderContext } from '../../../src/providers/types.js';
-import type { FakeRack } from '../../fakes/convox/server.js';
+import type { PreviewRef, PreviewSpec, ProviderContext } from '../../../src/providers/types.js';
+import type { FakeRack, Generation } from '../../fakes/convox/server.js';
+
+/** Both rack generations: every provider test runs against each. */
+export const GENERATIONS: Array<{ generation: Generation; label: string }> = [
+  { generation: '2', label: 'v2 rack (AWS)' },
+  { generation: '3', label: 'v3 rack (Kubernetes)' },
+];
 
 export const FAST: Partial<ConvoxTuning> = { pollInitialMs: 5, pollMaxMs: 25, httpBackoffMs: 5 };
 
@@ -100,8 +108,20 @@ export function settingsFor(rack: FakeRack, extra: Partial<ConvoxSettings> = {})
   return { rackUrl: rack.url, password: rack.password, domainEnv: 'PREVIEW_HOST', claimWaitMs: 300, ...extra };
 }
 
+export const IDENTITY: PreviewIdentity = { project: 'shop', branch: 'feature/cart' };
+
+export function refFor(name: string, identity: PreviewIdentity = IDENTITY): PreviewRef {
+  return { name, identity, key: identityKey(identity) };
+}
+
+/** The env vars that mark an app as the preview of `identity` (what `ensure` writes). */
+export function marksFor(name: string, identity: PreviewIdentity = IDENTITY): Record<string, string> {
+  return { [OWNER_KEY]: `preview-kit:${name}`, [KEY_KEY]: identityKey(identity), [IDENTITY_KEY]: identityJson(identity) };
+}
+
 export function specFor(name: string, extra: Partial<PreviewSpec> = {}): PreviewSpec {
-  return { name, app: 'shop', branch: 'feature/cart', env: { NODE_ENV: 'preview' }, domains: [`${name}.preview.example.test`], favourite: false, ...extra };
+  const identity = extra.identity ?? IDENTITY;
+  return { name, identity, key: identityKey(identity), env: { NODE_ENV: 'preview' }, domains: [`${name}.preview.example.test`], favourite: false, healthPath: '/', ...extra };
 }
 
 export interface Harness {
@@ -125,6 +145,6 @@ export function harness(settings: ConvoxSettings, options: { adopt?: boolean; dr
 export async function up(h: Harness, spec: PreviewSpec, source: { dir: string; commit: string; force?: boolean }) {
   const ensured = await h.provider.ensure(spec);
   const domains = spec.domains.length ? await h.provider.setDomains(ensured.preview, spec) : { changed: false, domains: ensured.preview.domains };
-  const deployed = await h.provider.deploy(ensured.preview, { dir: source.dir, commit: source.commit, force: source.force ?? false });
+  const deployed = await h.provider.deploy(ensured.preview, spec, { dir: source.dir, commit: source.commit, force: source.force ?? false });
   return { ensured, domains, deployed };
 }

@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuthError, ExitCode, ProviderError, SafetyError } from '../../../src/core/errors.js';
-import { desiredEnv, MANAGED_KEY, OWNER_KEY, parseEnv } from '../../../src/providers/convox/env.js';
+import { identityKey } from '../../../src/core/identity.js';
+import { desiredEnv, IDENTITY_KEY, KEY_KEY, MANAGED_KEY, OWNER_KEY, parseEnv } from '../../../src/providers/convox/env.js';
 import { BuildFailedError } from '../../../src/providers/convox/provider.js';
 import { startFakeRack, type FakeRack } from '../../fakes/convox/server.js';
 import { readTarGz } from '../../fakes/convox/tar.js';
-import { APP_FILES, harness, settingsFor, specFor, TempRepo, up } from './helpers.js';
+import { APP_FILES, GENERATIONS, harness, IDENTITY, marksFor, refFor, settingsFor, specFor, TempRepo, up } from './helpers.js';
 
 const NAME = 'shop-feature-cart';
 
@@ -12,22 +13,22 @@ let rack: FakeRack;
 let repo: TempRepo;
 let commit: string;
 
-beforeEach(async () => {
-  rack = await startFakeRack({ delays: { create: 20, buildStart: 5, build: 20, promote: 20, delete: 20 } });
-  repo = new TempRepo(APP_FILES);
-  commit = repo.commit('first');
-});
-
-afterEach(async () => {
-  await rack.close();
-  repo.remove();
-});
-
 const envOf = (release: { env: string } | undefined) => parseEnv(release?.env);
 const latestEnv = (name = NAME) => envOf(rack.app(name)?.releases.at(-1));
 const writesTo = (method: string, pattern: RegExp) => rack.writes().filter((r) => r.method === method && pattern.test(r.path));
 
-describe('convox provider against a fake rack', () => {
+describe.each(GENERATIONS)('convox provider against a fake $label', ({ generation }) => {
+  beforeEach(async () => {
+    rack = await startFakeRack({ generation, delays: { create: 20, buildStart: 5, build: 20, promote: 20, delete: 20 } });
+    repo = new TempRepo(APP_FILES);
+    commit = repo.commit('first');
+  });
+
+  afterEach(async () => {
+    await rack.close();
+    repo.remove();
+  });
+
   it('first up: creates the app, records ownership, builds the commit and promotes it', async () => {
     const h = harness(settingsFor(rack));
     const { ensured, domains, deployed } = await up(h, specFor(NAME), { dir: repo.dir, commit });
@@ -45,7 +46,8 @@ describe('convox provider against a fake rack', () => {
     expect(app.promotions).toEqual([app.release]);
     expect(latestEnv()).toMatchObject({
       [OWNER_KEY]: `preview-kit:${NAME}`,
-      PREVIEW_KIT_BRANCH: 'feature/cart',
+      [KEY_KEY]: identityKey(IDENTITY),
+      [IDENTITY_KEY]: '{"project":"shop","branch":"feature/cart"}',
       NODE_ENV: 'preview',
       PREVIEW_HOST: `${NAME}.preview.example.test`,
     });
@@ -72,21 +74,22 @@ describe('convox provider against a fake rack', () => {
 
   it('status: app status, current release, its build commit and the service URLs', async () => {
     await up(harness(settingsFor(rack)), specFor(NAME), { dir: repo.dir, commit });
-    const preview = await harness(settingsFor(rack)).provider.find(NAME);
+    const preview = await harness(settingsFor(rack)).provider.find(refFor(NAME));
     const app = rack.app(NAME)!;
     expect(preview).toMatchObject({
       name: NAME,
       id: NAME,
       url: `https://${NAME}.preview.example.test`,
-      branch: 'feature/cart',
+      identity: IDENTITY,
+      details: { generation },
       lastDeployment: { id: app.release, state: 'ok', commit },
-      details: { status: 'running', release: app.release, build: app.builds[0]!.id },
     });
     expect(preview!.domains).toEqual([
       { host: `${NAME}.preview.example.test` },
       { host: `web.${NAME}.fake-rack.convox.test`, builtIn: true },
       { host: `worker.${NAME}.fake-rack.convox.test`, builtIn: true },
     ]);
+    expect(preview!.details).toMatchObject({ status: 'running', release: app.release, build: app.builds[0]!.id });
     expect(preview!.createdAt).toMatch(/^\d{4}-\d\d-\d\dT/);
   });
 
@@ -158,7 +161,7 @@ describe('convox provider against a fake rack', () => {
     expect(deployed.url).toBe(`https://web.${NAME}.fake-rack.convox.test`);
 
     const other = 'shop-by-hand';
-    rack.seedApp(other, { env: { [OWNER_KEY]: `preview-kit:${other}`, PREVIEW_HOST: 'hand.example.test' } });
+    rack.seedApp(other, { env: { ...marksFor(other), PREVIEW_HOST: 'hand.example.test' } });
     await harness(settingsFor(rack)).provider.ensure(specFor(other, { domains: [] }));
     expect(latestEnv(other).PREVIEW_HOST).toBe('hand.example.test');
   });
@@ -167,7 +170,7 @@ describe('convox provider against a fake rack', () => {
     const h = harness(settingsFor(rack));
     const ensured = await h.provider.ensure(specFor(NAME));
     rack.failNextBuild('npm ERR! missing script: build\nnpm ERR! A complete log of this run can be found in /root/.npm/_logs');
-    const error = await h.provider.deploy(ensured.preview, { dir: repo.dir, commit, force: false }).catch((e: unknown) => e);
+    const error = await h.provider.deploy(ensured.preview, specFor(NAME), { dir: repo.dir, commit, force: false }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BuildFailedError);
     const failed = error as BuildFailedError;
     expect(failed.exitCode).toBe(ExitCode.provider);
@@ -184,7 +187,7 @@ describe('convox provider against a fake rack', () => {
     try {
       const h = harness(settingsFor(rack));
       const ensured = await h.provider.ensure(specFor(NAME));
-      const error = await h.provider.deploy(ensured.preview, { dir: bare.dir, commit: bare.commit(), force: false }).catch((e: unknown) => e);
+      const error = await h.provider.deploy(ensured.preview, specFor(NAME), { dir: bare.dir, commit: bare.commit(), force: false }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(BuildFailedError);
       expect((error as Error).message).toMatch(/convox\.yml: no such file/);
     } finally {
@@ -196,7 +199,7 @@ describe('convox provider against a fake rack', () => {
     const h = harness(settingsFor(rack));
     const ensured = await h.provider.ensure(specFor(NAME));
     rack.failNextPromote();
-    const error = await h.provider.deploy(ensured.preview, { dir: repo.dir, commit, force: false }).catch((e: unknown) => e);
+    const error = await h.provider.deploy(ensured.preview, specFor(NAME), { dir: repo.dir, commit, force: false }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderError);
     expect((error as ProviderError).exitCode).toBe(ExitCode.provider);
     expect((error as Error).message).toMatch(/rollback/);
@@ -208,16 +211,21 @@ describe('convox provider against a fake rack', () => {
     const error = await h.provider.ensure(specFor(NAME)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderError);
     expect((error as ProviderError).exitCode).toBe(ExitCode.provider);
-    expect((error as Error).message).toMatch(/status "failed"/);
+    expect((error as Error).message).toMatch(generation === '2' ? /status "(rollback|failed)"/ : /status "rollback"/);
     expect(writesTo('DELETE', new RegExp(`^/apps/${NAME}$`))).toHaveLength(1);
     expect(h.logger.text()).toMatch(/removing app/);
   });
 
-  it('a name too long for the rack is a usage error with a hint', async () => {
+  it('a name too long for a v3 rack is a usage error with a hint; a v2 rack takes it', async () => {
     const long = `shop-${'x'.repeat(52)}`;
-    const error = await harness(settingsFor(rack)).provider.ensure(specFor(long)).catch((e: unknown) => e);
-    expect((error as { exitCode?: number }).exitCode).toBe(ExitCode.usage);
-    expect((error as { hint?: string }).hint).toMatch(/--prefix/);
+    const result = await harness(settingsFor(rack)).provider.ensure(specFor(long)).catch((e: unknown) => e);
+    if (generation === '2') {
+      // CloudFormation names the stack <rack>-<app>, up to 128 characters.
+      expect(result).toMatchObject({ created: true });
+      return;
+    }
+    expect((result as { exitCode?: number }).exitCode).toBe(ExitCode.usage);
+    expect((result as { hint?: string }).hint).toMatch(/--prefix/);
     expect(rack.apps()).toEqual([]);
   });
 
@@ -225,7 +233,7 @@ describe('convox provider against a fake rack', () => {
     const first = harness(settingsFor(rack));
     // What the other run writes, a moment after its create: the env of the same spec.
     rack.raceNextCreate(NAME, {
-      env: desiredEnv({}, { appName: NAME, wanted: { NODE_ENV: 'preview', PREVIEW_HOST: `${NAME}.preview.example.test` }, branch: 'feature/cart', now: new Date('2024-01-01T00:00:00Z') }),
+      env: desiredEnv({}, { appName: NAME, wanted: { NODE_ENV: 'preview', PREVIEW_HOST: `${NAME}.preview.example.test` }, identity: IDENTITY, key: identityKey(IDENTITY), now: new Date('2024-01-01T00:00:00Z') }),
       envDelayMs: 60,
     });
     const ensured = await first.provider.ensure(specFor(NAME));
@@ -233,7 +241,7 @@ describe('convox provider against a fake rack', () => {
     expect(ensured.changed).toBe(false);
     expect(rack.apps()).toHaveLength(1);
     const creates = writesTo('POST', /^\/apps$/);
-    expect(creates.map((c) => c.status)).toEqual([409]);
+    expect(creates.map((c) => c.status)).toEqual([generation === '2' ? 500 : 409]);
     expect(writesTo('POST', /\/releases$/)).toHaveLength(0);
     const { deployed } = await up(first, specFor(NAME), { dir: repo.dir, commit });
     expect(deployed.deployed).toBe(true);
@@ -245,35 +253,30 @@ describe('convox provider against a fake rack', () => {
     const ensured = await h.provider.ensure(specFor(NAME));
     expect(ensured.created).toBe(false);
     expect(latestEnv()[OWNER_KEY]).toBe(`preview-kit:${NAME}`);
-    expect(h.logger.text()).toMatch(/taking it as ours/);
+    expect(h.logger.text()).toMatch(/waiting up to/);
   });
 
-  it('an existing app without our marker: exit 6, no write; --adopt takes it over', async () => {
+  it('an existing app without our marker: up and deploy exit 6, status says absent, stop leaves it; --adopt takes it over', async () => {
     rack.seedApp(NAME, { env: { DATABASE_URL: 'postgres://prod' } });
     for (const action of [
       (h: ReturnType<typeof harness>) => h.provider.ensure(specFor(NAME)),
-      (h: ReturnType<typeof harness>) => h.provider.find(NAME),
-      (h: ReturnType<typeof harness>) => h.provider.destroy(NAME),
-      (h: ReturnType<typeof harness>) => h.provider.deploy({ name: NAME, id: NAME, url: '', domains: [] }, { dir: repo.dir, commit, force: false }),
+      (h: ReturnType<typeof harness>) => h.provider.deploy({ name: NAME, id: NAME, url: '', domains: [] }, specFor(NAME), { dir: repo.dir, commit, force: false }),
     ]) {
       const error = await action(harness(settingsFor(rack))).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(SafetyError);
       expect((error as SafetyError).exitCode).toBe(ExitCode.safety);
       expect((error as SafetyError).hint).toMatch(/--adopt/);
     }
+    expect(await harness(settingsFor(rack)).provider.find(refFor(NAME))).toBeUndefined();
+    const stopper = harness(settingsFor(rack));
+    expect(await stopper.provider.destroy(refFor(NAME))).toEqual({ deleted: false, removed: [] });
+    expect(stopper.logger.text()).toMatch(/lacks preview-kit's marker: left alone/);
     expect(rack.writes()).toEqual([]);
     expect(rack.app(NAME)).toBeDefined();
 
     const adopted = await harness(settingsFor(rack), { adopt: true }).provider.ensure(specFor(NAME));
     expect(adopted.changed).toBe(true);
-    expect(latestEnv()).toMatchObject({ [OWNER_KEY]: `preview-kit:${NAME}`, DATABASE_URL: 'postgres://prod' });
-  });
-
-  it('an empty app nobody claims is not ours when we did not try to create it', async () => {
-    rack.seedApp(NAME);
-    const h = harness(settingsFor(rack, { claimWaitMs: 80 }));
-    await expect(h.provider.ensure(specFor(NAME))).rejects.toBeInstanceOf(SafetyError);
-    expect(rack.writes()).toEqual([]);
+    expect(latestEnv()).toMatchObject({ ...marksFor(NAME), DATABASE_URL: 'postgres://prod' });
   });
 
   it('a marker naming another app does not count', async () => {
@@ -283,38 +286,38 @@ describe('convox provider against a fake rack', () => {
 
   it('stop twice: deletes and waits until gone, then is a no-op', async () => {
     await up(harness(settingsFor(rack)), specFor(NAME), { dir: repo.dir, commit });
-    const first = await harness(settingsFor(rack)).provider.destroy(NAME);
+    const first = await harness(settingsFor(rack)).provider.destroy(refFor(NAME));
     expect(first).toEqual({ deleted: true, removed: [`app ${NAME}`] });
     expect(rack.app(NAME)).toBeUndefined();
     rack.resetLog();
-    const second = await harness(settingsFor(rack)).provider.destroy(NAME);
+    const second = await harness(settingsFor(rack)).provider.destroy(refFor(NAME));
     expect(second).toEqual({ deleted: false, removed: [] });
     expect(rack.writes()).toEqual([]);
-    expect(await harness(settingsFor(rack)).provider.find(NAME)).toBeUndefined();
+    expect(await harness(settingsFor(rack)).provider.find(refFor(NAME))).toBeUndefined();
   });
 
   it('a locked app is not deleted, and says how to unlock it', async () => {
-    rack.seedApp('shop-locked', { env: { [OWNER_KEY]: 'preview-kit:shop-locked' }, locked: true });
-    const error = await harness(settingsFor(rack)).provider.destroy('shop-locked').catch((e: unknown) => e);
+    rack.seedApp('shop-locked', { env: marksFor('shop-locked'), locked: true });
+    const error = await harness(settingsFor(rack)).provider.destroy(refFor('shop-locked')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderError);
-    expect((error as Error).message).toMatch(/app is locked/);
+    expect((error as Error).message).toMatch(generation === '2' ? /TerminationProtection/ : /app is locked/);
     expect((error as ProviderError).hint).toMatch(/convox apps unlock -a shop-locked/);
     expect(rack.app('shop-locked')).toBeDefined();
   });
 
   it('a wrong password is exit 3 and never "absent"', async () => {
     const h = harness(settingsFor(rack, { password: 'wrong-password' }));
-    const error = await h.provider.find(NAME).catch((e: unknown) => e);
+    const error = await h.provider.find(refFor(NAME)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthError);
     expect((error as AuthError).exitCode).toBe(ExitCode.auth);
     expect((error as Error).message).toMatch(/invalid authentication/);
-    await expect(h.provider.destroy(NAME)).rejects.toBeInstanceOf(AuthError);
+    await expect(h.provider.destroy(refFor(NAME))).rejects.toBeInstanceOf(AuthError);
     expect(rack.requests.every((r) => !r.authorized && r.status === 401)).toBe(true);
   });
 
   it('a 404 that does not name the app (not a rack API) is an error, not "absent"', async () => {
     rack.setFaults([{ method: 'GET', path: `/apps/${NAME}`, status: 404, body: '404 page not found\n' }]);
-    const error = await harness(settingsFor(rack)).provider.find(NAME).catch((e: unknown) => e);
+    const error = await harness(settingsFor(rack)).provider.find(refFor(NAME)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderError);
     expect((error as ProviderError).hint).toMatch(/RACK_URL/);
   });
@@ -343,9 +346,11 @@ describe('convox provider against a fake rack', () => {
     const h = harness(settingsFor(rack));
     const ensured = await h.provider.ensure(specFor(NAME));
     rack.setFaults([{ method: 'POST', path: /\/promote$/, status: 503, applied: true }]);
-    const deployed = await h.provider.deploy(ensured.preview, { dir: repo.dir, commit, force: false });
+    const deployed = await h.provider.deploy(ensured.preview, specFor(NAME), { dir: repo.dir, commit, force: false });
     expect(deployed.deployed).toBe(true);
     expect(rack.app(NAME)!.promotions).toHaveLength(1);
+    expect(rack.app(NAME)!.release).toBe(rack.app(NAME)!.builds[0]!.release);
+    expect(writesTo('POST', /\/promote$/)).toHaveLength(1);
   });
 
   it('dry run: plans everything and writes nothing', async () => {
@@ -355,7 +360,7 @@ describe('convox provider against a fake rack', () => {
     expect(deployed.deployed).toBe(true);
     expect(rack.writes()).toEqual([]);
     expect(h.context.plan.describe()).toEqual([
-      `create app ${NAME} (Convox generation 2)`,
+      `create app ${NAME} (Convox app; its first release records the preview)`,
       expect.stringMatching(new RegExp(`^update environment of app ${NAME} \\(record ownership: .*\\+PREVIEW_KIT_OWNER`)),
       expect.stringMatching(new RegExp(`^deploy app ${NAME} \\(build and promote ${commit.slice(0, 12)}\\)$`)),
     ]);
@@ -363,8 +368,8 @@ describe('convox provider against a fake rack', () => {
 
   it('stop waits for a deletion already under way', async () => {
     await harness(settingsFor(rack)).provider.ensure(specFor(NAME));
-    const a = harness(settingsFor(rack)).provider.destroy(NAME);
-    const b = harness(settingsFor(rack)).provider.destroy(NAME);
+    const a = harness(settingsFor(rack)).provider.destroy(refFor(NAME));
+    const b = harness(settingsFor(rack)).provider.destroy(refFor(NAME));
     const results = await Promise.all([a, b]);
     expect(results.some((r) => r.deleted)).toBe(true);
     expect(rack.app(NAME)).toBeUndefined();
@@ -372,19 +377,20 @@ describe('convox provider against a fake rack', () => {
 
   it('ensure after a stop under way waits for the deletion, then creates afresh', async () => {
     await harness(settingsFor(rack)).provider.ensure(specFor(NAME));
-    await harness(settingsFor(rack)).provider.destroy(NAME).then(() => undefined);
+    await harness(settingsFor(rack)).provider.destroy(refFor(NAME)).then(() => undefined);
     const again = await harness(settingsFor(rack)).provider.ensure(specFor(NAME));
     expect(again.created).toBe(true);
   });
 
-  it('list: only our apps, with branch and creation time', async () => {
+  it('list: only our apps, with identity and creation time', async () => {
     await harness(settingsFor(rack)).provider.ensure(specFor(NAME));
-    await harness(settingsFor(rack)).provider.ensure(specFor('shop-pr-7', { branch: undefined, pr: 7 }));
+    await harness(settingsFor(rack)).provider.ensure(specFor('shop-pr-7', { identity: { project: 'shop', pr: 7 } }));
     rack.seedApp('billing', { env: { A: '1' } });
     rack.seedApp('empty');
     const previews = await harness(settingsFor(rack)).provider.list();
     expect(previews.map((p) => p.name).sort()).toEqual(['shop-feature-cart', 'shop-pr-7']);
-    expect(previews.find((p) => p.name === NAME)).toMatchObject({ branch: 'feature/cart', url: `https://${NAME}.preview.example.test` });
+    expect(previews.find((p) => p.name === NAME)).toMatchObject({ identity: IDENTITY, url: `https://${NAME}.preview.example.test` });
+    expect(previews.find((p) => p.name === 'shop-pr-7')?.identity).toEqual({ project: 'shop', pr: 7 });
     expect(previews.every((p) => typeof p.createdAt === 'string')).toBe(true);
   });
 

@@ -7,22 +7,13 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ProviderError, TimeoutError } from '../../../src/core/errors.js';
 import { startFakeRack, type FakeRack } from '../../fakes/convox/server.js';
-import { APP_FILES, harness, settingsFor, specFor, TempRepo, up } from './helpers.js';
+import { APP_FILES, GENERATIONS, harness, refFor, settingsFor, specFor, TempRepo, up } from './helpers.js';
 
 const NAME = 'shop-feature-cart';
 
 let rack: FakeRack;
 let repo: TempRepo;
 
-beforeEach(async () => {
-  rack = await startFakeRack({ delays: { create: 10, buildStart: 5, build: 10, promote: 10, delete: 10 } });
-  repo = new TempRepo(APP_FILES);
-});
-
-afterEach(async () => {
-  await rack.close();
-  repo.remove();
-});
 
 /** A web server that answers every path with a 200 HTML page, as a mistyped RACK_URL would. */
 async function webPage(): Promise<{ url: string; server: Server }> {
@@ -34,12 +25,22 @@ async function webPage(): Promise<{ url: string; server: Server }> {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
-describe('convox: rack answers a user must understand', () => {
+describe.each(GENERATIONS)('convox: rack answers a user must understand ($label)', ({ generation }) => {
+  beforeEach(async () => {
+    rack = await startFakeRack({ generation, delays: { create: 10, buildStart: 5, build: 10, promote: 10, delete: 10 } });
+    repo = new TempRepo(APP_FILES);
+  });
+
+  afterEach(async () => {
+    await rack.close();
+    repo.remove();
+  });
+
   it('a RACK_URL that serves a web page with 200 is an error naming RACK_URL, never an app called "undefined"', async () => {
     const page = await webPage();
     try {
       const h = harness({ rackUrl: page.url, password: 'pw', domainEnv: 'PREVIEW_HOST', claimWaitMs: 100 }, { timeoutMs: 3_000 });
-      for (const attempt of [() => h.provider.find(NAME), () => h.provider.ensure(specFor(NAME)), () => h.provider.destroy(NAME), () => h.provider.list()]) {
+      for (const attempt of [() => h.provider.find(refFor(NAME)), () => h.provider.ensure(specFor(NAME)), () => h.provider.destroy(refFor(NAME)), () => h.provider.list()]) {
         const error = await attempt().catch((e: unknown) => e);
         expect(error).toBeInstanceOf(ProviderError);
         expect(error).not.toBeInstanceOf(TimeoutError);
@@ -55,10 +56,11 @@ describe('convox: rack answers a user must understand', () => {
   it('an app stuck "updating" times out saying so, with where to look', async () => {
     const h0 = harness(settingsFor(rack));
     await up(h0, specFor(NAME), { dir: repo.dir, commit: repo.commit('first') });
-    const stuck = JSON.stringify({ name: NAME, status: 'updating', release: rack.app(NAME)!.release, generation: '2' });
+    const stuck = JSON.stringify({ name: NAME, status: 'updating', release: rack.app(NAME)!.release, generation });
     rack.setFaults([{ method: 'GET', path: `/apps/${NAME}`, status: 200, body: stuck, times: 100_000 }]);
+    repo.write({ 'app.js': 'console.log("two")\n' });
     const h = harness(settingsFor(rack), { timeoutMs: 600 });
-    const error = await h.provider.ensure(specFor(NAME)).catch((e: unknown) => e);
+    const error = await up(h, specFor(NAME), { dir: repo.dir, commit: repo.commit('second') }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TimeoutError);
     expect((error as TimeoutError).message).toMatch(/still "updating"/);
     expect((error as TimeoutError).hint).toContain(`convox apps info ${NAME}`);

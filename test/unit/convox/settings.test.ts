@@ -7,7 +7,7 @@ import { convoxOptions, convoxSchema, splitRackUrl, type ConvoxSettings } from '
 const base = { PREVIEW_PROVIDER: 'convox', PREVIEW_APP: 'shop', PREVIEW_BRANCH: 'feature/x' };
 
 function load(env: Record<string, string>, flags: Record<string, string> = {}) {
-  const loaded = loadSettings<ConvoxSettings>({ flags, env: { ...base, ...env } }, () => convoxModule);
+  const loaded = loadSettings<ConvoxSettings>({ flags, env: { ...base, ...env } }, { ids: ['convox'], pick: () => convoxModule });
   return { common: loaded.common, provider: loaded.provider! };
 }
 
@@ -57,9 +57,9 @@ describe('convox module', () => {
     const { Plan } = await import('../../../src/core/plan.js');
     const { Deadline } = await import('../../../src/core/retry.js');
     const { MemoryLogger } = await import('./helpers.js');
-    const { common, provider: settings } = load({ RACK_URL: 'https://convox:hunter2-pw@api.rack.example.com' });
+    const { provider: settings } = load({ RACK_URL: 'https://convox:hunter2-pw@api.rack.example.com' });
     const logger = new MemoryLogger();
-    const provider = convoxModule.create(settings, common, { logger, deadline: new Deadline(1000), plan: new Plan(true), adopt: false });
+    const provider = await convoxModule.create(settings, { logger, deadline: new Deadline(1000), plan: new Plan(true), adopt: false });
     expect(provider.id).toBe('convox');
     logger.info('rack password hunter2-pw in a message');
     expect(logger.text()).not.toContain('hunter2-pw');

@@ -17,7 +17,7 @@ import { networkFailure } from '../../../src/providers/http.js';
 import { convoxSchema } from '../../../src/providers/convox/settings.js';
 import { startFakeRack, type FakeRack } from '../../fakes/convox/server.js';
 import { CLI, runCli } from '../../helpers/cli.js';
-import { APP_FILES, harness, settingsFor, specFor, TempRepo, up } from './helpers.js';
+import { APP_FILES, harness, refFor, settingsFor, specFor, TempRepo, up } from './helpers.js';
 
 interface SelfSigned {
   dir: string;
@@ -146,7 +146,7 @@ describe.skipIf(!certificate)('convox: a rack with a self-signed certificate', (
   it('by default the certificate is refused after one attempt: exit 5 with a hint naming both options, and no request reached the rack', async () => {
     const h = harness({ ...settingsFor(rack), rackUrl: front.url });
     const [before, requestsBefore] = [front.connections(), rack.requests.length];
-    const error = await h.provider.find(NAME).then(
+    const error = await h.provider.find(refFor(NAME)).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -177,7 +177,7 @@ describe.skipIf(!certificate)('convox: a rack with a self-signed certificate', (
     try {
       const h = harness(settingsFor(rack, { rackUrl: front.url, rackCaFile: other.certFile }));
       const before = front.connections();
-      await expect(h.provider.find(NAME)).rejects.toMatchObject({ retryable: false, hint: expect.stringMatching(HINT) });
+      await expect(h.provider.find(refFor(NAME))).rejects.toMatchObject({ retryable: false, hint: expect.stringMatching(HINT) });
       expect(front.connections() - before).toBe(1);
     } finally {
       rmSync(other.dir, { recursive: true, force: true });
@@ -186,8 +186,8 @@ describe.skipIf(!certificate)('convox: a rack with a self-signed certificate', (
 
   it('with --rack-insecure-skip-tls-verify it works and warns once', async () => {
     const h = harness(settingsFor(rack, { rackUrl: front.url, insecureSkipTlsVerify: true }));
-    expect((await h.provider.find(NAME))?.name).toBe(NAME);
-    await h.provider.find(NAME);
+    expect((await h.provider.find(refFor(NAME)))?.name).toBe(NAME);
+    await h.provider.find(refFor(NAME));
     const warnings = h.logger.lines.filter((l) => l.startsWith('warn:'));
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/not verifying the rack TLS certificate/);
@@ -196,7 +196,7 @@ describe.skipIf(!certificate)('convox: a rack with a self-signed certificate', (
   it('an https URL on a port that speaks plain HTTP fails at once and says to check the scheme', async () => {
     const h = harness(settingsFor(rack, { rackUrl: rack.url.replace(/^http:/, 'https:'), rackCaFile: certificate!.certFile }));
     const requestsBefore = rack.requests.length;
-    const error = (await h.provider.find(NAME).catch((e: unknown) => e)) as ProviderError;
+    const error = (await h.provider.find(refFor(NAME)).catch((e: unknown) => e)) as ProviderError;
     expect(error).toBeInstanceOf(ProviderError);
     expect(error.retryable).toBe(false);
     expect(error.message).toMatch(/wrong version number/);

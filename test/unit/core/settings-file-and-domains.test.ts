@@ -9,7 +9,7 @@ import { closest, loadSettings, type SettingsSources } from '../../../src/core/s
 import { cleverCloudModule } from '../../../src/providers/clever-cloud/module.js';
 
 function load(sources: Partial<SettingsSources>) {
-  return loadSettings({ flags: {}, env: {}, ...sources }, () => cleverCloudModule as never);
+  return loadSettings({ flags: {}, env: {}, ...sources }, { ids: ['clever-cloud', 'docker', 'kubernetes', 'convox'], pick: () => cleverCloudModule as never });
 }
 function file(data: unknown, path = '/repo/.preview.yml') {
   return { path, data };
@@ -109,7 +109,7 @@ describe('.preview.yml as people write it', () => {
 
 describe('prune needs no branch', () => {
   it('loads without one when asked', () => {
-    const s = loadSettings({ flags: { provider: 'clever-cloud', app: 'shop' }, env: {} }, () => cleverCloudModule as never, { branchOptional: true });
+    const s = loadSettings({ flags: { provider: 'clever-cloud', app: 'shop' }, env: {} }, { ids: ['clever-cloud', 'docker', 'kubernetes', 'convox'], pick: () => cleverCloudModule as never }, { branchOptional: true });
     expect(s.common.app).toBe('shop');
     expect(() => load({ flags: { provider: 'clever-cloud', app: 'shop' } })).toThrow(/no branch given/);
   });

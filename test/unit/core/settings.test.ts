@@ -10,7 +10,7 @@ const module = {
 };
 
 function load(sources: Partial<SettingsSources>) {
-  return loadSettings({ flags: {}, env: {}, ...sources }, () => module);
+  return loadSettings({ flags: {}, env: {}, ...sources }, { ids: ['clever-cloud', 'docker', 'kubernetes', 'convox'], pick: () => module });
 }
 
 describe('loadSettings', () => {
@@ -52,7 +52,7 @@ describe('loadSettings', () => {
   it('lets the provider add placeholders to domain templates', () => {
     const withDomain = { ...module, domainValues: (p: { host: string }) => ({ domain: `${p.host.length}.example.com` }) };
     const flags = { provider: 'docker', app: 'shop', branch: 'main', domain: ['{name}.{domain}'] };
-    const s = loadSettings({ flags, env: {} }, () => withDomain);
+    const s = loadSettings({ flags, env: {} }, { ids: ['docker'], pick: () => withDomain });
     expect(s.common.domains).toEqual(['shop-main.27.example.com']);
     expect(() => load({ flags })).toThrow(/unknown placeholder \{domain\}/);
   });

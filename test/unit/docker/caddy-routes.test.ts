@@ -7,10 +7,11 @@ import {
   liveRoute,
   listenerOf,
   parseListen,
-  previewRoutePattern,
+  isPreviewRoute,
   publicUrl,
   routeActions,
   routeId,
+  routeKey,
   stagingRouteId,
   catchAllRoute,
   type CaddyRoute,
@@ -95,24 +96,39 @@ describe('listenerOf and publicUrl', () => {
 });
 
 describe('route ids', () => {
+  const K1 = 'a'.repeat(20);
+  const K2 = '0123456789abcdef0123';
+
   it('never mixes the routes of a preview with those of a longer-named one', () => {
-    const short = previewRoutePattern('shop-feat');
-    expect(short.test(routeId('shop-feat', 'web'))).toBe(true);
-    expect(short.test(stagingRouteId('shop-feat', 'web'))).toBe(true);
-    expect(short.test(routeId('shop-feat-x', 'web'))).toBe(false);
-    expect(short.test(stagingRouteId('shop-feat-x', 'web'))).toBe(false);
-    expect(short.test(CATCH_ALL_ID)).toBe(false);
+    const ref = { name: 'shop-feat', key: K1 };
+    expect(isPreviewRoute(routeId(ref, 'web'), ref)).toBe(true);
+    expect(isPreviewRoute(stagingRouteId(ref, 'web'), ref)).toBe(true);
+    expect(isPreviewRoute(routeId({ name: 'shop-feat-x', key: K1 }, 'web'), ref)).toBe(false);
+    expect(isPreviewRoute(stagingRouteId({ name: 'shop-feat-x', key: K1 }, 'web'), ref)).toBe(false);
+    expect(isPreviewRoute(CATCH_ALL_ID, ref)).toBe(false);
+  });
+
+  it('tells the routes of another preview with the same name apart by their key', () => {
+    const ours = { name: 'shop-admin-main', key: K1 };
+    const theirs = { name: 'shop-admin-main', key: K2 };
+    expect(routeId(ours, 'web')).toBe(`preview-kit-shop-admin-main-web-${K1}`);
+    expect(isPreviewRoute(routeId(theirs, 'web'), ours)).toBe(false);
+    expect(isPreviewRoute(stagingRouteId(theirs, 'web'), ours)).toBe(false);
+    expect(routeKey(routeId(theirs, 'web'), ours.name)).toBe(K2);
+    expect(routeKey(stagingRouteId(theirs, 'web'), ours.name)).toBe(K2);
   });
 
   it('holds for any two distinct preview names and service names', () => {
     const label = fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,20}[a-z0-9])?$/);
     const service = fc.stringMatching(/^[a-z][a-z0-9]{0,8}$/);
+    const key = fc.stringMatching(/^[0-9a-f]{20}$/);
     fc.assert(
-      fc.property(label, label, service, (a, b, s) => {
+      fc.property(label, label, service, key, key, (a, b, s, ka, kb) => {
         fc.pre(a !== b);
-        expect(previewRoutePattern(a).test(routeId(b, s))).toBe(false);
-        expect(previewRoutePattern(a).test(stagingRouteId(b, s))).toBe(false);
-        expect(previewRoutePattern(a).test(routeId(a, s))).toBe(true);
+        expect(routeKey(routeId({ name: b, key: kb }, s), a)).toBeUndefined();
+        expect(routeKey(stagingRouteId({ name: b, key: kb }, s), a)).toBeUndefined();
+        expect(isPreviewRoute(routeId({ name: a, key: ka }, s), { name: a, key: ka })).toBe(true);
+        expect(isPreviewRoute(routeId({ name: a, key: kb }, s), { name: a, key: ka })).toBe(ka === kb);
       }),
     );
   });

@@ -25,9 +25,9 @@ function stubProvider(previews: Preview[], withImages: boolean) {
     },
     setDomains: async () => ({ changed: false, domains: [] }),
     deploy: async () => ({ deployed: false, url: '' }),
-    destroy: async (name) => {
-      destroyed.push(name);
-      return { deleted: true, removed: [`network ${name}`] };
+    destroy: async (ref) => {
+      destroyed.push(ref.name);
+      return { deleted: true, removed: [`network ${ref.name}`] };
     },
     list: async () => previews,
     ...(withImages
@@ -43,7 +43,7 @@ function stubProvider(previews: Preview[], withImages: boolean) {
 }
 
 function run(provider: Provider, flags: FlagValues) {
-  const loaded = loadSettings({ flags: { provider: 'docker', app: 'shop', ...flags }, env: {}, detected: {} }, () => dockerModule, { branchOptional: true });
+  const loaded = loadSettings({ flags: { provider: 'docker', app: 'shop', ...flags }, env: {}, detected: {} }, { ids: ['docker'], pick: () => dockerModule }, { branchOptional: true });
   const logger = new PlainLogger({ redactor: new Redactor(), sink: { write: () => undefined }, debug: false });
   const context = { logger, deadline: new Deadline(10_000), plan: new Plan(false), adopt: false };
   return prune({ settings: loaded.common, provider, context, resolveCommit: async () => 'unused' });
@@ -54,8 +54,7 @@ const preview = (name: string, branch: string, ageDays: number): Preview => ({
   id: name,
   url: '',
   domains: [],
-  app: 'shop',
-  branch,
+  identity: { project: 'shop', branch },
   createdAt: new Date(Date.now() - ageDays * DAY).toISOString(),
 });
 

@@ -13,13 +13,13 @@ function load(options: { flags?: FlagValues; env?: Record<string, string>; yaml?
       env: options.env ?? {},
       ...(options.yaml !== undefined ? { file: { path: '.preview.yml', data: parseYaml(options.yaml) } } : {}),
     },
-    () => dockerModule,
+    { ids: ['docker'], pick: () => dockerModule },
   );
 }
 
 function plans(options: Parameters<typeof load>[0] = {}) {
   const { common, provider } = load(options);
-  return planServices(provider!, common, { name: common.name, app: common.app, branch: common.branch });
+  return planServices(provider!, { name: common.name, identity: common.identity!, env: common.env, healthPath: common.healthPath, domains: common.domains });
 }
 
 describe('docker settings', () => {
@@ -109,6 +109,20 @@ describe('planServices', () => {
   it('merges env: service values over --env', () => {
     const [web] = plans({ flags: { env: ['A=1', 'B=2'] }, yaml: 'services:\n  web:\n    env:\n      B: three\n' });
     expect(web!.env).toEqual({ A: '1', B: 'three' });
+  });
+
+  it('takes {app}, {branch} and {pr} of host templates from the identity, and the --domain hosts as the spec gives them', () => {
+    const spec = { name: 'shop-feature-cart', env: {}, healthPath: '/', domains: ['Cart.Example.com'] };
+    const byBranch = load({ yaml: 'services:\n  web: {}\n  api:\n    host: "{branch}.{app}.example.com"\n' }).provider!;
+    const [web, api] = planServices(byBranch, { ...spec, identity: { project: 'Shop', branch: 'feature/cart' } });
+    expect(web!.hosts).toEqual(['cart.example.com']);
+    expect(api!.hosts).toEqual(['feature-cart.shop.example.com']);
+    const byPr = load({ yaml: 'services:\n  web: {}\n  docs:\n    host: "pr{pr}-{app}.example.com"\n' }).provider!;
+    const pr = { ...spec, name: 'shop-pr-7', identity: { project: 'Shop', pr: 7, fork: 'someone/shop' } };
+    expect(planServices(byPr, pr)[1]!.hosts).toEqual(['pr7-shop.example.com']);
+    // a pull request's preview has no branch: a {branch} template says so instead of making ".shop.example.com"
+    expect(() => planServices(byBranch, pr)).toThrow(/uses \{branch\}, but this preview is for pull request #7/);
+    expect(() => planServices(byPr, { ...spec, identity: { project: 'Shop', branch: 'main' } })).toThrow(/uses \{pr\}, but this preview is for a branch/);
   });
 
   it('refuses one host for two services', () => {

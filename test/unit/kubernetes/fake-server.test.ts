@@ -232,3 +232,79 @@ describe('label selector parsing', () => {
     ['app.kubernetes.io/managed-by=preview-kit,preview-kit/name', { 'app.kubernetes.io/managed-by': 'preview-kit', 'preview-kit/name': 'x' }, true],
   ])('%s on %j is %s', (selector, labels, expected) => expect(matchesLabels(parseLabelSelector(selector), labels)).toBe(expected));
 });
+
+describe('fake Kubernetes API: credentials, write faults and the request log', () => {
+  it('accepts the tokens it is given and stops accepting a revoked one', async () => {
+    expect((await call('GET', CM, undefined, undefined, 'handed-out')).status).toBe(401);
+    fake.tokens.add('handed-out');
+    expect((await call('GET', CM, undefined, undefined, 'handed-out')).status).toBe(200);
+    fake.tokens.delete('handed-out');
+    expect((await call('GET', CM, undefined, undefined, 'handed-out')).status).toBe(401);
+  });
+
+  it('answers everything 401, or 403 with the RBAC authorizer’s reason, when told', async () => {
+    fake.credentials('unauthorized');
+    expect(await call('GET', CM)).toMatchObject({ status: 401, body: { kind: 'Status', reason: 'Unauthorized', message: 'Unauthorized', code: 401 } });
+    fake.credentials('forbidden');
+    const res = await call('PATCH', `${DEPLOY}/web?fieldManager=t`, deployment(1), 'application/apply-patch+yaml');
+    expect(res.status).toBe(403);
+    expect(res.body).toMatchObject({
+      kind: 'Status',
+      reason: 'Forbidden',
+      code: 403,
+      details: { name: 'web', group: 'apps', kind: 'deployments' },
+      message: 'deployments.apps "web" is forbidden: User "system:serviceaccount:ci:preview-kit" cannot patch resource "deployments" in API group "apps" in the namespace "default"',
+    });
+    expect((await call('GET', CM)).body.message).toBe('configmaps is forbidden: User "system:serviceaccount:ci:preview-kit" cannot list resource "configmaps" in API group "" in the namespace "default"');
+    fake.credentials('ok');
+    expect((await call('GET', CM)).status).toBe(200);
+  });
+
+  it('faults writes only: refused (not applied), dropped, or applied and answered 504', async () => {
+    fake.faultWrites(1, 3);
+    const seen = new Map<string, boolean>();
+    for (let i = 0; i < 24; i++) {
+      const name = `cm-${i}`;
+      const res = await call('POST', CM, { metadata: { name } }).catch(() => ({ status: 0, body: {} as Obj }));
+      const stored = fake.get('ConfigMap', 'default', name) !== undefined;
+      const kind = res.status === 0 ? 'dropped' : res.status === 503 ? 'refused' : res.status === 504 ? 'applied' : `other ${res.status}`;
+      seen.set(kind, stored);
+      if (kind === 'refused') expect(res.body).toMatchObject({ kind: 'Status', reason: 'ServiceUnavailable', code: 503 });
+      if (kind === 'applied') expect(res.body).toMatchObject({ kind: 'Status', reason: 'Timeout', code: 504 });
+    }
+    expect([...seen.keys()].sort()).toEqual(['applied', 'dropped', 'refused']);
+    expect(seen.get('applied')).toBe(true);
+    expect(seen.get('refused')).toBe(false);
+    const counts = fake.faultCounts();
+    expect(counts.applied + counts.dropped + counts.refused).toBe(24);
+    expect((await call('GET', CM)).status).toBe(200);
+    fake.faultWrites(0);
+    expect((await call('POST', CM, { metadata: { name: 'after' } })).status).toBe(201);
+  });
+
+  it('a fault rate deals faults to about that share of the writes, the same ones for the same seed', async () => {
+    const run = async (seed: number) => {
+      fake.faultWrites(0.2, seed);
+      const statuses: number[] = [];
+      for (let i = 0; i < 50; i++) statuses.push((await call('PATCH', `${CM}/c-${i}?fieldManager=t`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `c-${i}` } }, 'application/apply-patch+yaml').catch(() => ({ status: 0 }))).status);
+      return statuses.map((s) => (s === 201 || s === 200 ? 'ok' : 'fault'));
+    };
+    const first = await run(11);
+    const faulted = first.filter((x) => x === 'fault').length;
+    expect(faulted).toBeGreaterThan(2);
+    expect(faulted).toBeLessThan(20);
+    expect(await run(11)).toEqual(first);
+    expect(await run(12)).not.toEqual(first);
+  });
+
+  it('logs every request with its method; mutatingRequests counts writes since resetLog', async () => {
+    await call('GET', CM);
+    await call('POST', CM, { metadata: { name: 'x' } });
+    await call('DELETE', `${CM}/x`);
+    expect(fake.mutatingRequests()).toBe(2);
+    expect(fake.requests.map((r) => r.method)).toEqual(['GET', 'POST', 'DELETE']);
+    fake.resetLog();
+    expect(fake.mutatingRequests()).toBe(0);
+    expect(fake.requests).toEqual([]);
+  });
+});

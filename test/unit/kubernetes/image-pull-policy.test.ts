@@ -4,6 +4,7 @@
  * it under today's pod template.
  */
 import { describe, expect, it } from 'vitest';
+import { identityKey } from '../../../src/core/identity.js';
 import { renderFromSettings, reusedTag, type RenderContext } from '../../../src/providers/kubernetes/render.js';
 import { kubernetesSchema } from '../../../src/providers/kubernetes/settings.js';
 
@@ -11,6 +12,8 @@ type Obj = Record<string, any>;
 
 const ctx: RenderContext = {
   name: 'shop-nightly',
+  key: identityKey({ project: 'shop', branch: 'nightly' }),
+  identity: { project: 'shop', branch: 'nightly' },
   app: 'shop',
   branch: 'nightly',
   namespace: 'previews',

@@ -77,11 +77,12 @@ describe('resolveConnection from kubeconfig', () => {
     expect(c.token).toBe('tok');
   });
 
-  it('refuses exec plugins with a hint, unless a token is given', () => {
+  it('reads an exec plugin for later, unless a token is given, which replaces it', () => {
     const path = kubeconfig('config', base({ exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'aws', args: ['eks', 'get-token'] } }));
-    expect(() => resolveConnection(settings({ kubeconfig: path }), files())).toThrow(/exec plugin \(aws\).*does not run/);
+    expect(resolveConnection(settings({ kubeconfig: path }), files()).exec).toMatchObject({ command: 'aws', args: ['eks', 'get-token'], interactiveMode: 'IfAvailable' });
     const c = resolveConnection(settings({ kubeconfig: path, token: 'ci-token' }), files());
     expect(c.token).toBe('ci-token');
+    expect(c.exec).toBeUndefined();
   });
 
   it.each([

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/core/errors.js';
+import { identityKey } from '../../../src/core/identity.js';
 import { loadSettings, secretValues } from '../../../src/core/settings.js';
 import { readManifests, renderFromManifests } from '../../../src/providers/kubernetes/manifests.js';
 import { kubernetesModule } from '../../../src/providers/kubernetes/module.js';
@@ -14,7 +15,7 @@ type Obj = Record<string, any>;
 const load = (flags: Record<string, unknown>, env: Record<string, string> = {}, file?: unknown) =>
   loadSettings(
     { flags: { provider: 'kubernetes', app: 'shop', branch: 'main', ...flags } as never, env, file: file === undefined ? undefined : { path: '.preview.yml', data: file } },
-    () => kubernetesModule,
+    { ids: ['kubernetes'], pick: () => kubernetesModule },
   );
 
 describe('kubernetes settings through the settings loader', () => {
@@ -56,6 +57,8 @@ describe('kubernetes settings through the settings loader', () => {
 
 const ctx = (extra: Partial<RenderContext> = {}): RenderContext => ({
   name: 'shop-main',
+  key: identityKey({ project: 'Shop', branch: 'main' }),
+  identity: { project: 'Shop', branch: 'main' },
   app: 'Shop',
   branch: 'main',
   namespace: 'previews',

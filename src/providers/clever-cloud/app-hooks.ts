@@ -1,0 +1,102 @@
+/**
+ * The preview's application as the reconcile algorithm sees it (`../reconcile.ts`). Names are not
+ * unique on Clever Cloud and there is no lock, so an app is this preview's only when it carries
+ * the preview's key tag; a race between runs is settled by the algorithm (the oldest wins). Tags
+ * travel in the create body, so a new app is never seen untagged; no application view carries
+ * tags, so each candidate's tags are read from its own route.
+ */
+import { ProviderError } from '../../core/errors.js';
+import type { ResourceHooks } from '../reconcile.js';
+import type { PreviewRef } from '../types.js';
+import type { CleverApi, CleverApp, CreateAppBody } from './api.js';
+import { creationTime } from './app-body.js';
+import { marksOf, missingTags } from './tags.js';
+
+export interface AppRecord {
+  app: CleverApp;
+  tags: string[];
+}
+
+/** Runs `fn` over `items` with at most `limit` calls in flight. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+export function isGone(error: unknown): boolean {
+  return error instanceof ProviderError && error.status === 404;
+}
+
+/** Each app with its tags; an app deleted meanwhile (404 on its tags) is dropped. */
+export async function withTags(api: CleverApi, apps: readonly CleverApp[]): Promise<AppRecord[]> {
+  const records = await mapLimit(apps, 8, async (app): Promise<AppRecord | undefined> => {
+    try {
+      return { app, tags: await api.appTags(app.id) };
+    } catch (error) {
+      if (isGone(error)) return undefined;
+      throw error;
+    }
+  });
+  return records.filter((r): r is AppRecord => r !== undefined);
+}
+
+/** Every app of the owner named `name`, whoever made it. Errors propagate: never "absent". */
+export async function namedApps(api: CleverApi, name: string): Promise<AppRecord[]> {
+  return withTags(api, (await api.listApps()).filter((app) => app.name === name));
+}
+
+/** Ms since the epoch, or undefined when the API gave no usable date. */
+export function createdAtOf(item: { creationDate?: number | string }): number | undefined {
+  const time = creationTime(item);
+  return Number.isFinite(time) ? time : undefined;
+}
+
+/** Writes the tags `ref` lacks on an app, in order (key first); returns the record with them. */
+export async function tagApp(api: CleverApi, record: AppRecord, ref: Pick<PreviewRef, 'identity' | 'key'>): Promise<AppRecord> {
+  let tags = record.tags;
+  for (const tag of missingTags(tags, ref)) {
+    const answered = await api.addAppTag(record.app.id, tag);
+    tags = answered && answered.includes(tag) ? answered : [...tags, tag];
+  }
+  return { app: record.app, tags };
+}
+
+export interface AppHooksInput {
+  api: CleverApi;
+  ref: PreviewRef;
+  /** The create body, tags included; prepared only when the lookup says an app must be made. */
+  body: () => CreateAppBody;
+  /** A dry run's stand-in for the app it would create. */
+  planned: () => AppRecord;
+  createDetail?: string;
+}
+
+export function appHooks(input: AppHooksInput): ResourceHooks<AppRecord> {
+  const { api, ref } = input;
+  return {
+    noun: 'application',
+    name: ref.name,
+    list: () => namedApps(api, ref.name),
+    id: (r) => r.app.id,
+    createdAt: (r) => createdAtOf(r.app),
+    marks: (r) => marksOf(r.tags),
+    create: async () => {
+      const body = input.body();
+      const app = await api.createApp(body);
+      return { app, tags: [...body.tags] };
+    },
+    planned: input.planned,
+    remove: async (r) => {
+      await api.deleteApp(r.app.id);
+    },
+    mark: (r) => tagApp(api, r, ref),
+    needsRepair: (r) => missingTags(r.tags, ref).length > 0,
+    uniqueNames: false,
+    ...(input.createDetail ? { createDetail: input.createDetail } : {}),
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * What every Convox step works with: the rack's API, the settings, the command's context and the
+ * polling tuning. Made once per provider from its settings; it holds nothing about any preview.
+ */
+import { readFileSync } from 'node:fs';
+import { ConfigError } from '../../core/errors.js';
+import { Deadline } from '../../core/retry.js';
+import { HttpClient, type HttpClientOptions, type HttpTlsOptions } from '../http.js';
+import type { ProviderContext } from '../types.js';
+import { VERSION } from '../../version.js';
+import { FORBIDDEN_HINT, RackApi } from './rack-api.js';
+import type { ConvoxSettings } from './settings.js';
+
+export interface ConvoxTuning {
+  /** First delay between two looks at an app or a build, ms. */
+  pollInitialMs: number;
+  /** Longest delay between two looks, ms. */
+  pollMaxMs: number;
+  /** Backoff base of HTTP retries, ms. */
+  httpBackoffMs: number;
+  /** Per-request timeout of API calls, ms. */
+  requestTimeoutMs: number;
+  /** Per-request timeout of the source upload, ms. */
+  uploadTimeoutMs: number;
+  now: () => Date;
+}
+
+export const DEFAULT_TUNING: ConvoxTuning = {
+  pollInitialMs: 500,
+  pollMaxMs: 5_000,
+  httpBackoffMs: 300,
+  requestTimeoutMs: 30_000,
+  uploadTimeoutMs: 300_000,
+  now: () => new Date(),
+};
+
+const AUTH_HINT = 'check the rack password in RACK_URL (https://convox:PASSWORD@host) or CONVOX_PASSWORD';
+
+/** How to trust the rack's certificate: read here, when the provider is made, never at import. */
+function rackTls(settings: ConvoxSettings, context: ProviderContext): HttpTlsOptions | undefined {
+  if (settings.insecureSkipTlsVerify) {
+    context.logger.warn('not verifying the rack TLS certificate (--rack-insecure-skip-tls-verify): anyone on the path can read the rack password; prefer --rack-ca-file');
+    return { insecure: true };
+  }
+  if (!settings.rackCaFile) return undefined;
+  let ca: string;
+  try {
+    ca = readFileSync(settings.rackCaFile, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cannot read --rack-ca-file ${settings.rackCaFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  if (!ca.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new ConfigError(`--rack-ca-file ${settings.rackCaFile} holds no PEM certificate`, { hint: 'give the rack certificate (or its CA) in PEM form: -----BEGIN CERTIFICATE-----' });
+  }
+  return { ca };
+}
+
+export class Rack {
+  readonly api: RackApi;
+  readonly http: HttpClient;
+  readonly tuning: ConvoxTuning;
+  private readonly clientOptions: HttpClientOptions;
+
+  constructor(
+    readonly settings: ConvoxSettings,
+    readonly context: ProviderContext,
+    tuning: Partial<ConvoxTuning> = {},
+  ) {
+    this.tuning = { ...DEFAULT_TUNING, ...tuning };
+    context.logger.addSecret(settings.password);
+    const auth = `Basic ${Buffer.from(`convox:${settings.password}`).toString('base64')}`;
+    context.logger.addSecret(auth.slice('Basic '.length));
+    const headers: Record<string, string> = { authorization: auth, 'user-agent': `preview-kit/${VERSION}` };
+    if (settings.rack) headers.rack = settings.rack;
+    this.clientOptions = {
+      baseUrl: settings.rackUrl,
+      authHeaders: () => headers,
+      logger: context.logger,
+      deadline: context.deadline,
+      label: 'Convox rack',
+      authHint: AUTH_HINT,
+      forbiddenHint: FORBIDDEN_HINT,
+      backoffMs: this.tuning.httpBackoffMs,
+      tls: rackTls(settings, context),
+      tlsHint:
+        'racks often serve a self-signed certificate: trust it with --rack-ca-file FILE (CONVOX_RACK_CA_FILE), or skip verification as the convox CLI does with --rack-insecure-skip-tls-verify (CONVOX_INSECURE_SKIP_TLS_VERIFY=true)',
+    };
+    this.http = new HttpClient({ ...this.clientOptions, requestTimeoutMs: this.tuning.requestTimeoutMs });
+    this.api = new RackApi(this.http, new HttpClient({ ...this.clientOptions, requestTimeoutMs: this.tuning.uploadTimeoutMs }));
+  }
+
+  get logger() {
+    return this.context.logger;
+  }
+
+  /** A client on its own short deadline, for cleaning up after the command's deadline ran out. */
+  cleanupApi(): RackApi {
+    return new RackApi(new HttpClient({ ...this.clientOptions, deadline: new Deadline(30_000, this.context.deadline.clock), requestTimeoutMs: 10_000 }));
+  }
+
+  /** Poll options on the command's deadline (or a shorter one). */
+  pollOptions(what: string, deadline: Deadline = this.context.deadline) {
+    return { deadline, what, initialMs: this.tuning.pollInitialMs, maxMs: this.tuning.pollMaxMs };
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * Every name a preview writes under — its network, each service's container, each service's Caddy
+ * routes — is judged before the first write: when any of them belongs to another preview (or is
+ * unmarked and `--adopt` is not given), nothing is created, started or routed.
+ */
+import { SafetyError } from '../../core/errors.js';
+import { classify, lookup, refusal, type Lookup, type ResourceHooks } from '../reconcile.js';
+import type { PreviewRef } from '../types.js';
+import { routeKey, type CaddyServer } from './caddy-routes.js';
+import type { ContainerSummary, NetworkInspect } from './engine-types.js';
+import { LABEL, marksOf } from './labels.js';
+import { networkHooks, reconcileContext } from './network.js';
+import { canonicalName, summaryOf, type DockerRuntime } from './runtime.js';
+
+/**
+ * The container named `name`. A label set without our preview's name is not ours, whatever else it
+ * carries: containers inherit the labels of their image, and our images carry our marker.
+ */
+export function containerHooks(rt: DockerRuntime, ref: PreviewRef, name: string): ResourceHooks<ContainerSummary> {
+  return {
+    noun: 'container',
+    name,
+    async list() {
+      const found = await rt.engine.inspectContainer(name);
+      return found ? [summaryOf(found)] : [];
+    },
+    id: (c) => c.Id.slice(0, 12),
+    createdAt: (c) => c.Created * 1000,
+    marks: (c) => (c.Labels?.[LABEL.name] === ref.name ? marksOf(c.Labels) : { marker: false }),
+    create: () => Promise.reject(new Error('containers are created by the deploy')),
+    planned: () => ({ Id: '', Names: [name], Image: '', ImageID: '', Created: 0, State: 'created', Labels: null }),
+    remove: async (c) => void (await rt.engine.removeContainer(c.Id)),
+    uniqueNames: true,
+  };
+}
+
+export interface TargetCheck {
+  network: Lookup<NetworkInspect>;
+  /** Canonical containers without our marker that `--adopt` lets this run replace. */
+  strays: ContainerSummary[];
+}
+
+/** Routes named after this preview that another preview made, in any of Caddy's servers. */
+export function otherRoutes(servers: Record<string, CaddyServer>, ref: PreviewRef): string[] {
+  const ids: string[] = [];
+  for (const config of Object.values(servers)) {
+    for (const route of config.routes ?? []) {
+      const key = routeKey(route['@id'], ref.name);
+      if (key !== undefined && key !== ref.key) ids.push(route['@id']!);
+    }
+  }
+  return [...new Set(ids)];
+}
+
+/**
+ * Reads and judges every target: the network, the canonical container of each service, the Caddy
+ * routes named after the preview. Throws the refusal (exit 6) of the first target that is not ours.
+ */
+export async function checkTargets(rt: DockerRuntime, ref: PreviewRef, services: string[], servers: Record<string, CaddyServer>): Promise<TargetCheck> {
+  const ctx = reconcileContext(rt, ref);
+  const hooks = networkHooks(rt, ref);
+  const network = await lookup(hooks, ctx);
+  const refused = refusal(network, hooks, ctx);
+  if (refused) throw refused;
+  const strays: ContainerSummary[] = [];
+  for (const service of services) {
+    const containers = containerHooks(rt, ref, canonicalName(ref.name, service));
+    const found = classify(await containers.list(), containers, ref.identity);
+    const stop = refusal(found, containers, ctx);
+    if (stop) throw stop;
+    for (const stray of found.foreign) {
+      rt.context.logger.warn(`container ${containers.name} lacks preview-kit's labels; replacing it because of --adopt`);
+      strays.push(stray.item);
+    }
+  }
+  refuseOtherRoutes(servers, ref);
+  return { network, strays };
+}
+
+/** A route named after this preview but made for another one claims its hosts: exit 6. */
+export function refuseOtherRoutes(servers: Record<string, CaddyServer>, ref: PreviewRef): void {
+  const routes = otherRoutes(servers, ref);
+  if (routes.length === 0) return;
+  throw new SafetyError(`caddy route ${routes[0]} was made for another preview named ${ref.name}, not for this one: refusing to route its hosts`, {
+    hint: 'both previews get the same name: give this one a distinct name with --prefix (PREVIEW_PREFIX), e.g. --prefix review; or stop the other preview',
+  });
+}

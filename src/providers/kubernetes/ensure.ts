@@ -1,0 +1,91 @@
+/**
+ * `ensure` and `setDomains`. Before `ensure` writes anything, every object of the whole `up` and
+ * the database are judged (ownership.ts): a refused run leaves nothing behind. Then the Namespace
+ * (with --namespace-per-preview), the database and its Secret, the env Secret and the other
+ * objects the workloads use are applied; `setDomains` applies the Ingress and removes our
+ * Ingresses that no domain needs any more.
+ */
+import type { EnsureResult, Preview, PreviewDomain, PreviewSpec } from '../types.js';
+import type { Cluster } from './cluster.js';
+import { previewFrom, typeOf } from './find.js';
+import { ownSelector, type KubeObject, type Owner } from './labels.js';
+import { describeObject, type ApplyOutcome } from './objects.js';
+import { guardTargets, type Guarded } from './ownership.js';
+import { databaseSecretName, secretObject, type RenderContext } from './render.js';
+import { ownerOf, phaseOf, renderContext, routesOf, sortForApply, upTargets } from './targets.js';
+
+/** Applies guarded objects in table order; says what changed (not in a dry run: nothing did). */
+export async function applyGuarded(cluster: Cluster, guarded: Guarded[], owner: Owner): Promise<ApplyOutcome[]> {
+  const byObject = new Map(guarded.map((g) => [g.object, g.live]));
+  const outcomes: ApplyOutcome[] = [];
+  for (const object of sortForApply(guarded.map((g) => g.object))) {
+    const outcome = await cluster.store.apply(object, owner, { live: byObject.get(object) });
+    if (outcome.action !== 'unchanged' && !cluster.context.plan.dryRun) cluster.context.logger.info(`${outcome.action} ${describeObject(object)}`);
+    outcomes.push(outcome);
+  }
+  return outcomes;
+}
+
+function judge(cluster: Cluster, owner: Owner) {
+  return { identity: owner.identity, adopt: cluster.context.adopt, logger: cluster.context.logger };
+}
+
+/** The database and the Secret that hands its URL to the app, inside the database's turn. */
+async function ensureDatabase(cluster: Cluster, ctx: RenderContext, owner: Owner): Promise<{ outcome?: ApplyOutcome; changed: boolean }> {
+  const db = cluster.database;
+  if (!db) return { changed: false };
+  const env = cluster.settings.databaseEnv;
+  const name = databaseSecretName(ctx.name);
+  let outcome: ApplyOutcome | undefined;
+  let live: KubeObject | undefined;
+  const result = await db.ensure(owner, {
+    // Read again inside the turn: a run that went before may just have written it.
+    read: async () => {
+      [{ live }] = (await guardTargets(cluster.store, [secretObject(ctx, name, {}, 'database')], owner, judge(cluster, owner))) as [Guarded];
+      const stored = (live?.data as Record<string, string> | undefined)?.[env];
+      const url = stored ? Buffer.from(stored, 'base64').toString('utf8') : undefined;
+      cluster.context.logger.addSecret(url);
+      return url;
+    },
+    write: async (url) => {
+      [outcome] = await applyGuarded(cluster, [{ object: secretObject(ctx, name, { [env]: url }, 'database'), live }], owner);
+    },
+  });
+  return { outcome, changed: result.changed };
+}
+
+export async function ensurePreview(cluster: Cluster, spec: PreviewSpec): Promise<EnsureResult> {
+  const owner = ownerOf(spec);
+  const ctx = renderContext(cluster, spec);
+  // Renders the workloads too: a missing --image or a bad template is a usage error found here.
+  const guarded = await guardTargets(cluster.store, upTargets(cluster, ctx), owner, judge(cluster, owner));
+  const refused = await cluster.database?.refusal(owner);
+  if (refused) throw refused;
+  const own = guarded.filter((g) => phaseOf(g.object) === 'ensure' && !(g.object.kind === 'Secret' && g.object.metadata.name === databaseSecretName(ctx.name)));
+  // The Namespace first: the database Secret is read and written in it.
+  const outcomes = await applyGuarded(cluster, own.filter((g) => g.object.kind === 'Namespace'), owner);
+  const db = await ensureDatabase(cluster, ctx, owner);
+  if (db.outcome) outcomes.push(db.outcome);
+  outcomes.push(...(await applyGuarded(cluster, own.filter((g) => g.object.kind !== 'Namespace'), owner)));
+  const created = outcomes.every((o) => o.action === 'created');
+  const changed = db.changed || outcomes.some((o) => o.action !== 'unchanged');
+  return { preview: previewFrom(spec.name, ctx.namespace, outcomes.map((o) => o.object), spec.domains), created, changed };
+}
+
+export async function setPreviewDomains(cluster: Cluster, _preview: Preview, spec: PreviewSpec): Promise<{ changed: boolean; domains: PreviewDomain[] }> {
+  const owner = ownerOf(spec);
+  const ctx = renderContext(cluster, spec);
+  const { store, context } = cluster;
+  const ingresses = routesOf(cluster, ctx, context.logger);
+  const outcomes = await applyGuarded(cluster, await guardTargets(store, ingresses, owner, judge(cluster, owner)), owner);
+  let changed = outcomes.some((o) => o.action !== 'unchanged');
+  // Domains removed from the settings: our Ingresses that are no longer wanted go.
+  const wanted = new Set(ingresses.map((i) => i.metadata.name));
+  const live = await store.list(typeOf('Ingress'), ctx.namespace, ownSelector(owner));
+  for (const ingress of live.filter((i: KubeObject) => !wanted.has(i.metadata.name))) {
+    await store.delete(ingress);
+    if (!context.plan.dryRun) await store.waitGone(ingress);
+    changed = true;
+  }
+  return { changed, domains: spec.domains.map((host) => ({ host })) };
+}

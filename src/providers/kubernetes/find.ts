@@ -1,0 +1,110 @@
+/**
+ * Reading previews back: `find` selects a preview's objects by its name label and keeps those whose
+ * identity key is its own (another preview's of the same name are named in debug output); `list`
+ * groups every marked object by name and key, with the identity each one records.
+ */
+import { parseIdentityJson } from '../../core/identity.js';
+import { urlOf } from '../../core/naming.js';
+import { ownershipOf } from '../reconcile.js';
+import type { Preview, PreviewAddon, PreviewDomain, PreviewRef } from '../types.js';
+import type { Cluster } from './cluster.js';
+import { databaseSecretName } from './render.js';
+import { anyPreviewSelector, COMMIT_ANNOTATION, IDENTITY_ANNOTATION, KEY_LABEL, marksOf, PREVIEW_LABEL, previewSelector, type KubeObject } from './labels.js';
+import { oursAmong } from './ownership.js';
+import { RESOURCE_TYPES } from './resources.js';
+import { deploymentRollout } from './rollout.js';
+import { kindsToFind, ownerOf, renderContext } from './targets.js';
+
+export const typeOf = (kind: string) => RESOURCE_TYPES.find((t) => t.kind === kind)!;
+
+export async function findPreview(cluster: Cluster, ref: PreviewRef): Promise<Preview | undefined> {
+  const { store, context } = cluster;
+  const owner = ownerOf(ref);
+  const ctx = renderContext(cluster, ref);
+  if (cluster.settings.namespacePerPreview) {
+    const ns = await store.get(typeOf('Namespace'), undefined, ctx.namespace);
+    if (!ns || oursAmong([{ ...ns, kind: 'Namespace', apiVersion: 'v1' }], owner, context).length === 0) return undefined;
+  }
+  const objects: KubeObject[] = [];
+  for (const type of kindsToFind(cluster, ctx)) objects.push(...(await store.list(type, ctx.namespace, previewSelector(ref.name))));
+  const ours = oursAmong(objects, owner, context);
+  if (!ours.length) return undefined;
+  return previewFrom(ref.name, ctx.namespace, ours);
+}
+
+/** A Preview from its objects; the identity is the one they record. `hosts`: the spec's, until an Ingress has them. */
+export function previewFrom(name: string, namespace: string, objects: KubeObject[], hosts: string[] = []): Preview {
+  const domains: PreviewDomain[] = [];
+  for (const ingress of objects.filter((o) => o.kind === 'Ingress')) {
+    const spec = (ingress.spec ?? {}) as { rules?: Array<{ host?: string }> };
+    for (const rule of spec.rules ?? []) if (rule.host && !domains.some((d) => d.host === rule.host)) domains.push({ host: rule.host });
+  }
+  const service = objects.find((o) => o.kind === 'Service');
+  // https even without a tls block: ingress controllers commonly serve a wildcard certificate.
+  const host = domains[0]?.host ?? hosts[0];
+  const url = host ? urlOf(host) : service ? `http://${service.metadata.name}.${namespace}.svc.cluster.local` : '';
+  const deployments = objects.filter((o) => o.kind === 'Deployment');
+  const rollouts = deployments.map((d) => ({ name: d.metadata.name, ...deploymentRollout(d) }));
+  const main = deployments.find((d) => d.metadata.name === name) ?? deployments[0];
+  const template = (main?.spec as { template?: { metadata?: { annotations?: Record<string, string> } } } | undefined)?.template;
+  const commit = template?.metadata?.annotations?.[COMMIT_ANNOTATION];
+  const mainRollout = main ? deploymentRollout(main) : undefined;
+  const addons: PreviewAddon[] = [];
+  if (objects.some((o) => o.kind === 'Secret' && o.metadata.name === databaseSecretName(name))) {
+    addons.push({ id: name.replace(/-/g, '_'), name: name.replace(/-/g, '_'), kind: 'postgresql' });
+  }
+  const created = objects.map((o) => o.metadata.creationTimestamp).filter((t): t is string => !!t).sort()[0];
+  const identity = objects.map((o) => parseIdentityJson(o.metadata.annotations?.[IDENTITY_ANNOTATION])).find((i) => i !== undefined);
+  return {
+    name,
+    id: `${namespace}/${name}`,
+    url,
+    domains,
+    addons,
+    lastDeployment: main
+      ? {
+          id: `${namespace}/${main.metadata.name}`,
+          state: mainRollout!.state === 'complete' ? 'ok' : mainRollout!.state === 'failed' ? 'failed' : 'running',
+          commit,
+          createdAt: main.metadata.creationTimestamp,
+        }
+      : undefined,
+    ...(identity ? { identity } : {}),
+    createdAt: created,
+    details: {
+      namespace,
+      objects: objects.map((o) => `${o.kind}/${o.metadata.name}`),
+      rollouts,
+      commit,
+    },
+  };
+}
+
+/** Every preview with our marker: one per name and identity key. */
+export async function listPreviews(cluster: Cluster): Promise<Preview[]> {
+  const { store } = cluster;
+  const selector = anyPreviewSelector();
+  const groups = new Map<string, { name: string; namespace: string; objects: KubeObject[] }>();
+  const add = (object: KubeObject, namespace: string) => {
+    const name = object.metadata.labels?.[PREVIEW_LABEL];
+    if (!name) return;
+    const id = `${namespace}|${name}|${object.metadata.labels?.[KEY_LABEL] ?? ''}`;
+    const group = groups.get(id) ?? { name, namespace, objects: [] };
+    group.objects.push(object);
+    groups.set(id, group);
+  };
+  if (cluster.settings.namespacePerPreview) {
+    for (const ns of await store.list(typeOf('Namespace'), undefined, selector)) add(ns, ns.metadata.name!);
+  } else {
+    const namespace = cluster.namespaceOf('');
+    for (const kind of ['Secret', 'Service', 'Ingress', 'Deployment']) for (const object of await store.list(typeOf(kind), namespace, selector)) add(object, namespace);
+  }
+  return [...groups.values()]
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((g) => previewFrom(g.name, g.namespace, g.objects));
+}
+
+/** Whether an object is this preview's (its key), for callers that hold a single object. */
+export function isOwn(object: KubeObject, ref: PreviewRef): boolean {
+  return ownershipOf(marksOf(object), ref.key).kind === 'ours';
+}

@@ -1,0 +1,64 @@
+/**
+ * `destroy`: everything of this preview — its own namespace, or in a shared namespace every object
+ * with its name label and identity key, workloads first — then the database. Objects of that name
+ * that belong to another preview are left alone with a warning; the run still succeeds.
+ */
+import { ProviderError } from '../../core/errors.js';
+import type { DestroyResult, PreviewRef } from '../types.js';
+import { ForbiddenError } from './client.js';
+import type { Cluster } from './cluster.js';
+import { isOwn, typeOf } from './find.js';
+import { ownSelector, previewSelector, type KubeObject } from './labels.js';
+import { deletable } from './ownership.js';
+import { DERIVED_TYPES, RESOURCE_TYPES, type ResourceType } from './resources.js';
+import { kindsToFind, ownerOf, renderContext } from './targets.js';
+
+export async function destroyPreview(cluster: Cluster, ref: PreviewRef): Promise<DestroyResult> {
+  const { store, context } = cluster;
+  const owner = ownerOf(ref);
+  const namespace = cluster.namespaceOf(ref.name);
+  const removed: string[] = [];
+  if (cluster.settings.namespacePerPreview) {
+    const ns = await store.get(typeOf('Namespace'), undefined, namespace);
+    const targets = ns ? deletable([{ ...ns, apiVersion: 'v1', kind: 'Namespace' }], owner, context) : [];
+    for (const target of targets) {
+      if (await store.delete(target)) removed.push(`namespace ${namespace}`);
+      if (!context.plan.dryRun) await store.waitGone(target);
+    }
+  } else {
+    const types = [...RESOURCE_TYPES.filter((t) => t.namespaced), ...DERIVED_TYPES];
+    const found: ResourceType[] = [];
+    const unchecked: ResourceType[] = [];
+    // Kinds these settings make must be listed; other kinds are looked at in case older settings
+    // made them, but a deployer role without rights on them (or a cluster without the API) must
+    // not make every stop fail.
+    const expected = new Set(kindsToFind(cluster, renderContext(cluster, ref)).map((t) => t.kind));
+    // Workloads first, so their pods stop before the Secrets and Service they use go.
+    for (const type of [...types].reverse()) {
+      let items: KubeObject[];
+      try {
+        items = await store.list(type, namespace, previewSelector(ref.name));
+      } catch (error) {
+        const unserved = error instanceof ProviderError && error.status === 404;
+        if (expected.has(type.kind) || !(error instanceof ForbiddenError || unserved)) throw error;
+        unchecked.push(type);
+        continue;
+      }
+      // Going already, or going with their owner (a Deployment's ReplicaSets and pods).
+      const candidates = items.filter((item) => !item.metadata.deletionTimestamp && !(DERIVED_TYPES.includes(type) && item.metadata.ownerReferences));
+      const targets = deletable(candidates, owner, context);
+      if (items.some((item) => isOwn(item, ref))) found.push(type);
+      for (const item of targets) {
+        await store.delete(item);
+        removed.push(`${item.kind.toLowerCase()} ${namespace}/${item.metadata.name}`);
+      }
+    }
+    if (unchecked.length) {
+      context.logger.warn(`stop ${ref.name}: could not look for ${unchecked.map((t) => t.plural).join(', ')} in ${namespace} (forbidden or not served); these settings make none of them`);
+    }
+    if (found.length && !context.plan.dryRun) await store.waitNoneLeft(types.filter((t) => !unchecked.includes(t)), namespace, ownSelector(owner));
+  }
+  const db = cluster.database;
+  if (db) removed.push(...(await db.drop(owner)).removed.map((r) => `PostgreSQL ${r}`));
+  return { deleted: removed.length > 0, removed };
+}
