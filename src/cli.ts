@@ -9,6 +9,7 @@ import type { OptionSpec } from './core/options.js';
 import type { FlagValues } from './core/settings.js';
 import { helpText } from './cli/help.js';
 import { resultLines } from './cli/output.js';
+import { failureReport } from './forges/failure.js';
 import { ciInfoFromEnv } from './forges/generic/ci-env.js';
 import { COMMANDS, isCommand, type CommandName } from './run/commands.js';
 import { signalDescendants } from './run/descendants.js';
@@ -97,6 +98,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
     io.stderr.write(`${redactor.redact(line)}\n`);
     const stack = (error as Error | undefined)?.stack;
     if (debugWanted && stack) io.stderr.write(`${redactor.redact(stack)}\n`);
+    // Where people look: the run page's annotations on GitHub, the end of the job log on GitLab.
+    const reason = redactor.redact(line.replace(/^preview-kit: /, ''));
+    io.stderr.write(failureReport(ci.forge, commandOf(argv), reason, code));
     if (json) io.stdout.write(`${redactor.redact(JSON.stringify({ error: describeError(error), exitCode: code }))}\n`);
     return code;
   }
@@ -108,8 +112,13 @@ export async function run(argv: string[], io: Io): Promise<number> {
  * is rolled back. Every process we started ends with us, grandchildren included (a push's
  * `git-remote-http`), so nothing keeps working for a job that is gone.
  */
+/** The command word of argv, for messages: `up`, or `run` when there is none. */
+function commandOf(argv: string[]): string {
+  return argv.find(isCommand) ?? 'run';
+}
+
 function exitOnSignals(argv: string[]): void {
-  const command = argv.find(isCommand) ?? 'run';
+  const command = commandOf(argv);
   const onSignal = (signal: NodeJS.Signals) => {
     signalDescendants('SIGTERM');
     const clear = process.stderr.isTTY ? '\r\x1b[2K' : '';

@@ -32,13 +32,14 @@ export const commonOptions: OptionSpec[] = [
   { key: 'adopt', flag: 'adopt', type: 'boolean', env: ['PREVIEW_ADOPT'], description: 'take over an existing resource that lacks our ownership marker' },
   { key: 'ttl', flag: 'ttl', type: 'string', env: ['PREVIEW_TTL'], value: 'DURATION', description: 'prune: remove previews (and, with docker, unused images of ours) older than this' },
   { key: 'max', flag: 'max', type: 'string', env: ['PREVIEW_MAX'], value: 'N', description: 'prune: keep at most N previews (oldest go first)' },
-  { key: 'keep', flag: 'keep', type: 'list', env: ['PREVIEW_KEEP'], value: 'BRANCH', description: 'prune: branches that still exist (their previews are kept)' },
+  { key: 'keep', flag: 'keep', type: 'list', env: ['PREVIEW_KEEP'], value: 'BRANCH|#PR', description: 'prune: branches that still exist and open pull/merge requests (#42 or !42); their previews are kept' },
   { key: 'all', flag: 'all', type: 'boolean', description: 'list: every preview of ours on the target, not only this project\'s' },
   { key: 'json', flag: 'json', type: 'boolean', description: 'print one JSON object on stdout; logs go to stderr' },
   { key: 'dryRun', flag: 'dry-run', short: 'n', type: 'boolean', env: ['PREVIEW_DRY_RUN'], description: 'print the plan and change nothing' },
   { key: 'debug', flag: 'debug', type: 'boolean', env: ['PREVIEW_DEBUG'], description: 'print every request (secrets masked) and stack traces' },
   { key: 'dotenv', flag: 'dotenv', type: 'string', env: ['PREVIEW_DOTENV'], value: 'FILE', description: 'also write PREVIEW_NAME, PREVIEW_URL, PREVIEW_ID to this dotenv file (GitLab environment:url)' },
   { key: 'config', flag: 'config', short: 'c', type: 'string', env: ['PREVIEW_CONFIG'], value: 'FILE', description: 'settings file', defaultText: '.preview.yml' },
+  { key: 'settings', flag: 'settings', type: 'string', env: ['PREVIEW_SETTINGS'], value: 'YAML', description: 'settings written as in .preview.yml, laid over that file (a CI job\'s one multi-line input)' },
 ];
 
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -105,6 +106,7 @@ export const commonSchema = z.object({
   debug: z.boolean().default(false),
   dotenv: z.string().optional(),
   config: z.string().optional(),
+  settings: z.string().optional(),
 });
 
 export type CommonParsed = z.infer<typeof commonSchema>;

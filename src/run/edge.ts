@@ -44,6 +44,31 @@ export async function readSettingsFile(path: string, explicit: boolean): Promise
   }
 }
 
+type Mapping = Record<string, unknown>;
+const isMapping = (v: unknown): v is Mapping => !!v && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * `--settings` / `PREVIEW_SETTINGS`: YAML shaped like `.preview.yml`, laid over the file — a key
+ * replaces the file's, a mapping (a provider's section, `env`) is merged key by key. Flags and
+ * the settings' own variables still win over both.
+ */
+export function overlaySettings(file: SettingsSources['file'], text: string | undefined): SettingsSources['file'] {
+  if (!text || text.trim() === '') return file;
+  let overlay: unknown;
+  try {
+    overlay = parseYaml(text);
+  } catch (error) {
+    const where = error instanceof YAMLParseError && error.linePos ? ` line ${error.linePos[0].line}` : '';
+    throw new ConfigError(`invalid settings: --settings / PREVIEW_SETTINGS${where}: not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+  }
+  if (overlay === null || overlay === undefined) return file;
+  if (!isMapping(overlay)) throw new ConfigError('invalid settings: --settings / PREVIEW_SETTINGS: expected a mapping of settings, as in .preview.yml');
+  const base: Mapping = isMapping(file?.data) ? file.data : {};
+  const merged: Mapping = { ...base };
+  for (const [key, value] of Object.entries(overlay)) merged[key] = isMapping(value) && isMapping(base[key]) ? { ...base[key], ...value } : value;
+  return { path: file?.path ?? '.preview.yml', data: merged };
+}
+
 export function allSecretSpecs(): OptionSpec[] {
   return [...commonOptions, ...providerModules.flatMap((m) => m.options as OptionSpec[])].filter((s) => s.secret);
 }

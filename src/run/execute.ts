@@ -16,7 +16,7 @@ import { providerChoice, providerModule } from '../providers/registry.js';
 import { childEnvFrom } from './child-env.js';
 import { loadCommand, type CommandName } from './commands.js';
 import { checkOutputFiles, flagsOfOtherProviders } from './preflight.js';
-import { allSecretSpecs, isDebug, normaliseFlags, readSettingsFile, redactorFor } from './edge.js';
+import { allSecretSpecs, isDebug, normaliseFlags, overlaySettings, readSettingsFile, redactorFor } from './edge.js';
 
 export interface Io {
   stdout: LineSink;
@@ -37,6 +37,8 @@ export async function publish(ci: CiInfo, result: CommandResult, settings: Commo
   if (settings.dotenv) await (await import('../forges/gitlab/index.js')).writeDotenv(settings.dotenv, values);
   // Outputs, step summary, sticky PR comment and deployment; a GitHub API failure is one warning, never an error.
   if (ci.forge === 'github') await (await import('../forges/github/index.js')).reportToGitHub({ result, settings, env, logger, startedAt });
+  // The end of the job log shows the same table as GitHub's comment and summary.
+  if (ci.forge === 'gitlab' && result.command !== 'name') await (await import('../forges/gitlab/index.js')).reportToGitLab({ result, logger });
 }
 
 export interface ExecuteOptions {
@@ -62,7 +64,8 @@ export async function execute(
   // An empty variable counts as unset, as it does for every other setting.
   const configFlag = (flags.config as string | undefined) || io.env.PREVIEW_CONFIG || undefined;
   const sourceDir = resolve(cwd, (flags.source as string | undefined) || io.env.PREVIEW_SOURCE || '.');
-  const file = await readSettingsFile(resolve(sourceDir, configFlag ?? '.preview.yml'), configFlag !== undefined);
+  const settingsText = (flags.settings as string | undefined) || io.env.PREVIEW_SETTINGS || undefined;
+  const file = overlaySettings(await readSettingsFile(resolve(sourceDir, configFlag ?? '.preview.yml'), configFlag !== undefined), settingsText);
   const needBranch = !ci.branch && flags.branch === undefined && flags.pr === undefined && !io.env.PREVIEW_BRANCH;
   const needApp = !ci.app && flags.app === undefined && !io.env.PREVIEW_APP;
   const childEnv = childEnvFrom(io.env);

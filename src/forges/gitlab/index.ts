@@ -30,3 +30,5 @@ export async function writeDotenv(path: string, values: Record<string, string | 
     .map(([k, v]) => `${k}=${dotenvValue(v)}`);
   await writeFile(path, `${lines.join('\n')}\n`);
 }
+
+export { reportToGitLab } from './report.js';

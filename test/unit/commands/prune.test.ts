@@ -29,7 +29,7 @@ describe('prune', () => {
       preview('shop-admin-main', { identity: { project: 'shop', branch: 'admin-main' } }),
       preview('shop-main', { identity: { project: 'shop', branch: 'main' } }),
     ];
-    const choice = choosePrunes(all, { keepBranches: ['main'], now });
+    const choice = choosePrunes(all, { keep: ['main'], now });
     expect(choice.keep.map((p) => p.name)).toEqual(['shop-main']);
     expect(choice.remove.map((r) => [r.preview.name, r.why])).toEqual([['shop-admin-main', 'branch is gone']]);
   });
@@ -45,5 +45,19 @@ describe('prune', () => {
     const now = Date.parse('2026-01-02T00:00:00Z');
     const choice = choosePrunes([preview('shop-a', { createdAt: '2026-01-01T22:00:00Z' })], { ttlMs: 30 * 60_000, now });
     expect(choice.remove.map((r) => r.why)).toEqual(['older than 30m']);
+  });
+
+  it('--keep takes open pull requests too (#42, !42 or 42), so their previews survive a list of branches', () => {
+    const now = Date.now();
+    const all = [
+      preview('shop-pr-42', { identity: { project: 'shop', pr: 42 } }),
+      preview('shop-pr-43', { identity: { project: 'shop', pr: 43, fork: 'someone/shop' } }),
+      preview('shop-pr-44', { identity: { project: 'shop', pr: 44 } }),
+      preview('shop-main', { identity: { project: 'shop', branch: 'main' } }),
+      preview('shop-7', { identity: { project: 'shop', branch: '7' } }),
+    ];
+    const choice = choosePrunes(all, { keep: ['main', '#42', '!43', '7'], now });
+    expect(choice.keep.map((p) => p.name)).toEqual(['shop-pr-42', 'shop-pr-43', 'shop-main', 'shop-7']);
+    expect(choice.remove.map((r) => [r.preview.name, r.why])).toEqual([['shop-pr-44', 'pull request #44 is not open']]);
   });
 });
