@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // Builds the committed bundles: dist/cli (the `preview-kit` command, used by the GitHub actions
-// and GitLab templates) and dist/lib (the library API). Reproducible: same sources, same bytes.
+// and GitLab templates), dist/lib (the library API) and dist/types (the library's declarations).
+// Reproducible: same sources, same bytes.
 import ncc from '@vercel/ncc';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeDeclarations } from './declarations.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
@@ -40,5 +42,6 @@ const out = process.env.PREVIEW_KIT_DIST || join(root, 'dist');
 const started = Date.now();
 const cliAssets = await bundle('src/bin.ts', join(out, 'cli'));
 const libAssets = await bundle('src/index.ts', join(out, 'lib'));
+const typeFiles = await writeDeclarations(root, join(out, 'types'));
 await writeFile(join(out, 'package.json'), '{ "type": "module" }\n');
-process.stderr.write(`built cli (${cliAssets} assets) and lib (${libAssets} assets) to ${out === join(root, "dist") ? "dist/" : out} in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
+process.stderr.write(`built cli (${cliAssets} assets), lib (${libAssets} assets) and types (${typeFiles} files) to ${out === join(root, "dist") ? "dist/" : out} in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);

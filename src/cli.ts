@@ -90,6 +90,13 @@ export async function run(argv: string[], io: Io): Promise<number> {
     await publish(ci, result, settings, startedAt, logger, io.env);
     if (json) io.stdout.write(`${redactor.redact(JSON.stringify(result))}\n`);
     else for (const line of resultLines(result, Date.now() - startedAt)) io.stdout.write(`${redactor.redact(line)}\n`);
+    // A command that did most of its work and reported it can still fail (prune: one removal of many).
+    if (result.exitCode !== undefined && result.exitCode !== ExitCode.ok) {
+      const reason = redactor.redact(String(result.failure ?? `${result.command} failed`));
+      io.stderr.write(`preview-kit: ${reason}\n`);
+      io.stderr.write(failureReport(ci.forge, commandOf(argv), reason, result.exitCode as number));
+      return result.exitCode as number;
+    }
     return ExitCode.ok;
   } catch (error) {
     const code = exitCodeOf(error);

@@ -28,6 +28,7 @@ function specOf(settings) {
         domains: settings.domains,
         favourite: settings.favourite,
         healthPath: settings.healthPath,
+        ...(settings.basicAuth ? { basicAuth: settings.basicAuth } : {}),
     };
 }
 function withPlan(result, ctx) {

@@ -2,6 +2,33 @@ export const id = 238;
 export const ids = [238];
 export const modules = {
 
+/***/ 9001:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.ACTION_OUTPUTS = void 0;
+const NAME = ['name', 'Preview name.'];
+const URL_ = ['url', 'Preview URL.'];
+const APP_ID = ['app-id', 'Id of the preview app on the platform.'];
+const CREATED = ['created', '"true" when this run created the app.'];
+const DEPLOYED = ['deployed', '"true" when a deployment ran, "false" when the commit was already live.'];
+const COMMIT = ['commit', 'Commit SHA the preview runs.'];
+exports.ACTION_OUTPUTS = {
+    'ensure-app': [NAME, URL_, APP_ID, CREATED, ['changed', '"true" when this run created or changed the app.']],
+    'set-domain': [NAME, URL_, APP_ID, ['changed', '"true" when this run attached a domain.']],
+    deploy: [NAME, URL_, APP_ID, DEPLOYED, COMMIT],
+    up: [NAME, URL_, APP_ID, CREATED, ['changed', '"true" when this run changed the app or its domains.'], DEPLOYED, COMMIT],
+    stop: [NAME, ['deleted', '"true" when something was removed, "false" when the preview was already gone.'], ['removed', 'What was removed, comma separated.']],
+    prune: [
+        ['removed', 'Names of the previews removed (in a dry run: that would be), comma separated.'],
+        ['kept', 'Names of the previews kept, comma separated.'],
+    ],
+};
+
+
+/***/ }),
+
 /***/ 5746:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
@@ -224,13 +251,15 @@ const logger_js_1 = __webpack_require__(1227);
 function escapeData(text) {
     return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
-/** Workflow commands go to stderr so that stdout stays one JSON object with --json; the runner reads both. */
+/**
+ * Workflow commands go to stderr so that stdout stays one JSON object with --json; the runner
+ * reads both. `error()` stays a plain line: a failed command ends with exactly one `::error`
+ * annotation (the CLI's top-level catch), and detail such as a build log's last lines belongs in
+ * the log above it.
+ */
 class GitHubLogger extends logger_js_1.PlainLogger {
     warn(message) {
         this.sink.write(`::warning::${escapeData(this.redactor.redact(message))}\n`);
-    }
-    error(message) {
-        this.sink.write(`::error::${escapeData(this.redactor.redact(message))}\n`);
     }
     async group(title, fn) {
         this.sink.write(`::group::${escapeData(this.redactor.redact(title))}\n`);
@@ -281,7 +310,7 @@ exports.githubOptions = [
     { key: 'comment', type: 'boolean', env: ['PREVIEW_GITHUB_COMMENT'], description: 'keep one sticky comment per preview on the pull request', defaultText: 'true' },
     { key: 'deployment', type: 'boolean', env: ['PREVIEW_GITHUB_DEPLOYMENT'], description: 'record a GitHub deployment with the preview URL', defaultText: 'true' },
     { key: 'environment', type: 'string', env: ['PREVIEW_GITHUB_ENVIRONMENT'], description: 'GitHub environment of the deployment; {name}, {branch}, {pr}, {app} are replaced', defaultText: 'preview/{name}' },
-    { key: 'deleteEnvironment', type: 'boolean', env: ['PREVIEW_GITHUB_DELETE_ENVIRONMENT'], description: 'on stop, delete the GitHub environment (needs a token with administration: write)', defaultText: 'true' },
+    { key: 'deleteEnvironment', type: 'boolean', env: ['PREVIEW_GITHUB_DELETE_ENVIRONMENT'], description: 'on stop, also delete the GitHub environment (needs a token with administration: write, which the workflow token never has)', defaultText: 'false' },
     { key: 'allowForks', type: 'boolean', env: ['PREVIEW_ALLOW_FORKS'], description: 'deploy pull requests from forks too (their code runs with your secrets)', defaultText: 'false' },
 ];
 const schema = zod_1.z.object({
@@ -294,7 +323,7 @@ const schema = zod_1.z.object({
         .min(1)
         .regex(/^[^'"`,;\\]+$/, 'expected an environment name without quotes, commas, semicolons or backslashes')
         .default('preview/{name}'),
-    deleteEnvironment: zod_1.z.boolean().default(true),
+    deleteEnvironment: zod_1.z.boolean().default(false),
     allowForks: zod_1.z.boolean().default(false),
 });
 function loadGitHubSettings(env) {
@@ -313,13 +342,19 @@ function environmentName(template, values) {
 /***/ }),
 
 /***/ 6062:
-/***/ ((__unused_webpack_module, exports) => {
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.commentMarker = commentMarker;
 exports.renderComment = renderComment;
 exports.upsertComment = upsertComment;
+/**
+ * The sticky pull request comment: one per preview, found again by a hidden marker, edited in
+ * place and never duplicated. It shows the same compact table as the job summary and the GitLab
+ * job log (report-table.ts); after `stop` it says the preview was removed.
+ */
+const report_table_js_1 = __webpack_require__(7009);
 function commentMarker(name) {
     return `<!-- preview-kit:preview=${name} -->`;
 }
@@ -328,18 +363,9 @@ const RUN_LINE = /^<sub>.*<\/sub>$/m;
 function footer(runUrl) {
     return `<sub>Kept up to date by preview-kit${runUrl ? ` · [last change](${runUrl})` : ''}</sub>`;
 }
-const removedHeading = (name) => `### Preview \`${name}\` removed`;
+const heading = (content) => `### Preview \`${content.name}\` ${content.kind === 'live' ? 'is ready' : 'removed'}`;
 function renderComment(content) {
-    const lines = [commentMarker(content.name)];
-    if (content.kind === 'live') {
-        const commit = content.commit ? (content.commitUrl ? `[\`${content.commit.slice(0, 7)}\`](${content.commitUrl})` : `\`${content.commit.slice(0, 7)}\``) : '—';
-        lines.push(`### Preview \`${content.name}\` is ready`, '', '| | |', '|---|---|', `| URL | ${content.url ? `<${content.url}>` : '—'} |`, `| Commit | ${commit} |`);
-    }
-    else {
-        lines.push(removedHeading(content.name), '', content.removed.length ? `Torn down: ${content.removed.map((r) => `\`${r}\``).join(', ')}.` : 'Nothing was left to remove.');
-    }
-    lines.push('', footer(content.runUrl));
-    return lines.join('\n');
+    return [commentMarker(content.name), heading(content), '', (0, report_table_js_1.markdownTable)(content.rows), '', footer(content.runUrl)].join('\n');
 }
 const comparable = (body) => body.replace(RUN_LINE, '').trimEnd();
 /**
@@ -362,8 +388,9 @@ async function upsertComment(api, issue, content) {
     }
     if (comparable(first.body) === comparable(body))
         return 'unchanged';
-    // A repeated stop finds nothing to remove: the first "removed" notice says more, keep it.
-    if (content.kind === 'removed' && content.removed.length === 0 && first.body.includes(removedHeading(content.name)))
+    // Nothing happened in this run, and the comment already says what the preview is: keep it.
+    const saysSameKind = first.body.includes(heading(content));
+    if (content.quiet && saysSameKind)
         return 'unchanged';
     await api.updateComment(first.id, body);
     return 'updated';
@@ -378,40 +405,55 @@ async function upsertComment(api, issue, content) {
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.outputsOf = outputsOf;
-exports.summaryRows = summaryRows;
+exports.summaryOf = summaryOf;
 exports.reportToGitHub = reportToGitHub;
+const report_table_js_1 = __webpack_require__(7009);
+const action_outputs_js_1 = __webpack_require__(9001);
 const api_js_1 = __webpack_require__(5746);
 const deployments_js_1 = __webpack_require__(6850);
 const event_js_1 = __webpack_require__(2098);
 const options_js_1 = __webpack_require__(9424);
 const pr_comment_js_1 = __webpack_require__(6062);
 const step_files_js_1 = __webpack_require__(7468);
+/** The step outputs of a result: exactly those the action of its command declares. */
 function outputsOf(result) {
-    const outputs = { name: result.name };
+    const all = { name: result.name };
     if (result.url)
-        outputs.url = result.url;
+        all.url = result.url;
     if (result.id)
-        outputs['app-id'] = result.id;
+        all['app-id'] = result.id;
     for (const key of ['created', 'changed', 'deployed', 'deleted'])
         if (result[key] !== undefined)
-            outputs[key] = String(result[key]);
+            all[key] = String(result[key]);
     if (result.commit)
-        outputs.commit = String(result.commit);
+        all.commit = String(result.commit);
     if (result.removed)
-        outputs.removed = result.removed.join(',');
-    return outputs;
+        all.removed = result.removed.join(',');
+    if (Array.isArray(result.kept))
+        all.kept = result.kept.join(',');
+    const declared = action_outputs_js_1.ACTION_OUTPUTS[result.command];
+    if (!declared)
+        return all;
+    // A declared output is always written, empty when the run has no value for it.
+    return Object.fromEntries(declared.map(([name]) => [name, all[name] ?? '']));
 }
-function summaryRows(result, elapsedMs) {
-    const rows = [['preview', result.name]];
-    if (result.url)
-        rows.push(['URL', result.url]);
-    if (result.commit)
-        rows.push(['commit', String(result.commit).slice(0, 12)]);
-    if (result.command === 'stop')
-        rows.push(['removed', result.deleted ? result.removed?.join(', ') || 'the preview' : 'nothing (already gone)']);
-    rows.push([result.dryRun ? 'would change' : 'changes', result.plan?.length ? result.plan.join('; ') : 'none']);
-    rows.push(['time', `${(elapsedMs / 1000).toFixed(1)}s`]);
-    return rows;
+/** The job summary: the same compact table as the PR comment and the GitLab job log. */
+function summaryOf(result, now) {
+    const title = `### preview-kit ${result.command}${result.dryRun ? ' (dry run)' : ''}`;
+    const rows = (0, report_table_js_1.reportRows)(result, now);
+    const lines = [title, ''];
+    if (rows.length)
+        lines.push((0, report_table_js_1.markdownTable)(rows));
+    else
+        lines.push(result.command === 'prune' ? `No previews of \`${result.name}\` found.` : 'Nothing to show.');
+    const images = result.removedImages;
+    if (images?.length)
+        lines.push('', `Also removed ${images.length} unused image${images.length === 1 ? '' : 's'}.`);
+    return `${lines.join('\n')}\n\n`;
+}
+/** The run changed nothing: no app made or changed, nothing deployed or removed, an empty plan. */
+function quiet(result) {
+    return !result.created && !result.changed && !result.deployed && !result.deleted && (result.plan?.length ?? 0) === 0;
 }
 function repoOf(env) {
     const [owner, repo, ...rest] = (env.GITHUB_REPOSITORY ?? '').split('/');
@@ -425,7 +467,7 @@ function runUrlOf(env) {
 const PERMISSION = {
     comment: 'pull-requests: write',
     deployment: 'deployments: write',
-    environment: 'administration: write, which the workflow token never has (pass a fine-grained token or a GitHub App token as github-token, or set delete-environment: false)',
+    environment: 'administration: write, which the workflow token never has (pass a fine-grained or GitHub App token as github-token, or leave delete-environment at false)',
 };
 /** Collects what could not be done, for one warning at the end. */
 class Shortfalls {
@@ -452,7 +494,7 @@ class Shortfalls {
             logger.warn(`GitHub reporting incomplete, the preview itself is fine: could not ${this.items.join('; could not ')}`);
     }
 }
-async function reportRemote(input, github, api) {
+async function reportRemote(input, github, api, now) {
     const { result, settings, env, logger } = input;
     const event = (0, event_js_1.readEvent)(env);
     const issue = settings.pr ?? event.pullRequest?.number;
@@ -470,7 +512,7 @@ async function reportRemote(input, github, api) {
         }
         if (github.comment && issue !== undefined) {
             await shortfalls.attempt('comment', `update the comment on #${issue}`, async () => {
-                const outcome = await (0, pr_comment_js_1.upsertComment)(api, issue, { kind: 'removed', name: result.name, removed: result.removed ?? [], ...(runUrl ? { runUrl } : {}) });
+                const outcome = await (0, pr_comment_js_1.upsertComment)(api, issue, { kind: 'removed', name: result.name, rows: (0, report_table_js_1.reportRows)(result, now), quiet: quiet(result), ...(runUrl ? { runUrl } : {}) });
                 logger.info(`pull request #${issue} comment: ${outcome}`);
             });
         }
@@ -491,15 +533,7 @@ async function reportRemote(input, github, api) {
         }
         if (github.comment && issue !== undefined) {
             await shortfalls.attempt('comment', `write the comment on #${issue}`, async () => {
-                const commitUrl = ref && env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/commit/${ref}` : undefined;
-                const outcome = await (0, pr_comment_js_1.upsertComment)(api, issue, {
-                    kind: 'live',
-                    name: result.name,
-                    ...(result.url ? { url: result.url } : {}),
-                    ...(ref ? { commit: ref } : {}),
-                    ...(commitUrl ? { commitUrl } : {}),
-                    ...(runUrl ? { runUrl } : {}),
-                });
+                const outcome = await (0, pr_comment_js_1.upsertComment)(api, issue, { kind: 'live', name: result.name, rows: (0, report_table_js_1.reportRows)(result, now), quiet: quiet(result), ...(runUrl ? { runUrl } : {}) });
                 logger.info(`pull request #${issue} comment: ${outcome}`);
             });
         }
@@ -509,9 +543,10 @@ async function reportRemote(input, github, api) {
 /** Publishes a finished command to GitHub. Call only when GITHUB_ACTIONS=true. */
 async function reportToGitHub(input) {
     const { result, env, logger } = input;
-    const now = input.now ?? Date.now;
+    const now = new Date((input.now ?? Date.now)());
     await (0, step_files_js_1.writeOutputs)(env, outputsOf(result));
-    await (0, step_files_js_1.appendSummary)(env, (0, step_files_js_1.summaryMarkdown)(`preview-kit ${result.command}${result.dryRun ? ' (dry run)' : ''}`, summaryRows(result, now() - input.startedAt)));
+    if (result.command !== 'name' && result.command !== 'list')
+        await (0, step_files_js_1.appendSummary)(env, summaryOf(result, now));
     if (result.dryRun || !['up', 'deploy', 'stop'].includes(result.command))
         return;
     let github;
@@ -532,7 +567,7 @@ async function reportToGitHub(input) {
     }
     await logger.group('report to GitHub', async () => {
         const api = input.api ?? (await (0, api_js_1.createGitHubApi)({ token: github.token, baseUrl: github.apiUrl, repo, logger }));
-        await reportRemote(input, github, api);
+        await reportRemote(input, github, api, now);
     });
 }
 
@@ -546,7 +581,6 @@ async function reportToGitHub(input) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.formatOutputs = formatOutputs;
 exports.writeOutputs = writeOutputs;
-exports.summaryMarkdown = summaryMarkdown;
 exports.appendSummary = appendSummary;
 /**
  * The runner's step files: GITHUB_OUTPUT (step outputs) and GITHUB_STEP_SUMMARY (the job page's
@@ -571,15 +605,120 @@ async function writeOutputs(env, outputs) {
     await (0, promises_1.appendFile)(env.GITHUB_OUTPUT, formatOutputs(outputs));
     return true;
 }
-const cell = (text) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
-function summaryMarkdown(title, rows) {
-    return [`### ${title}`, '', '| | |', '|---|---|', ...rows.map(([k, v]) => `| ${cell(k)} | ${cell(v)} |`), '', ''].join('\n');
-}
 async function appendSummary(env, markdown) {
     if (!env.GITHUB_STEP_SUMMARY)
         return false;
     await (0, promises_1.appendFile)(env.GITHUB_STEP_SUMMARY, markdown);
     return true;
+}
+
+
+/***/ }),
+
+/***/ 7009:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.REPORT_COLUMNS = void 0;
+exports.reportRow = reportRow;
+exports.reportRows = reportRows;
+exports.markdownTable = markdownTable;
+exports.textTable = textTable;
+exports.REPORT_COLUMNS = [
+    ['preview', 'Preview'],
+    ['commit', 'Commit'],
+    ['state', 'State'],
+    ['url', 'URL'],
+    ['lastDeployed', 'Last deployed'],
+    ['changed', 'Changed in this run'],
+];
+function stateOf(result) {
+    const dry = result.dryRun === true;
+    switch (result.command) {
+        case 'stop':
+            return result.deleted ? (dry ? 'would be removed' : 'removed') : 'already gone';
+        case 'ensure-app':
+            return result.created ? (dry ? 'would be created' : 'created') : 'exists';
+        case 'set-domain':
+            return result.changed ? (dry ? 'would be routed' : 'routed') : 'routed already';
+        case 'status':
+            return String(result.preview?.state ?? result.preview?.lastDeployment?.state ?? 'exists');
+        case 'sleep':
+            return result.slept ? (dry ? 'would sleep' : 'asleep') : 'asleep already';
+        default:
+            if (result.deployed || (dry && (result.plan ?? []).some((s) => s.startsWith('deploy '))))
+                return dry ? 'would deploy' : 'deployed';
+            return result.commit ? 'live' : 'exists';
+    }
+}
+function changedOf(result) {
+    const steps = result.plan ?? [];
+    if (steps.length === 0)
+        return 'nothing';
+    return steps.length <= 3 ? steps.join('; ') : `${steps.slice(0, 3).join('; ')}; and ${steps.length - 3} more`;
+}
+/** The row of a single-preview command's result. `now` stands for the time of a deployment made by this run. */
+function reportRow(result, now = new Date()) {
+    const deployedNow = result.deployed === true && result.dryRun !== true;
+    const last = deployedNow ? now.toISOString() : result.lastDeployedAt ?? result.preview?.lastDeployedAt ?? result.preview?.lastDeployment?.createdAt;
+    return {
+        preview: result.name,
+        ...(result.commit ? { commit: String(result.commit).slice(0, 12) } : {}),
+        state: stateOf(result),
+        ...(result.url ? { url: result.url } : {}),
+        ...(last ? { lastDeployed: last.replace(/\.\d+Z$/, 'Z') } : {}),
+        changed: changedOf(result),
+    };
+}
+/** The rows of a run: one per preview it judged (`prune`), else the one preview. */
+function reportRows(result, now = new Date()) {
+    if (result.command === 'list') {
+        return (result.previews ?? []).map((p) => ({
+            preview: p.name,
+            ...(p.commit ? { commit: p.commit.slice(0, 12) } : {}),
+            state: p.state ?? 'unknown',
+            ...(p.url ? { url: p.url } : {}),
+            ...(p.lastDeployedAt ? { lastDeployed: p.lastDeployedAt.replace(/\.\d+Z$/, 'Z') } : {}),
+            changed: 'nothing',
+        }));
+    }
+    if (result.command !== 'prune')
+        return [reportRow(result, now)];
+    const decisions = result.decisions ?? [];
+    return decisions.map((d) => ({
+        preview: d.name,
+        ...(d.commit ? { commit: d.commit.slice(0, 12) } : {}),
+        state: d.action,
+        ...(d.url ? { url: d.url } : {}),
+        ...(d.lastDeployed ? { lastDeployed: d.lastDeployed.replace(/\.\d+Z$/, 'Z') } : {}),
+        changed: d.why ?? 'nothing',
+    }));
+}
+function cell(value) {
+    return value === undefined || value === '' ? '—' : value;
+}
+function markdownCell(key, value) {
+    if (value === undefined || value === '')
+        return '—';
+    const escaped = value.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+    if (key === 'url')
+        return `<${escaped}>`;
+    if (key === 'commit' || key === 'preview')
+        return `\`${escaped}\``;
+    return escaped;
+}
+function markdownTable(rows) {
+    const head = `| ${exports.REPORT_COLUMNS.map(([, title]) => title).join(' | ')} |`;
+    const rule = `|${exports.REPORT_COLUMNS.map(() => '---').join('|')}|`;
+    const body = rows.map((row) => `| ${exports.REPORT_COLUMNS.map(([key]) => markdownCell(key, row[key])).join(' | ')} |`);
+    return [head, rule, ...body].join('\n');
+}
+/** Aligned plain text, one line a row, for a job log. */
+function textTable(rows) {
+    const table = [exports.REPORT_COLUMNS.map(([, title]) => title), ...rows.map((row) => exports.REPORT_COLUMNS.map(([key]) => cell(row[key])))];
+    const widths = exports.REPORT_COLUMNS.map((_, i) => Math.max(...table.map((r) => r[i].length)));
+    return table.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd());
 }
 
 

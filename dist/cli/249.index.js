@@ -2,6 +2,31 @@ export const id = 249;
 export const ids = [249];
 export const modules = {
 
+/***/ 2112:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+/**
+ * Bounded concurrency: what prunes, listings and lookups use so that a thousand previews are not a
+ * thousand requests in flight.
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.mapLimit = mapLimit;
+/** Runs `fn` over `items` with at most `limit` calls in flight; results keep the items' order. */
+async function mapLimit(items, limit, fn) {
+    const out = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        for (let i = next++; i < items.length; i = next++)
+            out[i] = await fn(items[i], i);
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+    return out;
+}
+
+
+/***/ }),
+
 /***/ 1928:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
@@ -100,16 +125,19 @@ exports.inspect = inspect;
 exports.plannedState = plannedState;
 /**
  * Reading an app off the rack: the app, its newest release with the environment that holds our
- * marks, and whether it has anything in it at all. The env is always read with
- * `GET /apps/{app}/releases/{id}` after listing one release, as the rack's own
- * `helpers.ReleaseLatest` does: a v2 rack lists releases with `"env": ""`.
+ * marks, and whether it has anything in it at all. The newest release is listed (`limit=1`); a v3
+ * rack lists it with its env, a v2 rack with `"env": ""`, so there the env is read with
+ * `GET /apps/{app}/releases/{id}`, as the rack's own `helpers.ReleaseLatest` does.
  */
 const errors_js_1 = __webpack_require__(4296);
 const env_js_1 = __webpack_require__(9897);
 /** The newest-created release with its env, or undefined when the app has none. */
 async function latestRelease(api, app) {
     const [first] = await api.listReleases(app, 1);
-    return first ? api.getRelease(app, first.id) : undefined;
+    if (!first)
+        return undefined;
+    // v3 (provider/k8s/release.go) lists the env; v2 (releaseFromItem) never does.
+    return first.env ? first : api.getRelease(app, first.id);
 }
 /**
  * An app with no release and no build: what `POST /apps` leaves until the first release is
@@ -756,7 +784,7 @@ exports.OWNER_KEY = 'PREVIEW_KIT_OWNER';
 exports.KEY_KEY = 'PREVIEW_KIT_KEY';
 /** The identity as one line of JSON, so `list` and `prune` can say whose preview it is. */
 exports.IDENTITY_KEY = 'PREVIEW_KIT_IDENTITY';
-/** When the preview was created (ISO 8601), for `prune --ttl`. */
+/** When the preview was created (ISO 8601), for `list` and `prune --ttl-from created`. */
 exports.CREATED_KEY = 'PREVIEW_KIT_CREATED';
 /** Comma-separated keys we set (`--env`, the domain variable), so that a key dropped from the settings is removed again. */
 exports.MANAGED_KEY = 'PREVIEW_KIT_MANAGED';
@@ -875,6 +903,113 @@ function withManagedVar(env, key, value) {
 
 /***/ }),
 
+/***/ 3810:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.LIST_CONCURRENCY = void 0;
+exports.formationCounts = formationCounts;
+exports.listPreviews = listPreviews;
+/**
+ * `list`: every app of ours on the rack, with identity, state, creation and last deploy. A rack's
+ * app listing (`GET /apps`) carries names, statuses and the live release's id, but not the release
+ * environment that holds our marks, and the rack keeps nothing else per app we could mark (no tags,
+ * unknown parameters dropped): one read per app is unavoidable. It is the live release
+ * (`GET /apps/{app}/releases/{id}`), which gives the marks, the last deploy time (the release's
+ * `created`) and the commit (its description) in one answer; an app whose live release is unmarked
+ * (never deployed, or adopted since) is looked at once more, at its newest release.
+ *
+ * Whether a preview sleeps comes from listings: on a v2 rack `GET /apps` itself says each
+ * service's count (the `<Service>Formation` stack parameters); on a v3 rack one
+ * `GET /system/processes?all=true` says which apps run anything. Reads run a few at a time.
+ */
+const errors_js_1 = __webpack_require__(4296);
+const parallel_js_1 = __webpack_require__(2112);
+const env_js_1 = __webpack_require__(9897);
+const preview_js_1 = __webpack_require__(8938);
+const scale_js_1 = __webpack_require__(8884);
+/** Reads in flight at once: enough to list a thousand apps in seconds, few enough for any rack. */
+exports.LIST_CONCURRENCY = 8;
+/** The app's marks and live release, or undefined when it is not ours (or went away meanwhile). */
+async function readApp(rack, app) {
+    try {
+        const live = app.release ? await rack.api.getRelease(app.name, app.release) : undefined;
+        let env = (0, env_js_1.parseEnv)(live?.env);
+        if (!(0, env_js_1.isOwned)(env, app.name)) {
+            const [newest] = await rack.api.listReleases(app.name, 1);
+            // A v2 rack lists releases with an empty env: only GET of the release has it.
+            if (newest && newest.id !== live?.id)
+                env = (0, env_js_1.parseEnv)(newest.env || (await rack.api.getRelease(app.name, newest.id)).env);
+        }
+        return (0, env_js_1.marksOf)(env, app.name).marker ? { app, live, env } : undefined;
+    }
+    catch (error) {
+        // Deleted meanwhile, or being deleted: gone is the truth only if the rack says so.
+        const now = await rack.api.getApp(app.name);
+        if (!now || now.status === 'deleting')
+            return undefined;
+        throw error;
+    }
+}
+/** v2: each service's count, from the `<Service>Formation` parameters (`count,cpu,memory`) of the listing. */
+function formationCounts(app) {
+    const counts = Object.entries(app.parameters ?? {})
+        .filter(([key]) => key.endsWith('Formation'))
+        .map(([, value]) => Number.parseInt(String(value).split(',')[0] ?? '', 10))
+        .filter((n) => Number.isFinite(n));
+    return counts.length > 0 ? counts : undefined;
+}
+/** v3: the instances each app runs, from one listing of the rack's processes (or each app's services when that is refused). */
+async function v3Counts(rack, apps) {
+    const out = new Map();
+    try {
+        const running = new Map();
+        for (const p of await rack.api.systemProcesses())
+            if ((0, scale_js_1.liveProcess)(p.status))
+                running.set(p.app, (running.get(p.app) ?? 0) + 1);
+        for (const app of apps)
+            out.set(app.name, [running.get(app.name) ?? 0]);
+        return out;
+    }
+    catch (error) {
+        if (!(error instanceof errors_js_1.AuthError || error instanceof errors_js_1.ProviderError))
+            throw error;
+        rack.logger.debug(`${error.message}: reading the services of each app instead`);
+    }
+    await (0, parallel_js_1.mapLimit)(apps, exports.LIST_CONCURRENCY, async (app) => {
+        const services = await rack.api.listServices(app.name).catch(() => undefined);
+        if (services)
+            out.set(app.name, services.map((s) => s.count ?? 0));
+    });
+    return out;
+}
+async function listPreviews(rack) {
+    // An app being deleted is on its way out: no preview any more, and not worth a read.
+    const apps = (await rack.api.listApps()).filter((app) => app.status !== 'deleting');
+    const ours = (await (0, parallel_js_1.mapLimit)(apps, exports.LIST_CONCURRENCY, (app) => readApp(rack, app))).filter((l) => l !== undefined);
+    // Only an app that runs its release can be asleep; the others' state is their status.
+    const settled = ours.filter((l) => l.app.status === 'running' && l.app.release).map((l) => l.app);
+    const v3 = settled.filter((app) => app.generation === '3');
+    const counts = v3.length > 0 ? await v3Counts(rack, v3) : new Map();
+    for (const app of settled)
+        if (app.generation !== '3')
+            counts.set(app.name, formationCounts(app) ?? []);
+    return Promise.all(ours.map(async ({ app, live, env }) => {
+        const base = await (0, preview_js_1.toPreview)(rack, { app, latest: live, env, hasBuild: live !== undefined }, false);
+        const deployment = (0, preview_js_1.liveDeployment)(app, live, (0, preview_js_1.commitOfRelease)(live));
+        return {
+            ...base,
+            ...(deployment ? { lastDeployment: deployment } : {}),
+            ...(live?.created ? { lastDeployedAt: live.created } : {}),
+            state: (0, preview_js_1.previewState)(app, counts.get(app.name)),
+        };
+    }));
+}
+
+
+/***/ }),
+
 /***/ 8938:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
@@ -882,6 +1017,9 @@ function withManagedVar(env, key, value) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.builtFrom = builtFrom;
 exports.deploymentState = deploymentState;
+exports.previewState = previewState;
+exports.commitOfRelease = commitOfRelease;
+exports.liveDeployment = liveDeployment;
 exports.hostsOf = hostsOf;
 exports.toPreview = toPreview;
 exports.plannedPreview = plannedPreview;
@@ -906,6 +1044,29 @@ function deploymentState(status) {
     if (status === 'creating' || status === 'updating')
         return 'running';
     return status;
+}
+/**
+ * What the preview is doing, from the app's status and the instances its services run (`counts`,
+ * when known): every one at zero is asleep. An app that never ran a release is `unknown`.
+ */
+function previewState(app, counts) {
+    if (waiting_js_1.FAILED.has(app.status))
+        return 'failed';
+    if (app.status === 'creating' || app.status === 'updating')
+        return 'deploying';
+    if (app.status !== 'running' || !app.release)
+        return 'unknown';
+    return counts && counts.length > 0 && counts.every((c) => c <= 0) ? 'sleeping' : 'running';
+}
+/** The commit a release was built from, when its description says it: a build's release carries the build's `preview-kit <sha>`. */
+function commitOfRelease(release) {
+    return /^preview-kit ([0-9a-f]{7,40})\b/i.exec(release?.description ?? '')?.[1];
+}
+/** The live release as a deployment: when it was made is when the preview was last deployed. */
+function liveDeployment(app, release, commit) {
+    if (!app.release)
+        return undefined;
+    return { id: app.release, state: deploymentState(app.status), ...(commit ? { commit } : {}), ...(release?.created ? { createdAt: release.created } : {}) };
 }
 function hostsOf(value) {
     return (value ?? '')
@@ -933,16 +1094,13 @@ async function toPreview(rack, state, full = true) {
         generation: app.generation,
         locked: app.locked ?? false,
     };
+    let counts;
     if (full && app.release) {
         services = await rack.api.listServices(app.name);
+        counts = services.map((s) => s.count ?? 0);
         const release = state.latest?.id === app.release ? state.latest : await rack.api.getRelease(app.name, app.release);
         const build = release.build ? await rack.api.getBuild(app.name, release.build) : undefined;
-        lastDeployment = {
-            id: app.release,
-            state: deploymentState(app.status),
-            ...(build?.['git-sha'] ? { commit: build['git-sha'] } : {}),
-            ...(release.created ? { createdAt: release.created } : {}),
-        };
+        lastDeployment = liveDeployment(app, release, build?.['git-sha'] || commitOfRelease(release));
         details.build = build?.id;
         details.services = services.map((s) => ({ name: s.name, domain: s.domain, url: s.domain ? `https://${s.domain}` : undefined, count: s.count }));
     }
@@ -956,6 +1114,8 @@ async function toPreview(rack, state, full = true) {
         url,
         domains,
         ...(lastDeployment ? { lastDeployment } : {}),
+        ...(lastDeployment?.createdAt ? { lastDeployedAt: lastDeployment.createdAt } : {}),
+        state: previewState(app, counts),
         ...(identity ? { identity } : {}),
         ...(env[env_js_1.CREATED_KEY] ? { createdAt: env[env_js_1.CREATED_KEY] } : {}),
         details,
@@ -1114,12 +1274,13 @@ exports.ConvoxProvider = __webpack_unused_export__ = __webpack_unused_export__ =
 const errors_js_1 = __webpack_require__(4296);
 const reconcile_js_1 = __webpack_require__(2698);
 const app_hooks_js_1 = __webpack_require__(1928);
-const app_state_js_1 = __webpack_require__(7601);
 const client_js_1 = __webpack_require__(7387);
 const create_js_1 = __webpack_require__(3712);
 const deploy_js_1 = __webpack_require__(2155);
 const env_js_1 = __webpack_require__(9897);
+const listing_js_1 = __webpack_require__(3810);
 const preview_js_1 = __webpack_require__(8938);
+const scale_js_1 = __webpack_require__(8884);
 const teardown_js_1 = __webpack_require__(9052);
 const waiting_js_1 = __webpack_require__(5077);
 var deploy_js_2 = __webpack_require__(2155);
@@ -1199,6 +1360,9 @@ class ConvoxProvider {
         }
         if (changed && !plan.dryRun)
             await this.confirmMarks(spec);
+        // A sleeping preview wakes: its services go back to the counts of its convox.yml.
+        if ((await (0, scale_js_1.wakeApp)(this.rack, state.app, state.latest)).length > 0)
+            changed = true;
         return { preview: await (0, preview_js_1.toPreview)(this.rack, state), created: outcome.created, changed };
     }
     /**
@@ -1239,30 +1403,25 @@ class ConvoxProvider {
         }
         // v2: an app whose stack is still being created cannot build yet.
         const ready = state.app.status === 'creating' ? { ...state, app: await (0, waiting_js_1.waitAppSettled)(this.rack, spec.name, false) } : state;
-        return (0, deploy_js_1.deployCommit)(this.rack, ready, source, preview.url);
+        const result = await (0, deploy_js_1.deployCommit)(this.rack, ready, source, preview.url);
+        // Asleep: the commit it runs starts again without a rebuild; a new release of it starts too
+        // (v2 keeps a count of zero across promotions; v3 restores it, so nothing is left to do there).
+        const app = this.context.plan.dryRun ? ready.app : await this.rack.api.getApp(spec.name);
+        const woke = app ? await (0, scale_js_1.wakeApp)(this.rack, app) : [];
+        if (woke.length > 0 && !result.deployed)
+            return { ...result, reason: `${result.reason ?? 'nothing to deploy'}; woke it up` };
+        return result;
     }
     destroy(ref) {
         return (0, teardown_js_1.destroyApp)(this.rack, ref);
     }
-    async list() {
-        const out = [];
-        for (const app of await this.rack.api.listApps()) {
-            let state;
-            try {
-                const latest = await (0, app_state_js_1.latestRelease)(this.rack.api, app.name);
-                state = { app, latest, env: (0, env_js_1.parseEnv)(latest?.env), hasBuild: latest !== undefined };
-            }
-            catch (error) {
-                // Deleted meanwhile, or being deleted: gone is the truth only if the rack says so.
-                const now = await (0, app_state_js_1.inspect)(this.rack, app.name);
-                if (!now || now.app.status === 'deleting')
-                    continue;
-                throw error;
-            }
-            if ((0, env_js_1.marksOf)(state.env, app.name).marker)
-                out.push(await (0, preview_js_1.toPreview)(this.rack, state, false));
-        }
-        return out;
+    list() {
+        return (0, listing_js_1.listPreviews)(this.rack);
+    }
+    /** Scales the services of this preview's app to zero; an app of another preview or unmarked is not found, so left alone. */
+    async sleep(ref) {
+        const state = await this.findOurs(ref);
+        return state ? (0, scale_js_1.sleepApp)(this.rack, state) : { slept: false, stopped: [] };
     }
 }
 exports.ConvoxProvider = ConvoxProvider;
@@ -1443,8 +1602,233 @@ class RackApi {
         const what = `list services of ${app}`;
         return this.http.json({ method: 'GET', path: `/apps/${seg(app)}/services`, what }).then((v) => expectJson(v ?? [], what, 'array'));
     }
+    /**
+     * Sets a service's count, as `convox scale <service> --count N` does (ServiceUpdate). Not
+     * retried here: on a v2 rack it starts a stack update, and a second one while it runs is refused,
+     * so the caller looks at the app before trying again.
+     */
+    async scaleService(app, service, count) {
+        await this.http.request({
+            method: 'PUT',
+            path: `/apps/${seg(app)}/services/${seg(service)}`,
+            body: form({ count: String(count) }),
+            headers: FORM,
+            retry: false,
+            what: `scale service ${service} of ${app} to ${count}`,
+        });
+    }
+    listProcesses(app) {
+        const what = `list processes of ${app}`;
+        return this.http.json({ method: 'GET', path: `/apps/${seg(app)}/processes`, what }).then((v) => expectJson(v ?? [], what, 'array'));
+    }
+    /** Every process on the rack, the apps' included (`convox rack ps --all`). */
+    systemProcesses() {
+        const what = 'list the processes of the rack';
+        return this.http.json({ method: 'GET', path: '/system/processes?all=true', what }).then((v) => expectJson(v ?? [], what, 'array'));
+    }
 }
 exports.RackApi = RackApi;
+
+
+/***/ }),
+
+/***/ 8884:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.liveProcess = void 0;
+exports.manifestCounts = manifestCounts;
+exports.sleepApp = sleepApp;
+exports.wakeApp = wakeApp;
+/**
+ * Sleep and wake: a preview's compute is stopped by scaling its services to zero, as
+ * `convox scale <service> --count 0` does (`PUT /apps/{app}/services/{name}`, form `count`), and
+ * brought back to the counts its convox.yml asks for. Domains, environment, releases and resources
+ * stay. Where the rack generations differ:
+ *
+ * - v2: a count is the app stack's `<Service>Formation` parameter; every change is a CloudFormation
+ *   update (the app is `updating` until it ends, one update at a time). A promotion keeps the
+ *   parameter, so a new release of a sleeping app still runs nothing until it is woken.
+ * - v3: a count is the Deployment's replicas, changed at once; the pods then take their grace period
+ *   to stop. A promotion brings a service at zero back to its manifest count by itself.
+ *
+ * A wake restores the manifest's count (`scale.count`, the minimum of a range, 1 when not given):
+ * what the rack gives a new service and what a v3 promotion restores. Counts a person set by hand
+ * are not remembered: the rack keeps nothing per app that a listing returns and that we could write
+ * without a new release, and a wake must not need one (the same commit wakes without a rollout).
+ */
+const yaml_1 = __webpack_require__(8815);
+const errors_js_1 = __webpack_require__(4296);
+const retry_js_1 = __webpack_require__(7253);
+const waiting_js_1 = __webpack_require__(5077);
+/** Scale requests answered 5xx or dropped, tried again (after a look) at most this often. */
+const SCALE_ATTEMPTS = 4;
+/** How long processes get to stop after a scale to zero: pods' grace period (30 s by default) and then some. */
+const STOP_WAIT_MS = 120_000;
+/** Process statuses that hold compute (`processFromPod`): everything but ended ones. */
+const liveProcess = (status) => status !== 'complete' && status !== 'failed';
+exports.liveProcess = liveProcess;
+const isV3 = (app) => app.generation === '3';
+/** `scale.count` as the rack reads it (`ServiceScaleCount`): `2`, `"1-3"`, `{min, max}`; its minimum. */
+function countMin(value) {
+    if (typeof value === 'number' && Number.isInteger(value))
+        return value;
+    if (typeof value === 'string' && /^\s*\d+\s*(-\s*\d+\s*)?$/.test(value))
+        return Number.parseInt(value, 10);
+    if (value && typeof value === 'object' && 'min' in value)
+        return Number(value.min) || 0;
+    return undefined;
+}
+/** Each service's count by the manifest: `scale` as a number or range, or `scale.count`; 1 when not given. */
+function manifestCounts(manifest) {
+    const out = new Map();
+    let services = {};
+    try {
+        services = (0, yaml_1.parse)(manifest ?? '')?.services ?? {};
+    }
+    catch {
+        return out;
+    }
+    for (const [name, s] of Object.entries(services)) {
+        const scale = s?.scale;
+        const count = scale && typeof scale === 'object' && !Array.isArray(scale) ? countMin(scale.count) : countMin(scale);
+        out.set(name, count ?? 1);
+    }
+    return out;
+}
+/**
+ * Sets one service's count; on v2 waits until the stack update ends, since the next change (or a
+ * promotion) is refused while it runs. A request answered 5xx may have been applied: look (after
+ * the update it started, on v2) before sending it again.
+ */
+async function setCount(rack, app, service, count) {
+    const { deadline, logger } = rack.context;
+    for (let attempt = 1;; attempt++) {
+        try {
+            await rack.api.scaleService(app.name, service, count);
+            break;
+        }
+        catch (error) {
+            // v2: CloudFormation refuses an update that changes nothing: the count is there already.
+            if (/no updates are to be performed/i.test(error.message))
+                return;
+            if (!(0, errors_js_1.isRetryable)(error) || attempt >= SCALE_ATTEMPTS)
+                throw error;
+            logger.warn(`scale service ${service} of ${app.name}: ${error.message}; looking before trying again`);
+            const now = await rack.api.getApp(app.name);
+            if (!now)
+                throw new errors_js_1.ProviderError(`app ${app.name} disappeared while it was scaled`, { hint: 'did another job stop this preview?' });
+            if (!waiting_js_1.SETTLED.has(now.status))
+                await (0, waiting_js_1.waitAppSettled)(rack, app.name, false);
+            const current = (await rack.api.listServices(app.name)).find((s) => s.name === service);
+            if (!current)
+                throw new errors_js_1.ProviderError(`scale service ${service} of ${app.name}: the app no longer has that service`, { hint: `see \`convox services -a ${app.name}\`` });
+            if (current.count === count)
+                return;
+            await deadline.clock.sleep(Math.min((0, retry_js_1.backoffDelay)(attempt - 1, { initialMs: rack.tuning.httpBackoffMs }), deadline.remaining()));
+        }
+    }
+    if (!isV3(app))
+        await (0, waiting_js_1.waitAppSettled)(rack, app.name, false);
+}
+/** After the changes: the rack runs what was asked (a v2 update may have rolled back). */
+async function confirmCounts(rack, name, wanted, what) {
+    const off = (await rack.api.listServices(name)).filter((s) => wanted.has(s.name) && (s.count ?? 0) !== wanted.get(s.name));
+    if (off.length === 0)
+        return;
+    throw new errors_js_1.ProviderError(`${what} ${name}: the rack left ${off.map((s) => `${s.name} at ${s.count ?? 0}`).join(', ')}`, {
+        hint: `see \`convox apps info ${name}\` and \`convox services -a ${name}\`; the stack update may have rolled back`,
+    });
+}
+/**
+ * v3: the pods of the services scaled to zero take their grace period to stop; asleep means
+ * stopped. A process that outlives that (a one-off `convox run` of the service) is said, not fatal:
+ * the services are at zero, and a listing shows the app running as long as it runs.
+ */
+async function waitStopped(rack, name, services) {
+    const { deadline, logger } = rack.context;
+    let left = 0;
+    try {
+        await (0, retry_js_1.poll)(async () => {
+            left = (await rack.api.listProcesses(name)).filter((p) => services.has(p.name) && (0, exports.liveProcess)(p.status)).length;
+            return left === 0 ? true : undefined;
+        }, {
+            ...rack.pollOptions(`the processes of ${name} to stop`, new retry_js_1.Deadline(Math.min(STOP_WAIT_MS, deadline.remaining()), deadline.clock)),
+            onWait: (ms) => logger.progress(`${name}: ${left} processes stopping (${Math.round(ms / 1000)}s)`),
+        });
+    }
+    catch (error) {
+        if (!(error instanceof errors_js_1.TimeoutError))
+            throw error;
+        logger.warn(`app ${name}: its services are scaled to zero, but ${left} of their processes still run (a one-off \`convox run\`?); see \`convox ps -a ${name}\``);
+    }
+}
+/** The app's services as the rack runs them, once any update under way has ended. */
+async function servicesOf(rack, app) {
+    const ready = waiting_js_1.SETTLED.has(app.status) || rack.context.plan.dryRun ? app : await (0, waiting_js_1.waitAppSettled)(rack, app.name, false);
+    return { app: ready, services: await rack.api.listServices(app.name) };
+}
+/** Scales every running service of the app to zero; nothing when none runs (asleep, never deployed). */
+async function sleepApp(rack, state) {
+    const { plan, logger } = rack.context;
+    const name = state.app.name;
+    if (!state.app.release || state.app.status === 'deleting')
+        return { slept: false, stopped: [] };
+    const { app, services } = await servicesOf(rack, state.app);
+    const awake = services.filter((s) => (s.count ?? 0) > 0);
+    if (awake.length === 0)
+        return { slept: false, stopped: [] };
+    const stopped = [];
+    for (const s of awake) {
+        await plan.apply({ kind: 'update', target: `service ${s.name} of app ${name}`, detail: `scale ${s.count} → 0 (sleep)` }, () => setCount(rack, app, s.name, 0), undefined);
+        stopped.push(`service ${s.name} of app ${name} (${s.count} → 0)`);
+    }
+    if (!plan.dryRun) {
+        await confirmCounts(rack, name, new Map(awake.map((s) => [s.name, 0])), 'sleep');
+        if (isV3(app))
+            await waitStopped(rack, name, new Set(awake.map((s) => s.name)));
+        logger.info(`app ${name} is asleep: ${awake.map((s) => s.name).join(', ')} scaled to zero; its domains, environment and releases stay`);
+    }
+    return { slept: true, stopped };
+}
+/**
+ * Brings the services the app runs at zero back to their manifest count (`promoted` saves reading
+ * the live release again when the caller has it). Answers what was started; nothing, with no
+ * write, when every service runs or the app has no live release.
+ */
+async function wakeApp(rack, current, promoted) {
+    const { plan, logger } = rack.context;
+    const name = current.name;
+    if (!current.release || current.status === 'deleting')
+        return [];
+    const { app, services } = await servicesOf(rack, current);
+    const asleep = services.filter((s) => (s.count ?? 0) === 0);
+    if (asleep.length === 0)
+        return [];
+    let fromManifest;
+    const wanted = new Map();
+    for (const s of asleep) {
+        // v3 says the manifest's count with each service; on v2 it is read from the live release.
+        if (s.min === undefined && !fromManifest) {
+            const release = promoted?.id === app.release ? promoted : await rack.api.getRelease(name, app.release);
+            fromManifest = manifestCounts(release.manifest);
+        }
+        const count = s.min ?? fromManifest?.get(s.name) ?? 1;
+        if (count > 0)
+            wanted.set(s.name, count);
+    }
+    const started = [];
+    for (const [service, count] of wanted) {
+        await plan.apply({ kind: 'update', target: `service ${service} of app ${name}`, detail: `scale 0 → ${count} (wake)` }, () => setCount(rack, app, service, count), undefined);
+        started.push(`service ${service} of app ${name} (0 → ${count})`);
+    }
+    if (started.length > 0 && !plan.dryRun) {
+        await confirmCounts(rack, name, wanted, 'wake');
+        logger.info(`app ${name} is awake again: ${[...wanted.keys()].join(', ')} back to the counts of its convox.yml`);
+    }
+    return started;
+}
 
 
 /***/ }),

@@ -2,6 +2,148 @@ export const id = 294;
 export const ids = [294];
 export const modules = {
 
+/***/ 8758:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.isWorkload = isWorkload;
+exports.replicasOf = replicasOf;
+exports.sleepingReplicas = sleepingReplicas;
+exports.previewState = previewState;
+exports.lastDeployedAt = lastDeployedAt;
+exports.stampDeployedAt = stampDeployedAt;
+const compare_js_1 = __webpack_require__(672);
+const labels_js_1 = __webpack_require__(568);
+const render_js_1 = __webpack_require__(9839);
+const rollout_js_1 = __webpack_require__(302);
+const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet']);
+/** Deployments and StatefulSets: what sleep scales to zero and wake scales back. */
+function isWorkload(object) {
+    return WORKLOAD_KINDS.has(object.kind);
+}
+/** `spec.replicas`, which the API server defaults to 1. */
+function replicasOf(object) {
+    const replicas = object.spec?.replicas;
+    return typeof replicas === 'number' ? replicas : 1;
+}
+/** The replicas a sleeping workload ran before, when sleep recorded them. */
+function sleepingReplicas(object) {
+    const text = object.metadata.annotations?.[labels_js_1.SLEEPING_REPLICAS_ANNOTATION];
+    const n = text === undefined ? Number.NaN : Number(text);
+    return Number.isInteger(n) && n > 0 ? n : undefined;
+}
+/**
+ * A preview's state from its workloads: `sleeping` when all of them run zero replicas, `failed`
+ * when a rollout passed its progress deadline, `deploying` while one progresses, else `running`;
+ * `unknown` without workloads (made by `ensure-app`, never deployed).
+ */
+function previewState(objects) {
+    const workloads = objects.filter(isWorkload);
+    if (!workloads.length)
+        return 'unknown';
+    if (workloads.every((w) => replicasOf(w) === 0))
+        return 'sleeping';
+    const rollouts = workloads.filter((w) => w.kind === 'Deployment' && replicasOf(w) > 0).map((d) => (0, rollout_js_1.deploymentRollout)(d).state);
+    if (rollouts.includes('failed'))
+        return 'failed';
+    if (rollouts.includes('progressing'))
+        return 'deploying';
+    return 'running';
+}
+function applyTime(object) {
+    const entries = (object.metadata.managedFields ?? []);
+    return entries
+        .filter((e) => e.manager === labels_js_1.FIELD_MANAGER && e.operation === 'Apply' && typeof e.time === 'string')
+        .map((e) => e.time)
+        .sort()
+        .at(-1);
+}
+/** The latest deploy time recorded on the workloads (ISO 8601), or undefined. */
+function lastDeployedAt(objects) {
+    const times = objects
+        .filter(isWorkload)
+        .map((w) => w.metadata.annotations?.[labels_js_1.DEPLOYED_AT_ANNOTATION] ?? applyTime(w))
+        .filter((t) => typeof t === 'string' && Number.isFinite(Date.parse(t)));
+    return times.sort((a, b) => Date.parse(a) - Date.parse(b)).at(-1);
+}
+/**
+ * Stamps the deploy time on the workloads about to be applied: a workload that is already as
+ * wanted keeps its live time (so a re-run writes nothing); one that will be written gets `now`.
+ */
+function stampDeployedAt(objects, liveOf, now) {
+    return objects.map((object) => {
+        if (!isWorkload(object))
+            return object;
+        const live = liveOf(object);
+        const kept = live?.metadata.annotations?.[labels_js_1.DEPLOYED_AT_ANNOTATION];
+        const stamp = (at) => ({ ...object, metadata: { ...object.metadata, annotations: { ...(object.metadata.annotations ?? {}), [labels_js_1.DEPLOYED_AT_ANNOTATION]: at } } });
+        if (kept && (0, compare_js_1.upToDate)((0, render_js_1.withHash)(stamp(kept)), live).equal)
+            return stamp(kept);
+        return stamp(now);
+    });
+}
+
+
+/***/ }),
+
+/***/ 7792:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.KindCensus = void 0;
+/**
+ * What a namespace holds of ours, kind by kind, listed once per run (one label-selector listing per
+ * kind). `stop` must look for every kind preview-kit knows — older settings or manifests may have
+ * made kinds the current ones do not — and that is eighteen listings per preview. A prune removing
+ * hundreds of previews takes this inventory once, then lists per preview only the kinds that hold
+ * something of ours (kinds the current settings make are always listed); a dry run plans from the
+ * inventory alone, without a call per preview.
+ */
+const errors_js_1 = __webpack_require__(4296);
+const client_js_1 = __webpack_require__(3144);
+class KindCensus {
+    store;
+    selector;
+    byNamespace = new Map();
+    constructor(store, selector) {
+        this.store = store;
+        this.selector = selector;
+    }
+    /** Each type's objects of ours in the namespace, listed on the first call of the run. */
+    of(types, namespace) {
+        let census = this.byNamespace.get(namespace);
+        if (!census) {
+            census = this.take(types, namespace);
+            this.byNamespace.set(namespace, census);
+            // A failed census (network) is taken again by the next caller, not remembered.
+            census.catch(() => this.byNamespace.delete(namespace));
+        }
+        return census;
+    }
+    async take(types, namespace) {
+        const out = new Map();
+        for (const type of types) {
+            try {
+                const items = await this.store.list(type, namespace, this.selector);
+                out.set(type, { presence: items.length ? 'some' : 'none', items });
+            }
+            catch (error) {
+                const unserved = error instanceof errors_js_1.ProviderError && error.status === 404;
+                if (!(error instanceof client_js_1.ForbiddenError || unserved))
+                    throw error;
+                out.set(type, { presence: 'unchecked' });
+            }
+        }
+        return out;
+    }
+}
+exports.KindCensus = KindCensus;
+
+
+/***/ }),
+
 /***/ 3144:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
@@ -422,10 +564,14 @@ function stableStringify(value) {
 function hashOf(value) {
     return (0, node_crypto_1.createHash)('sha256').update(stableStringify(value)).digest('hex').slice(0, 32);
 }
-/** Hash of the desired object, ignoring the hash annotation itself. */
+/**
+ * Hash of the desired object, ignoring the hash annotation itself and the deploy time: a deploy
+ * keeps the live time when nothing else changes, so the time must not make the hashes differ.
+ */
 function desiredHash(object) {
     const annotations = { ...(object.metadata.annotations ?? {}) };
     delete annotations[labels_js_1.HASH_ANNOTATION];
+    delete annotations[labels_js_1.DEPLOYED_AT_ANNOTATION];
     return hashOf({ ...object, metadata: { ...object.metadata, annotations } });
 }
 const SUFFIX = {
@@ -497,7 +643,10 @@ function upToDate(desired, live) {
     if (live.metadata.annotations?.[labels_js_1.HASH_ANNOTATION] !== desired.metadata.annotations?.[labels_js_1.HASH_ANNOTATION])
         return { equal: false, drift: [] };
     const { status: _status, ...want } = desired;
-    const drift = driftPaths(want, live);
+    // The deploy time is never drift: it is kept from the live object unless something else changes.
+    const annotations = { ...(want.metadata.annotations ?? {}) };
+    delete annotations[labels_js_1.DEPLOYED_AT_ANNOTATION];
+    const drift = driftPaths({ ...want, metadata: { ...want.metadata, annotations } }, live);
     return { equal: drift.length === 0, drift };
 }
 
@@ -839,10 +988,12 @@ exports.deployPreview = deployPreview;
  * `deploy`: the workloads with the commit on their pod template — so that an unchanged image tag
  * still rolls out — and the hash of the Secrets they read, then a wait for the rollout as
  * `kubectl rollout status` waits. Everything comes from the call's spec, so a lone `deploy`
- * renders exactly what the same `up` would.
+ * renders exactly what the same `up` would. A sleeping preview is woken first (sleep.ts), and every
+ * workload written or woken gets the deploy time that `list` reads (activity.ts).
  */
 const errors_js_1 = __webpack_require__(4296);
 const retry_js_1 = __webpack_require__(7253);
+const activity_js_1 = __webpack_require__(8758);
 const client_js_1 = __webpack_require__(3144);
 const ensure_js_1 = __webpack_require__(6717);
 const find_js_1 = __webpack_require__(4796);
@@ -851,6 +1002,7 @@ const ownership_js_1 = __webpack_require__(3502);
 const render_js_1 = __webpack_require__(9839);
 const resources_js_1 = __webpack_require__(6258);
 const rollout_js_1 = __webpack_require__(302);
+const sleep_js_1 = __webpack_require__(540);
 const targets_js_1 = __webpack_require__(4129);
 const templateAnnotations = (d) => d?.spec?.template?.metadata?.annotations ?? {};
 async function deployPreview(cluster, preview, spec, source) {
@@ -874,16 +1026,22 @@ async function deployPreview(cluster, preview, spec, source) {
     if (!probe.length)
         throw new errors_js_1.ProviderError(`deploy ${name}: nothing to deploy`, { hint: 'the manifests hold no Deployment or other workload' });
     const guarded = await (0, ownership_js_1.guardTargets)(store, probe, owner, { identity: owner.identity, adopt: context.adopt, logger: context.logger });
+    // A sleeping preview wakes first: its pods come back with the template they had.
+    const woken = await (0, sleep_js_1.wakeWorkloads)(cluster, guarded.map((g) => g.live));
+    const lives = new Map(guarded.map((g) => [`${g.object.kind}/${g.object.metadata.name}`, g.live]));
+    for (const [key, object] of woken)
+        lives.set(key, object);
+    const liveOf = (o) => lives.get(`${o.kind}/${o.metadata.name}`);
     // Keep the restart marker of the live pods unless --force asks for a new one.
-    const live = guarded.filter((g) => g.object.kind === 'Deployment').map((g) => g.live);
+    const live = guarded.filter((g) => g.object.kind === 'Deployment').map((g) => liveOf(g.object));
     const sameCommit = live.length > 0 && live.every((d) => templateAnnotations(d)[labels_js_1.COMMIT_ANNOTATION] === source.commit);
     let restartedAt = templateAnnotations(live[0])[labels_js_1.RESTARTED_AT_ANNOTATION];
     if (source.force && sameCommit)
         restartedAt = new Date().toISOString();
-    const objects = (0, targets_js_1.render)(cluster, { ...base, commit: source.commit, configHash, restartedAt, databaseSecret }).filter((o) => (0, targets_js_1.phaseOf)(o) === 'deploy');
-    const lives = new Map(guarded.map((g) => [`${g.object.kind}/${g.object.metadata.name}`, g.live]));
-    const outcomes = await (0, ensure_js_1.applyGuarded)(cluster, objects.map((object) => ({ object, live: lives.get(`${object.kind}/${object.metadata.name}`) })), owner);
-    const wrote = outcomes.some((o) => o.action !== 'unchanged');
+    const rendered = (0, targets_js_1.render)(cluster, { ...base, commit: source.commit, configHash, restartedAt, databaseSecret }).filter((o) => (0, targets_js_1.phaseOf)(o) === 'deploy');
+    const objects = (0, activity_js_1.stampDeployedAt)(rendered, liveOf, new Date().toISOString());
+    const outcomes = await (0, ensure_js_1.applyGuarded)(cluster, objects.map((object) => ({ object, live: liveOf(object) })), owner);
+    const wrote = outcomes.some((o) => o.action !== 'unchanged') || woken.size > 0;
     const url = preview.url || (0, find_js_1.previewFrom)(name, base.namespace, [], spec.domains).url;
     const short = source.commit.slice(0, 12);
     if (context.plan.dryRun)
@@ -998,6 +1156,8 @@ const labels_js_1 = __webpack_require__(568);
 const objects_js_1 = __webpack_require__(2343);
 const ownership_js_1 = __webpack_require__(3502);
 const render_js_1 = __webpack_require__(9839);
+const protection_js_1 = __webpack_require__(3976);
+const sleep_js_1 = __webpack_require__(540);
 const targets_js_1 = __webpack_require__(4129);
 /** Applies guarded objects in table order; says what changed (not in a dry run: nothing did). */
 async function applyGuarded(cluster, guarded, owner) {
@@ -1046,15 +1206,19 @@ async function ensurePreview(cluster, spec) {
     const refused = await cluster.database?.refusal(owner);
     if (refused)
         throw refused;
-    const own = guarded.filter((g) => (0, targets_js_1.phaseOf)(g.object) === 'ensure' && !(g.object.kind === 'Secret' && g.object.metadata.name === (0, render_js_1.databaseSecretName)(ctx.name)));
+    // The database and basic-auth Secrets are written in their own turns (below, and setDomains).
+    const later = new Set([(0, render_js_1.databaseSecretName)(ctx.name), (0, protection_js_1.basicAuthName)(ctx.name)]);
+    const own = guarded.filter((g) => (0, targets_js_1.phaseOf)(g.object) === 'ensure' && !(g.object.kind === 'Secret' && later.has(g.object.metadata.name)));
     // The Namespace first: the database Secret is read and written in it.
     const outcomes = await applyGuarded(cluster, own.filter((g) => g.object.kind === 'Namespace'), owner);
     const db = await ensureDatabase(cluster, ctx, owner);
     if (db.outcome)
         outcomes.push(db.outcome);
     outcomes.push(...(await applyGuarded(cluster, own.filter((g) => g.object.kind !== 'Namespace'), owner)));
+    // A sleeping preview wakes here already; `deploy` waits for its pods.
+    const woken = await (0, sleep_js_1.wakeWorkloads)(cluster, guarded.filter((g) => (0, targets_js_1.phaseOf)(g.object) === 'deploy').map((g) => g.live));
     const created = outcomes.every((o) => o.action === 'created');
-    const changed = db.changed || outcomes.some((o) => o.action !== 'unchanged');
+    const changed = db.changed || woken.size > 0 || outcomes.some((o) => o.action !== 'unchanged');
     return { preview: (0, find_js_1.previewFrom)(spec.name, ctx.namespace, outcomes.map((o) => o.object), spec.domains), created, changed };
 }
 async function setPreviewDomains(cluster, _preview, spec) {
@@ -1062,8 +1226,15 @@ async function setPreviewDomains(cluster, _preview, spec) {
     const ctx = (0, targets_js_1.renderContext)(cluster, spec);
     const { store, context } = cluster;
     const ingresses = (0, targets_js_1.routesOf)(cluster, ctx, context.logger);
-    const outcomes = await applyGuarded(cluster, await (0, ownership_js_1.guardTargets)(store, ingresses, owner, judge(cluster, owner)), owner);
+    if (spec.basicAuth && !ingresses.length)
+        context.logger.warn(`--basic-auth: ${spec.name} has no Ingress (no --domain), so there is no route to protect`);
+    const guarded = await (0, ownership_js_1.guardTargets)(store, [...(0, targets_js_1.protectionTargets)(cluster, ctx, ingresses), ...ingresses], owner, judge(cluster, owner));
+    // The htpasswd Secret keeps the stored hash while the password still matches it.
+    const targets = guarded.map((g) => g.object.kind === 'Secret' && spec.basicAuth ? { ...g, object: (0, protection_js_1.protectionObjects)(ctx, cluster.settings, (0, protection_js_1.htpasswdFor)(g.live, cluster.settings, spec.basicAuth))[0] } : g);
+    const outcomes = await applyGuarded(cluster, targets, owner);
     let changed = outcomes.some((o) => o.action !== 'unchanged');
+    if (!spec.basicAuth || !ingresses.length)
+        changed = (await (0, protection_js_1.removeProtection)(cluster, ctx, owner)) || changed;
     // Domains removed from the settings: our Ingresses that are no longer wanted go.
     const wanted = new Set(ingresses.map((i) => i.metadata.name));
     const live = await store.list((0, find_js_1.typeOf)('Ingress'), ctx.namespace, (0, labels_js_1.ownSelector)(owner));
@@ -1416,17 +1587,17 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.typeOf = void 0;
 exports.findPreview = findPreview;
 exports.previewFrom = previewFrom;
-exports.listPreviews = listPreviews;
 exports.isOwn = isOwn;
 /**
  * Reading previews back: `find` selects a preview's objects by its name label and keeps those whose
- * identity key is its own (another preview's of the same name are named in debug output); `list`
- * groups every marked object by name and key, with the identity each one records.
+ * identity key is its own (another preview's of the same name are named in debug output);
+ * `previewFrom` makes the Preview of a set of objects, for `find` and for `list` (listing.ts).
  */
 const identity_js_1 = __webpack_require__(4845);
 const naming_js_1 = __webpack_require__(2607);
 const reconcile_js_1 = __webpack_require__(2698);
 const render_js_1 = __webpack_require__(9839);
+const activity_js_1 = __webpack_require__(8758);
 const labels_js_1 = __webpack_require__(568);
 const ownership_js_1 = __webpack_require__(3502);
 const resources_js_1 = __webpack_require__(6258);
@@ -1476,6 +1647,7 @@ function previewFrom(name, namespace, objects, hosts = []) {
     }
     const created = objects.map((o) => o.metadata.creationTimestamp).filter((t) => !!t).sort()[0];
     const identity = objects.map((o) => (0, identity_js_1.parseIdentityJson)(o.metadata.annotations?.[labels_js_1.IDENTITY_ANNOTATION])).find((i) => i !== undefined);
+    const deployedAt = (0, activity_js_1.lastDeployedAt)(objects);
     return {
         name,
         id: `${namespace}/${name}`,
@@ -1492,6 +1664,8 @@ function previewFrom(name, namespace, objects, hosts = []) {
             : undefined,
         ...(identity ? { identity } : {}),
         createdAt: created,
+        state: (0, activity_js_1.previewState)(objects),
+        ...(deployedAt ? { lastDeployedAt: deployedAt } : {}),
         details: {
             namespace,
             objects: objects.map((o) => `${o.kind}/${o.metadata.name}`),
@@ -1500,37 +1674,105 @@ function previewFrom(name, namespace, objects, hosts = []) {
         },
     };
 }
-/** Every preview with our marker: one per name and identity key. */
-async function listPreviews(cluster) {
-    const { store } = cluster;
-    const selector = (0, labels_js_1.anyPreviewSelector)();
-    const groups = new Map();
-    const add = (object, namespace) => {
-        const name = object.metadata.labels?.[labels_js_1.PREVIEW_LABEL];
-        if (!name)
-            return;
-        const id = `${namespace}|${name}|${object.metadata.labels?.[labels_js_1.KEY_LABEL] ?? ''}`;
-        const group = groups.get(id) ?? { name, namespace, objects: [] };
-        group.objects.push(object);
-        groups.set(id, group);
-    };
-    if (cluster.settings.namespacePerPreview) {
-        for (const ns of await store.list((0, exports.typeOf)('Namespace'), undefined, selector))
-            add(ns, ns.metadata.name);
-    }
-    else {
-        const namespace = cluster.namespaceOf('');
-        for (const kind of ['Secret', 'Service', 'Ingress', 'Deployment'])
-            for (const object of await store.list((0, exports.typeOf)(kind), namespace, selector))
-                add(object, namespace);
-    }
-    return [...groups.values()]
-        .sort((a, b) => a.name.localeCompare(b.name))
-        .map((g) => previewFrom(g.name, g.namespace, g.objects));
-}
 /** Whether an object is this preview's (its key), for callers that hold a single object. */
 function isOwn(object, ref) {
     return (0, reconcile_js_1.ownershipOf)((0, labels_js_1.marksOf)(object), ref.key).kind === 'ours';
+}
+
+
+/***/ }),
+
+/***/ 1189:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.apr1 = apr1;
+exports.newSalt = newSalt;
+exports.htpasswdLine = htpasswdLine;
+exports.verifiesLine = verifiesLine;
+/**
+ * htpasswd lines with Apache's MD5 crypt (`$apr1$`), the one hash that both ingress-nginx and
+ * Traefik verify on every platform: nginx implements `$apr1$` itself (src/core/ngx_crypt.c) where
+ * bcrypt and SHA-crypt depend on the libc's crypt(), and newer nginx dropped unsalted `{SHA}`;
+ * Traefik's basicAuth checks it with go-http-auth's MD5Crypt. Node makes it from node:crypto's MD5
+ * alone. The algorithm is Poul-Henning Kamp's md5crypt with the `$apr1$` magic: 1 000 rounds over
+ * the password, an 8-character salt and the intermediate digest.
+ */
+const node_crypto_1 = __webpack_require__(7598);
+const MAGIC = '$apr1$';
+const ITOA64 = './0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const md5 = (...parts) => {
+    const hash = (0, node_crypto_1.createHash)('md5');
+    for (const part of parts)
+        hash.update(part);
+    return hash.digest();
+};
+/** `n` characters of crypt's base-64 alphabet from the low bits of `value`. */
+function to64(value, n) {
+    let out = '';
+    let v = value;
+    for (let i = 0; i < n; i++) {
+        out += ITOA64[v & 0x3f];
+        v >>>= 6;
+    }
+    return out;
+}
+/** `$apr1$<salt>$<hash>` for the password; the salt is cut to its first 8 characters. */
+function apr1(password, salt) {
+    const key = Buffer.from(password, 'utf8');
+    const s = Buffer.from(salt.slice(0, 8), 'utf8');
+    const alternate = md5(key, s, key);
+    const parts = [key, Buffer.from(MAGIC), s];
+    for (let n = key.length; n > 0; n -= 16)
+        parts.push(alternate.subarray(0, Math.min(16, n)));
+    for (let i = key.length; i; i >>= 1)
+        parts.push(i & 1 ? Buffer.from([0]) : key.subarray(0, 1));
+    let final = md5(...parts);
+    for (let i = 0; i < 1000; i++) {
+        const round = [i & 1 ? key : final];
+        if (i % 3)
+            round.push(s);
+        if (i % 7)
+            round.push(key);
+        round.push(i & 1 ? final : key);
+        final = md5(...round);
+    }
+    const f = final;
+    const encoded = to64((f[0] << 16) | (f[6] << 8) | f[12], 4) +
+        to64((f[1] << 16) | (f[7] << 8) | f[13], 4) +
+        to64((f[2] << 16) | (f[8] << 8) | f[14], 4) +
+        to64((f[3] << 16) | (f[9] << 8) | f[15], 4) +
+        to64((f[4] << 16) | (f[10] << 8) | f[5], 4) +
+        to64(f[11], 2);
+    return `${MAGIC}${salt.slice(0, 8)}$${encoded}`;
+}
+/** A fresh 8-character salt from crypt's alphabet. */
+function newSalt() {
+    return [...(0, node_crypto_1.randomBytes)(8)].map((b) => ITOA64[b & 0x3f]).join('');
+}
+/** One htpasswd line, `user:$apr1$…`, with a fresh salt. */
+function htpasswdLine(user, password, salt = newSalt()) {
+    return `${user}:${apr1(password, salt)}`;
+}
+/**
+ * Whether an htpasswd file (one `user:hash` per line) has this user with this password, hashed
+ * with `$apr1$`: what lets a re-run keep the stored line instead of writing a new salt.
+ */
+function verifiesLine(file, user, password) {
+    for (const line of file.split(/\r?\n/)) {
+        const colon = line.indexOf(':');
+        if (colon <= 0 || line.slice(0, colon) !== user)
+            continue;
+        const stored = line.slice(colon + 1).trim();
+        const salt = /^\$apr1\$([^$]{0,8})\$/.exec(stored)?.[1];
+        if (salt === undefined)
+            return false;
+        const computed = Buffer.from(apr1(password, salt));
+        const expected = Buffer.from(stored);
+        return computed.length === expected.length && (0, node_crypto_1.timingSafeEqual)(computed, expected);
+    }
+    return false;
 }
 
 
@@ -1816,7 +2058,7 @@ function resolveConnection(settings, files = exports.nodeFiles) {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.FIELD_MANAGER = exports.CONFIG_HASH_ANNOTATION = exports.RESTARTED_AT_ANNOTATION = exports.HASH_ANNOTATION = exports.COMMIT_ANNOTATION = exports.COMMIT_LABEL = exports.IDENTITY_ANNOTATION = exports.KEY_LABEL = exports.PREVIEW_LABEL = exports.COMPONENT = exports.APP_NAME = exports.INSTANCE = exports.MANAGED_BY = void 0;
+exports.FIELD_MANAGER = exports.SLEEPING_REPLICAS_ANNOTATION = exports.DEPLOYED_AT_ANNOTATION = exports.CONFIG_HASH_ANNOTATION = exports.RESTARTED_AT_ANNOTATION = exports.HASH_ANNOTATION = exports.COMMIT_ANNOTATION = exports.COMMIT_LABEL = exports.IDENTITY_ANNOTATION = exports.KEY_LABEL = exports.PREVIEW_LABEL = exports.COMPONENT = exports.APP_NAME = exports.INSTANCE = exports.MANAGED_BY = void 0;
 exports.ownerLabels = ownerLabels;
 exports.ownerAnnotations = ownerAnnotations;
 exports.previewSelector = previewSelector;
@@ -1849,6 +2091,13 @@ exports.HASH_ANNOTATION = 'preview-kit/applied-hash';
 exports.RESTARTED_AT_ANNOTATION = 'preview-kit/restarted-at';
 /** Hash of the env/database Secrets the pods read, so that a changed value rolls the pods. */
 exports.CONFIG_HASH_ANNOTATION = 'preview-kit/config-hash';
+/**
+ * On a workload (not its pod template, so that it rolls nothing): when `deploy` last wrote it or
+ * woke it, ISO 8601. What `list` reads as the preview's last deployment and `prune --ttl` measures.
+ */
+exports.DEPLOYED_AT_ANNOTATION = 'preview-kit/deployed-at';
+/** On a workload put to sleep: the replicas it ran, restored when `up` or `deploy` wakes it. */
+exports.SLEEPING_REPLICAS_ANNOTATION = 'preview-kit/sleeping-replicas';
 /** Our field manager for server-side apply. */
 exports.FIELD_MANAGER = 'preview-kit';
 function ownerLabels(owner) {
@@ -1883,6 +2132,102 @@ function marksOf(object) {
 /** The first 15 characters of a commit, as the nightly setups label their pods. */
 function shortCommit(commit) {
     return commit.slice(0, 15);
+}
+
+
+/***/ }),
+
+/***/ 6667:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.listPreviews = listPreviews;
+/**
+ * `list`: every preview of ours from one label-selector listing per kind, never a call per preview.
+ *
+ * In a shared namespace three kinds say everything: Deployments (identity, key, state from replicas
+ * and rollout status, the commit, the deploy time, creation), Ingresses (the URL) and Services (a
+ * preview made by `ensure-app` and never deployed, and the in-cluster URL when there is no
+ * Ingress); StatefulSets too when the manifests hold some. With --namespace-per-preview the
+ * Namespaces, which carry the identity, are listed by label, then Deployments and Ingresses once
+ * for the whole cluster (`/apis/apps/v1/deployments?labelSelector=…`). A role that may not list
+ * at cluster scope gets one listing per namespace and kind instead — said in debug output, as it
+ * costs two requests per preview.
+ */
+const errors_js_1 = __webpack_require__(4296);
+const client_js_1 = __webpack_require__(3144);
+const find_js_1 = __webpack_require__(4796);
+const labels_js_1 = __webpack_require__(568);
+const manifests_js_1 = __webpack_require__(8209);
+/** The kinds whose listing makes up `list`, besides Namespaces. */
+function listedKinds(cluster) {
+    const kinds = ['Deployment', 'Ingress'];
+    if (!cluster.settings.namespacePerPreview)
+        kinds.push('Service');
+    if (cluster.settings.manifests) {
+        try {
+            if ((0, manifests_js_1.readManifests)(cluster.settings.manifests).some((m) => m.object.kind === 'StatefulSet'))
+                kinds.push('StatefulSet');
+        }
+        catch {
+            // A prune job may run without the checkout: the Deployments still say what they say.
+        }
+    }
+    return kinds.map(find_js_1.typeOf);
+}
+async function listPreviews(cluster) {
+    const { store } = cluster;
+    const selector = (0, labels_js_1.anyPreviewSelector)();
+    const groups = new Map();
+    const add = (object, namespace) => {
+        const name = object.metadata.labels?.[labels_js_1.PREVIEW_LABEL];
+        if (!name)
+            return;
+        const id = `${namespace}|${name}|${object.metadata.labels?.[labels_js_1.KEY_LABEL] ?? ''}`;
+        const group = groups.get(id) ?? { name, namespace, objects: [] };
+        group.objects.push(object);
+        groups.set(id, group);
+    };
+    if (cluster.settings.namespacePerPreview) {
+        const namespaces = await store.list((0, find_js_1.typeOf)('Namespace'), undefined, selector);
+        for (const ns of namespaces)
+            add(ns, ns.metadata.name);
+        const ours = new Set(namespaces.map((ns) => ns.metadata.name));
+        for (const object of await listInNamespaces(cluster, listedKinds(cluster), [...ours], selector)) {
+            const namespace = object.metadata.namespace;
+            // Only what sits in a preview namespace of ours; a shared-namespace preview is not this target's.
+            if (ours.has(namespace) && object.metadata.labels?.[labels_js_1.PREVIEW_LABEL] === namespace)
+                add(object, namespace);
+        }
+    }
+    else {
+        const namespace = cluster.namespaceOf('');
+        for (const type of listedKinds(cluster))
+            for (const object of await store.list(type, namespace, selector))
+                add(object, namespace);
+    }
+    return [...groups.values()].sort((a, b) => a.name.localeCompare(b.name)).map((g) => (0, find_js_1.previewFrom)(g.name, g.namespace, g.objects));
+}
+/** One cluster-scope listing per kind; per namespace when the role may not list at cluster scope. */
+async function listInNamespaces(cluster, types, namespaces, selector) {
+    const { store, context } = cluster;
+    const out = [];
+    for (const type of types) {
+        try {
+            out.push(...(await store.listEverywhere(type, selector)));
+            continue;
+        }
+        catch (error) {
+            const unserved = error instanceof errors_js_1.ProviderError && error.status === 404;
+            if (!(error instanceof client_js_1.ForbiddenError) && !unserved)
+                throw error;
+            context.logger.debug(`cannot list ${type.plural} at cluster scope (${unserved ? 'not served' : 'forbidden'}): listing them in each of ${namespaces.length} namespaces instead`);
+        }
+        for (const namespace of namespaces)
+            out.push(...(await store.list(type, namespace, selector)));
+    }
+    return out;
 }
 
 
@@ -2109,6 +2454,27 @@ class ObjectStore {
         // List items come without kind/apiVersion; put them back for messages and paths.
         return items.map((item) => ({ ...item, apiVersion: type.apiVersion, kind: type.kind }));
     }
+    /** Whether any object of the type in the namespace carries the selector (one `limit=1` listing). */
+    async any(type, namespace, selector) {
+        const res = await this.o.client.request({
+            method: 'GET',
+            path: (0, resources_js_1.resourcePath)(type, namespace),
+            query: { labelSelector: selector, limit: '1' },
+            what: `look for ${type.plural} in ${namespace}`,
+        });
+        return (res.body.items ?? []).length > 0;
+    }
+    /** Every object of the type carrying the selector, in every namespace (one cluster-scope call). */
+    async listEverywhere(type, selector) {
+        const items = await this.o.client.list((0, resources_js_1.resourcePath)(type, undefined, undefined, true), `list ${type.plural} in all namespaces`, selector);
+        return items.map((item) => ({ ...item, apiVersion: type.apiVersion, kind: type.kind }));
+    }
+    /** A JSON merge patch of a live object (scaling for sleep and wake), through the plan. */
+    async patch(live, patch, detail) {
+        const what = describeObject(live);
+        const patched = await this.o.plan.apply({ kind: 'update', target: what, detail }, () => this.o.client.mergePatch(pathOf(live), patch, `${detail}: ${what}`), live);
+        return { ...patched, apiVersion: live.apiVersion, kind: live.kind };
+    }
     /** The live object for a desired one, or undefined. */
     async read(object) {
         const live = await this.o.client.get(pathOf(object), `read ${describeObject(object)}`);
@@ -2206,7 +2572,9 @@ class ObjectStore {
             if (still.length)
                 this.o.logger.progress(`waiting for ${still.map((t) => t.plural).join(', ')} to be deleted`);
             return still.length ? undefined : true;
-        }, { deadline: this.o.deadline, what: `the preview's objects to be deleted`, initialMs: this.o.pollInitialMs, maxMs: this.o.pollMaxMs });
+        }, 
+        // Objects without dependents go within moments: look again soon, then back off (a prune waits this per preview).
+        { deadline: this.o.deadline, what: `the preview's objects to be deleted`, initialMs: Math.min(this.o.pollInitialMs, 100), maxMs: this.o.pollMaxMs });
     }
 }
 exports.ObjectStore = ObjectStore;
@@ -2300,6 +2668,126 @@ function oursAmong(items, owner, ctx) {
 
 /***/ }),
 
+/***/ 3976:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.TRAEFIK_MIDDLEWARES = exports.NGINX_AUTH = void 0;
+exports.basicAuthName = basicAuthName;
+exports.protectIngress = protectIngress;
+exports.protectionObjects = protectionObjects;
+exports.htpasswdFor = htpasswdFor;
+exports.removeProtection = removeProtection;
+/**
+ * `--basic-auth` on the Ingress, the way its controller reads it:
+ *
+ * - ingress-nginx (internal/ingress/annotations/auth): `nginx.ingress.kubernetes.io/auth-type:
+ *   basic`, `auth-secret: <Secret>` in the Ingress's namespace, `auth-secret-type: auth-file` (the
+ *   Secret's key `auth` holds an htpasswd file), `auth-realm`.
+ * - Traefik (pkg/provider/kubernetes/crd/kubernetes.go, `createBasicAuthMiddleware`): a
+ *   `traefik.io/v1alpha1` Middleware with `basicAuth.secret`, whose Secret holds exactly one key of
+ *   htpasswd lines, and the Ingress annotation `traefik.ingress.kubernetes.io/router.middlewares:
+ *   <namespace>-<middleware>@kubernetescrd`.
+ *
+ * The Secret stores only an `$apr1$` hash (htpasswd.ts). A re-run keeps the stored line when the
+ * password still verifies against it, so the same setting writes nothing; without `--basic-auth`
+ * the annotations go with the next apply and the Secret and Middleware we made are deleted.
+ */
+const errors_js_1 = __webpack_require__(4296);
+const htpasswd_js_1 = __webpack_require__(1189);
+const labels_js_1 = __webpack_require__(568);
+const reconcile_js_1 = __webpack_require__(2698);
+const render_js_1 = __webpack_require__(9839);
+const resources_js_1 = __webpack_require__(6258);
+exports.NGINX_AUTH = {
+    type: 'nginx.ingress.kubernetes.io/auth-type',
+    secret: 'nginx.ingress.kubernetes.io/auth-secret',
+    secretType: 'nginx.ingress.kubernetes.io/auth-secret-type',
+    realm: 'nginx.ingress.kubernetes.io/auth-realm',
+};
+exports.TRAEFIK_MIDDLEWARES = 'traefik.ingress.kubernetes.io/router.middlewares';
+/** Name of the preview's basic-auth Secret (and, with Traefik, Middleware). */
+function basicAuthName(preview) {
+    return `${preview}-basic-auth`;
+}
+/** The key of the htpasswd file in the Secret: `auth` for ingress-nginx; Traefik reads the only key. */
+function secretKey(settings) {
+    return settings.ingressController === 'traefik' ? 'users' : 'auth';
+}
+function realm(ctx) {
+    return `Preview ${ctx.name}`;
+}
+/** The Ingress with the annotations that turn basic auth on (the input is not changed). */
+function protectIngress(ingress, ctx, settings) {
+    const annotations = { ...(ingress.metadata.annotations ?? {}) };
+    const name = basicAuthName(ctx.name);
+    if (settings.ingressController === 'traefik') {
+        const ours = `${ctx.namespace}-${name}@kubernetescrd`;
+        const others = (annotations[exports.TRAEFIK_MIDDLEWARES] ?? '').split(',').map((m) => m.trim()).filter((m) => m && m !== ours);
+        annotations[exports.TRAEFIK_MIDDLEWARES] = [ours, ...others].join(',');
+    }
+    else {
+        Object.assign(annotations, { [exports.NGINX_AUTH.type]: 'basic', [exports.NGINX_AUTH.secret]: name, [exports.NGINX_AUTH.secretType]: 'auth-file', [exports.NGINX_AUTH.realm]: realm(ctx) });
+    }
+    return { ...ingress, metadata: { ...ingress.metadata, annotations } };
+}
+/** The Secret (htpasswd `file`) and, with Traefik, the Middleware that protect the preview. */
+function protectionObjects(ctx, settings, file) {
+    const name = basicAuthName(ctx.name);
+    const secret = (0, render_js_1.secretObject)(ctx, name, { [secretKey(settings)]: file }, 'basic-auth');
+    if (settings.ingressController !== 'traefik')
+        return [secret];
+    const middleware = {
+        apiVersion: resources_js_1.MIDDLEWARE_TYPE.apiVersion,
+        kind: resources_js_1.MIDDLEWARE_TYPE.kind,
+        metadata: { ...secret.metadata },
+        // removeHeader: the application never sees the preview's password.
+        spec: { basicAuth: { secret: name, realm: realm(ctx), removeHeader: true } },
+    };
+    return [secret, middleware];
+}
+/**
+ * The htpasswd file to store: the live one when it holds the user with this password (a re-run
+ * writes nothing), else a new line with a fresh salt.
+ */
+function htpasswdFor(live, settings, credentials) {
+    const stored = live?.data?.[secretKey(settings)];
+    const file = stored ? Buffer.from(stored, 'base64').toString('utf8') : undefined;
+    if (file && (0, htpasswd_js_1.verifiesLine)(file, credentials.user, credentials.password))
+        return file;
+    return `${(0, htpasswd_js_1.htpasswdLine)(credentials.user, credentials.password)}\n`;
+}
+/**
+ * Without `--basic-auth`: deletes the Secret and Middleware an earlier run made for it, when they
+ * carry this preview's key; nothing (and no write) when there are none. True when one went.
+ */
+async function removeProtection(cluster, ctx, owner) {
+    let removed = false;
+    for (const object of protectionObjects(ctx, cluster.settings, '')) {
+        let live;
+        try {
+            live = await cluster.store.read(object);
+        }
+        catch (error) {
+            // No Traefik CRDs on this cluster: no Middleware of ours either.
+            if (object.kind === resources_js_1.MIDDLEWARE_TYPE.kind && error instanceof errors_js_1.ProviderError && error.status === 404)
+                continue;
+            throw error;
+        }
+        if (!live || live.metadata.deletionTimestamp || (0, reconcile_js_1.ownershipOf)((0, labels_js_1.marksOf)(live), owner.key).kind !== 'ours')
+            continue;
+        await cluster.store.delete(live);
+        if (!cluster.context.plan.dryRun)
+            await cluster.store.waitGone(live);
+        removed = true;
+    }
+    return removed;
+}
+
+
+/***/ }),
+
 /***/ 294:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
@@ -2311,6 +2799,8 @@ const cluster_js_1 = __webpack_require__(1621);
 const deploy_js_1 = __webpack_require__(3288);
 const ensure_js_1 = __webpack_require__(6717);
 const find_js_1 = __webpack_require__(4796);
+const listing_js_1 = __webpack_require__(6667);
+const sleep_js_1 = __webpack_require__(540);
 const teardown_js_1 = __webpack_require__(7179);
 class KubernetesProvider {
     id = 'kubernetes';
@@ -2344,7 +2834,10 @@ class KubernetesProvider {
         return (0, teardown_js_1.destroyPreview)(this.cluster, ref);
     }
     list() {
-        return (0, find_js_1.listPreviews)(this.cluster);
+        return (0, listing_js_1.listPreviews)(this.cluster);
+    }
+    sleep(ref) {
+        return (0, sleep_js_1.sleepPreview)(this.cluster, ref);
     }
 }
 exports.KubernetesProvider = KubernetesProvider;
@@ -2570,7 +3063,7 @@ function configHashOf(secrets) {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.DERIVED_TYPES = exports.RESOURCE_TYPES = void 0;
+exports.MIDDLEWARE_TYPE = exports.DERIVED_TYPES = exports.RESOURCE_TYPES = void 0;
 exports.resourceType = resourceType;
 exports.groupPath = groupPath;
 exports.resourcePath = resourcePath;
@@ -2603,7 +3096,14 @@ exports.DERIVED_TYPES = [
     { kind: 'ReplicaSet', apiVersion: 'apps/v1', plural: 'replicasets', namespaced: true, phase: 'deploy' },
     { kind: 'Pod', apiVersion: 'v1', plural: 'pods', namespaced: true, phase: 'deploy' },
 ];
+/**
+ * Traefik's Middleware (CRD `middlewares.traefik.io`, served only where Traefik is installed):
+ * made for `--basic-auth` when the Ingress class is Traefik, and only then looked for.
+ */
+exports.MIDDLEWARE_TYPE = { kind: 'Middleware', apiVersion: 'traefik.io/v1alpha1', plural: 'middlewares', namespaced: true, phase: 'routes' };
 function resourceType(apiVersion, kind) {
+    if (kind === exports.MIDDLEWARE_TYPE.kind && apiVersion === exports.MIDDLEWARE_TYPE.apiVersion)
+        return exports.MIDDLEWARE_TYPE;
     const type = exports.RESOURCE_TYPES.find((t) => t.kind === kind && t.apiVersion === apiVersion);
     if (!type) {
         throw new errors_js_1.ConfigError(`unsupported Kubernetes object ${apiVersion} ${kind}`, {
@@ -2616,10 +3116,10 @@ function resourceType(apiVersion, kind) {
 function groupPath(apiVersion) {
     return apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
 }
-/** Collection path (namespace given) or item path (name given). */
-function resourcePath(type, namespace, name) {
+/** Collection path (namespace given, or `allNamespaces` for a cluster-scope list) or item path (name given). */
+function resourcePath(type, namespace, name, allNamespaces = false) {
     let path = groupPath(type.apiVersion);
-    if (type.namespaced) {
+    if (type.namespaced && !allNamespaces) {
         if (!namespace)
             throw new Error(`${type.kind} needs a namespace`);
         path += `/namespaces/${encodeURIComponent(namespace)}`;
@@ -2760,6 +3260,68 @@ function notReadyPods(pods, commit) {
 
 /***/ }),
 
+/***/ 540:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.sleepPreview = sleepPreview;
+exports.isAsleep = isAsleep;
+exports.wakeWorkloads = wakeWorkloads;
+const activity_js_1 = __webpack_require__(8758);
+const labels_js_1 = __webpack_require__(568);
+const objects_js_1 = __webpack_require__(2343);
+const ownership_js_1 = __webpack_require__(3502);
+const targets_js_1 = __webpack_require__(4129);
+async function sleepPreview(cluster, ref) {
+    const { store, context } = cluster;
+    const owner = (0, targets_js_1.ownerOf)(ref);
+    const ctx = (0, targets_js_1.renderContext)(cluster, ref);
+    const workloads = [];
+    for (const type of (0, targets_js_1.kindsToFind)(cluster, ctx).filter((t) => t.workload)) {
+        workloads.push(...(await store.list(type, ctx.namespace, (0, labels_js_1.ownSelector)(owner))));
+    }
+    const stopped = [];
+    for (const workload of (0, ownership_js_1.oursAmong)(workloads, owner, context)) {
+        if (workload.metadata.deletionTimestamp)
+            continue;
+        const replicas = (0, activity_js_1.replicasOf)(workload);
+        if (replicas === 0)
+            continue;
+        await store.patch(workload, { metadata: { annotations: { [labels_js_1.SLEEPING_REPLICAS_ANNOTATION]: String(replicas) } }, spec: { replicas: 0 } }, 'sleep: 0 replicas');
+        stopped.push(`${(0, objects_js_1.describeObject)(workload)} (${replicas} → 0 replicas)`);
+    }
+    if (stopped.length && !context.plan.dryRun)
+        context.logger.info(`${ref.name} sleeps: ${stopped.join(', ')}; its Service, Ingress, Secrets and data stay`);
+    return { slept: stopped.length > 0, stopped };
+}
+/** Whether sleep put this workload to zero (and recorded what to restore). */
+function isAsleep(object) {
+    return !!object && (0, activity_js_1.isWorkload)(object) && (0, activity_js_1.replicasOf)(object) === 0 && (0, activity_js_1.sleepingReplicas)(object) !== undefined;
+}
+/**
+ * Wakes the sleeping workloads among `lives` (objects read from the cluster): restores their
+ * replicas and stamps the deploy time. Returns the objects as the API server answered, by
+ * `Kind/name`, for the caller to use as the new live versions.
+ */
+async function wakeWorkloads(cluster, lives) {
+    const woken = new Map();
+    const now = new Date().toISOString();
+    for (const live of lives) {
+        if (!isAsleep(live) || live.metadata.deletionTimestamp)
+            continue;
+        const replicas = (0, activity_js_1.sleepingReplicas)(live);
+        const patched = await cluster.store.patch(live, { metadata: { annotations: { [labels_js_1.SLEEPING_REPLICAS_ANNOTATION]: null, [labels_js_1.DEPLOYED_AT_ANNOTATION]: now } }, spec: { replicas } }, `wake: ${replicas} replica${replicas === 1 ? '' : 's'}`);
+        if (!cluster.context.plan.dryRun)
+            cluster.context.logger.info(`woke ${(0, objects_js_1.describeObject)(live)}: ${replicas} replica${replicas === 1 ? '' : 's'}`);
+        woken.set(`${live.kind}/${live.metadata.name}`, patched);
+    }
+    return woken;
+}
+
+
+/***/ }),
+
 /***/ 4129:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
@@ -2771,11 +3333,13 @@ exports.renderContext = renderContext;
 exports.render = render;
 exports.phaseOf = phaseOf;
 exports.routesOf = routesOf;
+exports.protectionTargets = protectionTargets;
 exports.upTargets = upTargets;
 exports.sortForApply = sortForApply;
 exports.kindsToFind = kindsToFind;
 const manifests_js_1 = __webpack_require__(8209);
 const render_js_1 = __webpack_require__(9839);
+const protection_js_1 = __webpack_require__(3976);
 const resources_js_1 = __webpack_require__(6258);
 /** A commit for rendering workloads before the real one is known. */
 exports.STAND_IN_COMMIT = '0'.repeat(40);
@@ -2784,6 +3348,7 @@ function ownerOf(ref) {
 }
 /** The render context of one call: everything comes from its ref/spec, nothing from earlier calls. */
 function renderContext(cluster, ref, extra = {}) {
+    cluster.context.logger.addSecret(ref.basicAuth?.password);
     return {
         name: ref.name,
         key: ref.key,
@@ -2794,6 +3359,7 @@ function renderContext(cluster, ref, extra = {}) {
         env: ref.env ?? {},
         domains: ref.domains ?? [],
         configHash: '',
+        ...(ref.basicAuth ? { basicAuth: ref.basicAuth } : {}),
         ...extra,
     };
 }
@@ -2817,30 +3383,38 @@ function phaseOf(object) {
  * only Service; with several Services there is no telling which one serves (said once, when `warn`).
  */
 function routesOf(cluster, ctx, logger) {
+    const protect = (ingresses) => (ctx.basicAuth ? ingresses.map((i) => (0, protection_js_1.protectIngress)(i, ctx, cluster.settings)) : ingresses);
     const rendered = render(cluster, ctx);
     const ingresses = rendered.filter((o) => phaseOf(o) === 'routes');
     if (!cluster.settings.manifests || ingresses.length || !ctx.domains.length)
-        return ingresses;
+        return protect(ingresses);
     const services = rendered.filter((o) => o.kind === 'Service');
     const port = (services[0]?.spec?.ports ?? [])[0]?.port;
     if (services.length === 1 && port)
-        return [(0, render_js_1.ingressObject)(ctx, cluster.settings, services[0].metadata.name, port)];
+        return protect([(0, render_js_1.ingressObject)(ctx, cluster.settings, services[0].metadata.name, port)]);
     logger?.warn('--domain is set but the manifests hold no Ingress and not exactly one Service: no route made');
     return [];
+}
+/** The basic-auth Secret (and Middleware) a run with `--basic-auth` and a route writes; none otherwise. */
+function protectionTargets(cluster, ctx, routes) {
+    return ctx.basicAuth && routes.length ? (0, protection_js_1.protectionObjects)(ctx, cluster.settings, '') : [];
 }
 /** Everything a whole `up` writes, workloads rendered with a stand-in commit, Namespace first. */
 function upTargets(cluster, ctx) {
     const withDatabase = cluster.database !== undefined;
     const databaseSecret = withDatabase ? (0, render_js_1.databaseSecretName)(ctx.name) : undefined;
     const all = render(cluster, { ...ctx, commit: exports.STAND_IN_COMMIT, databaseSecret });
-    const out = [...all.filter((o) => phaseOf(o) === 'ensure'), ...routesOf(cluster, ctx), ...all.filter((o) => phaseOf(o) === 'deploy')];
+    const routes = routesOf(cluster, ctx);
+    const out = [...all.filter((o) => phaseOf(o) === 'ensure'), ...routes, ...protectionTargets(cluster, ctx, routes), ...all.filter((o) => phaseOf(o) === 'deploy')];
     if (databaseSecret)
         out.push((0, render_js_1.secretObject)(ctx, databaseSecret, {}, 'database'));
     return sortForApply(out);
 }
 /** Table order: Namespace first, then what the workloads use, the workloads last. */
 function sortForApply(objects) {
-    const order = (o) => resources_js_1.RESOURCE_TYPES.findIndex((t) => t.kind === o.kind && t.apiVersion === o.apiVersion);
+    const ingress = resources_js_1.RESOURCE_TYPES.findIndex((t) => t.kind === 'Ingress');
+    // A Traefik Middleware goes just before the Ingress that names it.
+    const order = (o) => (o.kind === resources_js_1.MIDDLEWARE_TYPE.kind ? ingress - 0.5 : resources_js_1.RESOURCE_TYPES.findIndex((t) => t.kind === o.kind && t.apiVersion === o.apiVersion));
     return [...objects].sort((a, b) => order(a) - order(b));
 }
 /** Kinds a preview of this configuration may hold, for find/status and stop. */
@@ -2873,15 +3447,28 @@ exports.destroyPreview = destroyPreview;
 /**
  * `destroy`: everything of this preview — its own namespace, or in a shared namespace every object
  * with its name label and identity key, workloads first — then the database. Objects of that name
- * that belong to another preview are left alone with a warning; the run still succeeds.
+ * that belong to another preview are left alone with a warning; the run still succeeds. A run that
+ * removes several previews (prune) looks for the kinds its settings do not make only where an
+ * inventory of the namespace, taken once, found anything of ours.
  */
 const errors_js_1 = __webpack_require__(4296);
+const types_js_1 = __webpack_require__(2695);
 const client_js_1 = __webpack_require__(3144);
 const find_js_1 = __webpack_require__(4796);
 const labels_js_1 = __webpack_require__(568);
+const census_js_1 = __webpack_require__(7792);
 const ownership_js_1 = __webpack_require__(3502);
 const resources_js_1 = __webpack_require__(6258);
 const targets_js_1 = __webpack_require__(4129);
+/** Removals made so far by each connection (one per run), and its census of kinds. */
+const removals = new WeakMap();
+const censuses = new WeakMap();
+function censusOf(cluster) {
+    let census = censuses.get(cluster);
+    if (!census)
+        censuses.set(cluster, (census = new census_js_1.KindCensus(cluster.store, `${labels_js_1.MANAGED_BY}=${types_js_1.OWNER_MARKER}`)));
+    return census;
+}
 async function destroyPreview(cluster, ref) {
     const { store, context } = cluster;
     const owner = (0, targets_js_1.ownerOf)(ref);
@@ -2898,18 +3485,35 @@ async function destroyPreview(cluster, ref) {
         }
     }
     else {
-        const types = [...resources_js_1.RESOURCE_TYPES.filter((t) => t.namespaced), ...resources_js_1.DERIVED_TYPES];
+        // A Traefik Middleware exists only for --basic-auth behind Traefik: looked for only then.
+        const traefik = cluster.settings.ingressController === 'traefik' ? [resources_js_1.MIDDLEWARE_TYPE] : [];
+        const types = [...resources_js_1.RESOURCE_TYPES.filter((t) => t.namespaced), ...traefik, ...resources_js_1.DERIVED_TYPES];
         const found = [];
         const unchecked = [];
         // Kinds these settings make must be listed; other kinds are looked at in case older settings
         // made them, but a deployer role without rights on them (or a cluster without the API) must
         // not make every stop fail.
         const expected = new Set((0, targets_js_1.kindsToFind)(cluster, (0, targets_js_1.renderContext)(cluster, ref)).map((t) => t.kind));
+        // From the second removal of a run on (a prune), the other kinds are looked for only where the
+        // run's inventory found anything of ours, and a dry run plans from it alone (census.ts).
+        const runs = (removals.get(cluster) ?? 0) + 1;
+        removals.set(cluster, runs);
+        const inventory = runs > 1 ? await censusOf(cluster).of(types, namespace) : undefined;
         // Workloads first, so their pods stop before the Secrets and Service they use go.
         for (const type of [...types].reverse()) {
+            const known = inventory?.get(type);
+            if (known && !expected.has(type.kind) && known.presence !== 'some') {
+                if (known.presence === 'unchecked')
+                    unchecked.push(type);
+                continue;
+            }
             let items;
             try {
-                items = await store.list(type, namespace, (0, labels_js_1.previewSelector)(ref.name));
+                // A dry run plans from the inventory; a real removal looks at the cluster as it is now.
+                items =
+                    known && known.presence !== 'unchecked' && context.plan.dryRun
+                        ? known.items.filter((item) => item.metadata.labels?.[labels_js_1.PREVIEW_LABEL] === ref.name)
+                        : await store.list(type, namespace, (0, labels_js_1.previewSelector)(ref.name));
             }
             catch (error) {
                 const unserved = error instanceof errors_js_1.ProviderError && error.status === 404;
@@ -2931,8 +3535,9 @@ async function destroyPreview(cluster, ref) {
         if (unchecked.length) {
             context.logger.warn(`stop ${ref.name}: could not look for ${unchecked.map((t) => t.plural).join(', ')} in ${namespace} (forbidden or not served); these settings make none of them`);
         }
+        // Only the kinds something was deleted from can still hold objects of this preview.
         if (found.length && !context.plan.dryRun)
-            await store.waitNoneLeft(types.filter((t) => !unchecked.includes(t)), namespace, (0, labels_js_1.ownSelector)(owner));
+            await store.waitNoneLeft(found, namespace, (0, labels_js_1.ownSelector)(owner));
     }
     const db = cluster.database;
     if (db)

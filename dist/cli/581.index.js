@@ -19,6 +19,7 @@ const node_util_1 = __webpack_require__(7975);
 const errors_js_1 = __webpack_require__(4296);
 const help_js_1 = __webpack_require__(7911);
 const output_js_1 = __webpack_require__(6657);
+const failure_js_1 = __webpack_require__(6310);
 const ci_env_js_1 = __webpack_require__(8458);
 const commands_js_1 = __webpack_require__(2739);
 const descendants_js_1 = __webpack_require__(3337);
@@ -99,6 +100,13 @@ async function run(argv, io) {
         else
             for (const line of (0, output_js_1.resultLines)(result, Date.now() - startedAt))
                 io.stdout.write(`${redactor.redact(line)}\n`);
+        // A command that did most of its work and reported it can still fail (prune: one removal of many).
+        if (result.exitCode !== undefined && result.exitCode !== errors_js_1.ExitCode.ok) {
+            const reason = redactor.redact(String(result.failure ?? `${result.command} failed`));
+            io.stderr.write(`preview-kit: ${reason}\n`);
+            io.stderr.write((0, failure_js_1.failureReport)(ci.forge, commandOf(argv), reason, result.exitCode));
+            return result.exitCode;
+        }
         return errors_js_1.ExitCode.ok;
     }
     catch (error) {
@@ -109,6 +117,9 @@ async function run(argv, io) {
         const stack = error?.stack;
         if (debugWanted && stack)
             io.stderr.write(`${redactor.redact(stack)}\n`);
+        // Where people look: the run page's annotations on GitHub, the end of the job log on GitLab.
+        const reason = redactor.redact(line.replace(/^preview-kit: /, ''));
+        io.stderr.write((0, failure_js_1.failureReport)(ci.forge, commandOf(argv), reason, code));
         if (json)
             io.stdout.write(`${redactor.redact(JSON.stringify({ error: (0, errors_js_1.describeError)(error), exitCode: code }))}\n`);
         return code;
@@ -120,8 +131,12 @@ async function run(argv, io) {
  * is rolled back. Every process we started ends with us, grandchildren included (a push's
  * `git-remote-http`), so nothing keeps working for a job that is gone.
  */
+/** The command word of argv, for messages: `up`, or `run` when there is none. */
+function commandOf(argv) {
+    return argv.find(commands_js_1.isCommand) ?? 'run';
+}
 function exitOnSignals(argv) {
-    const command = argv.find(commands_js_1.isCommand) ?? 'run';
+    const command = commandOf(argv);
     const onSignal = (signal) => {
         (0, descendants_js_1.signalDescendants)('SIGTERM');
         const clear = process.stderr.isTTY ? '\r\x1b[2K' : '';
@@ -161,19 +176,25 @@ const commands_js_1 = __webpack_require__(2739);
 exports.ONLY_FOR = {
     all: ['list'],
     ttl: ['prune'],
+    ttlFrom: ['prune'],
+    sleepAfter: ['prune'],
+    parallel: ['prune'],
     max: ['prune'],
     keep: ['prune'],
+    maxPreviews: ['up'],
+    capPolicy: ['up'],
+    basicAuth: ['ensure-app', 'set-domain', 'deploy', 'up'],
     commit: ['deploy', 'up'],
     force: ['deploy', 'up'],
     waitUrl: ['deploy', 'up'],
     healthPath: ['deploy', 'up'],
     env: ['ensure-app', 'up'],
     favourite: ['set-domain', 'up'],
-    adopt: ['ensure-app', 'set-domain', 'deploy', 'up', 'stop'],
-    dryRun: ['ensure-app', 'set-domain', 'deploy', 'up', 'stop', 'prune'],
-    timeout: ['ensure-app', 'set-domain', 'deploy', 'up', 'stop', 'status', 'list', 'prune'],
-    branch: ['name', 'ensure-app', 'set-domain', 'deploy', 'up', 'stop', 'status'],
-    pr: ['name', 'ensure-app', 'set-domain', 'deploy', 'up', 'stop', 'status'],
+    adopt: ['ensure-app', 'set-domain', 'deploy', 'up', 'sleep', 'stop'],
+    dryRun: ['ensure-app', 'set-domain', 'deploy', 'up', 'sleep', 'stop', 'prune'],
+    timeout: ['ensure-app', 'set-domain', 'deploy', 'up', 'sleep', 'stop', 'status', 'list', 'prune'],
+    branch: ['name', 'ensure-app', 'set-domain', 'deploy', 'up', 'sleep', 'stop', 'status'],
+    pr: ['name', 'ensure-app', 'set-domain', 'deploy', 'up', 'sleep', 'stop', 'status'],
 };
 function appliesTo(spec, command) {
     return command === undefined || !(spec.key in exports.ONLY_FOR) || exports.ONLY_FOR[spec.key].includes(command);
@@ -242,11 +263,11 @@ function resultLines(result, elapsedMs) {
                 return [`${result.name}: already gone`];
             return [`${dry ? 'dry run: would remove' : 'removed'} ${result.name}: ${removed.join(', ') || 'nothing else'}${dry ? '' : took(elapsedMs)}`];
         case 'prune':
-            {
-                const images = result.removedImages ?? [];
-                const imagePart = images.length ? ` and ${images.length} image(s): ${images.join(', ')}` : '';
-                return [`${dry ? 'dry run: would prune' : 'pruned'} ${removed.length} preview(s)${removed.length ? `: ${removed.join(', ')}` : ''}${imagePart}${dry ? '' : took(elapsedMs)}`];
-            }
+            return pruneLines(result, dry, dry ? '' : took(elapsedMs));
+        case 'sleep':
+            if (!result.slept)
+                return [`${result.name}: asleep already, or absent`];
+            return [`${dry ? 'dry run: would put to sleep' : 'asleep'} ${result.name}: ${(result.stopped ?? []).join(', ') || 'its compute'} stopped${dry ? '' : took(elapsedMs)}`];
         case 'status':
             return statusLines(result);
         case 'list':
@@ -274,6 +295,10 @@ function statusLines(result) {
     lines.push(`  id: ${p.id}`);
     if (p.identity)
         lines.push(`  preview of: ${(0, identity_js_1.describeIdentity)(p.identity)}`);
+    if (p.state)
+        lines.push(`  state: ${p.state}`);
+    if (p.lastDeployedAt)
+        lines.push(`  last deployed: ${p.lastDeployedAt}`);
     if (p.createdAt)
         lines.push(`  created: ${p.createdAt}`);
     const domains = p.domains.map((d) => `${d.host}${d.favourite ? ' (favourite)' : ''}${d.builtIn ? ' (default)' : ''}`);
@@ -285,14 +310,33 @@ function statusLines(result) {
     lines.push(`  last deployment: ${d ? `${d.state}${d.commit ? ` ${d.commit.slice(0, 7)}` : ''}${d.createdAt ? ` at ${d.createdAt}` : ''} (${d.id})` : 'none'}`);
     return lines;
 }
-/** One line a preview: name, whose it is, state and commit, URL. */
+/** The first line counts what happened; then one line a preview that was removed, slept or failed. */
+function pruneLines(result, dry, took) {
+    const count = (key) => (result[key] ?? []).length;
+    const images = result.removedImages ?? [];
+    const parts = [`${count('removed')} removed`, `${count('slept')} put to sleep`, `${count('kept')} kept`];
+    if (count('failed'))
+        parts.push(`${count('failed')} failed`);
+    if (images.length)
+        parts.push(`${images.length} image(s) removed`);
+    const lines = [`${dry ? 'dry run: prune would leave' : 'pruned'}: ${parts.join(', ')}${took}`];
+    for (const d of result.decisions ?? []) {
+        if (d.action !== 'kept')
+            lines.push(`  ${d.action} ${d.name}${d.why ? `: ${d.why}` : ''}`);
+    }
+    return lines;
+}
+/** A table a preview: name, whose it is, state, commit, last deployed, URL. */
 function listLines(result) {
     const previews = result.previews ?? [];
     if (previews.length === 0)
         return [`no preview of ${result.name}`];
-    const rows = previews.map((p) => [p.name, (0, identity_js_1.describeIdentity)(p.identity), [p.state, p.commit?.slice(0, 7)].filter(Boolean).join(' ') || '-', p.url || '-']);
-    const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
-    return rows.map((r) => r.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]) : cell)).join('  '));
+    const rows = [
+        ['PREVIEW', 'OF', 'STATE', 'COMMIT', 'LAST DEPLOYED', 'URL'],
+        ...previews.map((p) => [p.name, (0, identity_js_1.describeIdentity)(p.identity), p.state ?? '-', p.commit?.slice(0, 7) ?? '-', p.lastDeployedAt?.replace(/\.\d+Z$/, 'Z') ?? '-', p.url || '-']),
+    ];
+    const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+    return rows.map((r) => r.map((cell, i) => (i < r.length - 1 ? cell.padEnd(widths[i]) : cell)).join('  '));
 }
 
 
@@ -1095,14 +1139,21 @@ exports.commonOptions = [
     { key: 'timeout', flag: 'timeout', short: 't', type: 'string', env: ['PREVIEW_TIMEOUT'], value: 'DURATION', description: 'overall deadline, e.g. 10m', defaultText: '15m' },
     { key: 'adopt', flag: 'adopt', type: 'boolean', env: ['PREVIEW_ADOPT'], description: 'take over an existing resource that lacks our ownership marker' },
     { key: 'ttl', flag: 'ttl', type: 'string', env: ['PREVIEW_TTL'], value: 'DURATION', description: 'prune: remove previews (and, with docker, unused images of ours) older than this' },
+    { key: 'ttlFrom', flag: 'ttl-from', type: 'string', env: ['PREVIEW_TTL_FROM'], value: 'deployed|created', description: 'prune: measure --ttl from the last deployment or from the creation', defaultText: 'deployed' },
+    { key: 'sleepAfter', flag: 'sleep-after', type: 'string', env: ['PREVIEW_SLEEP_AFTER'], value: 'DURATION', description: 'prune: put previews not deployed for this long to sleep (compute stopped, data and URL kept)' },
+    { key: 'parallel', flag: 'parallel', type: 'string', env: ['PREVIEW_PARALLEL'], value: 'N', description: 'prune: previews removed or put to sleep at once', defaultText: '4' },
+    { key: 'maxPreviews', flag: 'max-previews', type: 'string', env: ['PREVIEW_MAX_PREVIEWS'], value: 'N', description: 'up: at most N previews of the project; a new one first evicts the least recently deployed other one' },
+    { key: 'capPolicy', flag: 'max-previews-policy', type: 'string', env: ['PREVIEW_MAX_PREVIEWS_POLICY'], value: 'sleep|delete|refuse', description: 'up: what --max-previews does at the cap: put the least recently deployed preview to sleep (awake previews count), delete it (all count), or refuse with exit 6', defaultText: 'sleep' },
+    { key: 'basicAuth', flag: 'basic-auth', type: 'string', env: ['PREVIEW_BASIC_AUTH'], secret: true, value: 'USER:PASSWORD', description: "HTTP basic auth in front of the preview, where the provider's routing can (docker, kubernetes); empty removes it" },
     { key: 'max', flag: 'max', type: 'string', env: ['PREVIEW_MAX'], value: 'N', description: 'prune: keep at most N previews (oldest go first)' },
-    { key: 'keep', flag: 'keep', type: 'list', env: ['PREVIEW_KEEP'], value: 'BRANCH', description: 'prune: branches that still exist (their previews are kept)' },
+    { key: 'keep', flag: 'keep', type: 'list', env: ['PREVIEW_KEEP'], value: 'BRANCH|#PR', description: 'prune: branches that still exist and open pull/merge requests (#42 or !42); their previews are kept' },
     { key: 'all', flag: 'all', type: 'boolean', description: 'list: every preview of ours on the target, not only this project\'s' },
     { key: 'json', flag: 'json', type: 'boolean', description: 'print one JSON object on stdout; logs go to stderr' },
     { key: 'dryRun', flag: 'dry-run', short: 'n', type: 'boolean', env: ['PREVIEW_DRY_RUN'], description: 'print the plan and change nothing' },
     { key: 'debug', flag: 'debug', type: 'boolean', env: ['PREVIEW_DEBUG'], description: 'print every request (secrets masked) and stack traces' },
     { key: 'dotenv', flag: 'dotenv', type: 'string', env: ['PREVIEW_DOTENV'], value: 'FILE', description: 'also write PREVIEW_NAME, PREVIEW_URL, PREVIEW_ID to this dotenv file (GitLab environment:url)' },
     { key: 'config', flag: 'config', short: 'c', type: 'string', env: ['PREVIEW_CONFIG'], value: 'FILE', description: 'settings file', defaultText: '.preview.yml' },
+    { key: 'settings', flag: 'settings', type: 'string', env: ['PREVIEW_SETTINGS'], value: 'YAML', description: 'settings written as in .preview.yml, laid over that file (a CI job\'s one multi-line input)' },
 ];
 exports.ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 exports.durationSchema = zod_1.z.string().transform((text, ctx) => {
@@ -1157,6 +1208,22 @@ exports.commonSchema = zod_1.z.object({
     timeout: exports.deadlineSchema.default('15m'),
     adopt: zod_1.z.boolean().default(false),
     ttl: exports.durationSchema.optional(),
+    ttlFrom: zod_1.z.enum(['deployed', 'created'], { errorMap: () => ({ message: 'expected deployed or created' }) }).default('deployed'),
+    sleepAfter: exports.durationSchema.optional(),
+    parallel: positiveInt.refine((n) => n >= 1 && n <= 64, 'expected a number from 1 to 64').default(4),
+    maxPreviews: positiveInt.refine((n) => n >= 1, 'expected at least 1').optional(),
+    capPolicy: zod_1.z.enum(['sleep', 'delete', 'refuse'], { errorMap: () => ({ message: 'expected sleep, delete or refuse' }) }).default('sleep'),
+    basicAuth: zod_1.z
+        .string()
+        .transform((text, ctx) => {
+        const colon = text.indexOf(':');
+        if (colon <= 0 || colon === text.length - 1) {
+            ctx.addIssue({ code: zod_1.z.ZodIssueCode.custom, message: 'expected USER:PASSWORD (both non-empty)' });
+            return zod_1.z.NEVER;
+        }
+        return { user: text.slice(0, colon), password: text.slice(colon + 1) };
+    })
+        .optional(),
     max: positiveInt.optional(),
     keep: zod_1.z.array(zod_1.z.string()).default([]),
     all: zod_1.z.boolean().default(false),
@@ -1165,6 +1232,7 @@ exports.commonSchema = zod_1.z.object({
     debug: zod_1.z.boolean().default(false),
     dotenv: zod_1.z.string().optional(),
     config: zod_1.z.string().optional(),
+    settings: zod_1.z.string().optional(),
 });
 
 
@@ -1268,7 +1336,12 @@ fileWhere = {}) {
     for (const spec of specs) {
         const flagValue = spec.flag === undefined ? undefined : sources.flags[spec.flag];
         const inSection = spec.key in fileSection;
-        const describeFile = () => `${fileName} ${inSection && fileWhere.section ? `${fileWhere.section}.` : ''}${spec.key}`;
+        const describeFile = () => {
+            const section = inSection && fileWhere.section ? `${fileWhere.section}.` : '';
+            const overlaid = sources.file?.overlaid ?? [];
+            const given = [spec.key, spec.flag].some((k) => k !== undefined && overlaid.includes(`${section}${k}`));
+            return given ? `--settings / PREVIEW_SETTINGS ${section}${spec.key}` : `${fileName} ${section}${spec.key}`;
+        };
         const fileValue = normaliseFileValue(spec, inSection ? fileSection[spec.key] : spec.topLevel ? fileTop[spec.key] : undefined, describeFile);
         if (spec.type === 'map') {
             // Maps merge: .preview.yml, then the env variable's lines, then the flags, key by key.
@@ -1482,9 +1555,11 @@ function loadSettings(sources, providers, options = {}) {
     }
     for (const spec of module.options) {
         if (spec.secret && (spec.key in section || (spec.topLevel && spec.key in top))) {
-            throw new errors_js_1.ConfigError(`invalid settings: ${fileName} ${module.id}.${spec.key}: a secret does not belong in a file that is committed`, {
-                hint: `remove it and set ${spec.env?.[0] ?? 'it'} as a masked CI variable or repository secret`,
-            });
+            const overlaid = sources.file?.overlaid ?? [];
+            const inOverlay = [spec.key, spec.flag].some((k) => k !== undefined && (overlaid.includes(`${module.id}.${k}`) || overlaid.includes(k)));
+            throw new errors_js_1.ConfigError(inOverlay
+                ? `invalid settings: --settings / PREVIEW_SETTINGS ${module.id}.${spec.key}: a secret does not belong in the settings, which are shown in logs and workflow files`
+                : `invalid settings: ${fileName} ${module.id}.${spec.key}: a secret does not belong in a file that is committed`, { hint: `remove it and set ${spec.env?.[0] ?? 'it'} as a masked CI variable or repository secret` });
         }
     }
     const resolved = (0, settings_sources_js_1.resolveOptions)(module.options, sources, section, top, { name: fileName, section: module.id });
@@ -1613,6 +1688,45 @@ function editDistance(a, b) {
 
 /***/ }),
 
+/***/ 6310:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.githubErrorAnnotation = githubErrorAnnotation;
+exports.gitlabFailureSection = gitlabFailureSection;
+exports.failureReport = failureReport;
+/** Workflow command data: `%`, CR and LF are escaped. */
+function escapeData(text) {
+    return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+/** Workflow command properties also escape `:` and `,`. */
+function escapeProperty(text) {
+    return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+function githubErrorAnnotation(title, message) {
+    return `::error title=${escapeProperty(title)}::${escapeData(message)}\n`;
+}
+/** A GitLab section, collapsed, whose header line (always visible) carries the reason in red. */
+function gitlabFailureSection(title, message, details = [], now = Date.now()) {
+    const stamp = Math.floor(now / 1000);
+    const id = 'preview_kit_failure';
+    const body = details.map((line) => `${line}\n`).join('');
+    return `\x1b[0Ksection_start:${stamp}:${id}[collapsed=true]\r\x1b[0K\x1b[31;1m${title}: ${message}\x1b[0m\n${body}\x1b[0Ksection_end:${stamp}:${id}\r\x1b[0K\n`;
+}
+/** What the forge shows of a failed command, after the CLI's own line; nothing elsewhere. */
+function failureReport(forge, command, message, exitCode) {
+    const title = `preview-kit ${command} failed (exit ${exitCode})`;
+    if (forge === 'github')
+        return githubErrorAnnotation(title, message);
+    if (forge === 'gitlab')
+        return gitlabFailureSection(title, message, [`exit codes: 2 usage or settings, 3 credentials or rights, 4 not found, 5 platform failure or timeout, 6 refused for safety`]);
+    return '';
+}
+
+
+/***/ }),
+
 /***/ 8458:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
@@ -1641,14 +1755,15 @@ function forgeOf(env) {
 function ciInfoFromEnv(env) {
     const forge = forgeOf(env);
     const info = { forge };
-    const repo = env.GITHUB_REPOSITORY?.split('/').pop() || env.CI_PROJECT_NAME;
+    // CircleCI's variables are read too: the nightly and any-CI examples need no flags for them.
+    const repo = env.GITHUB_REPOSITORY?.split('/').pop() || env.CI_PROJECT_NAME || env.CIRCLE_PROJECT_REPONAME;
     if (repo)
         info.app = repo;
     // A pull request's head branch comes first: GITHUB_REF_NAME is then `<n>/merge`.
-    const branch = env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || env.CI_MERGE_REQUEST_SOURCE_BRANCH_NAME || env.CI_COMMIT_REF_NAME;
+    const branch = env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || env.CI_MERGE_REQUEST_SOURCE_BRANCH_NAME || env.CI_COMMIT_REF_NAME || env.CIRCLE_BRANCH;
     if (branch)
         info.branch = branch;
-    const commit = env.CI_COMMIT_SHA || (env.GITHUB_HEAD_REF ? undefined : env.GITHUB_SHA);
+    const commit = env.CI_COMMIT_SHA || (env.GITHUB_HEAD_REF ? undefined : env.GITHUB_SHA) || env.CIRCLE_SHA1;
     if (commit)
         info.commit = commit;
     if (env.GITHUB_EVENT_PATH)
@@ -1704,9 +1819,12 @@ async function gitFallback(cwd, info, need, childEnv) {
 async function resolveCommit(dir, ref, childEnv) {
     const r = await (0, execa_1.execa)('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd: dir, reject: false, stdin: 'ignore', env: childEnv, extendEnv: false });
     if (r.exitCode !== 0 || !/^[0-9a-f]{40}$/.test(r.stdout.trim())) {
-        throw new errors_js_1.ConfigError(`deploy: cannot resolve commit "${ref}" in ${dir}`, {
-            hint: r.stderr.includes('not a git repository') ? 'run inside a git checkout or pass --source' : 'check --commit, or fetch more history (fetch-depth)',
-        });
+        const hint = r.stderr.includes('dubious ownership')
+            ? 'git refuses a checkout owned by another user: mark it safe (git config --global --add safe.directory <dir>)'
+            : r.stderr.includes('not a git repository')
+                ? 'run inside a git checkout or pass --source'
+                : 'check --commit, or fetch more history (fetch-depth)';
+        throw new errors_js_1.ConfigError(`deploy: cannot resolve commit "${ref}" in ${dir}`, { hint });
     }
     return r.stdout.trim();
 }
@@ -1800,6 +1918,9 @@ exports.cleverCloudModule = {
     description: 'Clever Cloud: one git-deployed application per preview, with its domains and add-ons',
     options: settings_js_1.cleverOptions,
     schema: settings_js_1.cleverSchema,
+    // Clever Cloud's routing (its load balancers in front of every app) has no HTTP basic auth to
+    // switch on per application: protection would have to live in the app itself.
+    capabilities: { basicAuth: false },
     create: async (settings, context) => {
         const { CleverCloudProvider } = await Promise.all(/* import() */[__webpack_require__.e(233), __webpack_require__.e(655)]).then(__webpack_require__.bind(__webpack_require__, 8655));
         return new CleverCloudProvider(settings, context);
@@ -1944,6 +2065,8 @@ const settings_js_1 = __webpack_require__(6725);
 exports.convoxModule = {
     id: 'convox',
     description: 'Convox rack: one app per preview, built from the commit and promoted (RACK_URL)',
+    // The rack's router has no per-app basic auth: protection would be the app's own.
+    capabilities: { basicAuth: false },
     options: settings_js_1.convoxOptions,
     schema: settings_js_1.convoxSchema,
     create: async (settings, context) => {
@@ -2054,6 +2177,8 @@ const settings_js_1 = __webpack_require__(2390);
 exports.dockerModule = {
     id: 'docker',
     description: 'containers on a Docker Engine behind Caddy',
+    // Caddy's `authentication` handler, with a bcrypt hash of the password (basic-auth.ts).
+    capabilities: { basicAuth: true },
     options: settings_js_1.dockerOptions,
     schema: settings_js_1.dockerSchema,
     // `--domain '{name}.{domain}'` reads like the service host templates of .preview.yml.
@@ -2171,6 +2296,8 @@ const settings_js_1 = __webpack_require__(9230);
 exports.kubernetesModule = {
     id: 'kubernetes',
     description: 'Deployments, Services and Ingresses applied with server-side apply (kubeconfig or in-cluster)',
+    // ingress-nginx annotations + an htpasswd Secret, or a Traefik Middleware (protection.ts).
+    capabilities: { basicAuth: true },
     options: settings_js_1.kubernetesOptions,
     schema: settings_js_1.kubernetesSchema,
     create: async (settings, context) => {
@@ -2223,6 +2350,7 @@ exports.kubernetesOptions = [
     { key: 'imagePullSecrets', flag: 'image-pull-secret', type: 'list', env: ['K8S_IMAGE_PULL_SECRETS'], value: 'NAME', description: 'existing Secret(s) to pull the image with (repeatable)' },
     { key: 'ingressClass', flag: 'ingress-class', type: 'string', env: ['K8S_INGRESS_CLASS'], value: 'NAME', description: 'ingressClassName of the Ingress' },
     { key: 'ingressAnnotations', type: 'map', description: 'extra annotations on the Ingress (.preview.yml mapping)' },
+    { key: 'ingressController', flag: 'ingress-controller', type: 'string', env: ['K8S_INGRESS_CONTROLLER'], value: 'nginx|traefik', description: 'what serves the Ingress, for --basic-auth: ingress-nginx annotations, or a Traefik Middleware', defaultText: 'traefik when --ingress-class names it, else nginx' },
     { key: 'tlsSecret', flag: 'tls-secret', type: 'string', env: ['K8S_TLS_SECRET'], value: 'NAME', description: 'TLS Secret of the Ingress; {name} is replaced' },
     { key: 'certManagerIssuer', flag: 'cert-manager-issuer', type: 'string', env: ['K8S_CERT_MANAGER_ISSUER'], value: 'NAME', description: 'cert-manager issuer that makes the TLS Secret' },
     { key: 'certManagerIssuerKind', flag: 'cert-manager-issuer-kind', type: 'string', env: ['K8S_CERT_MANAGER_ISSUER_KIND'], value: 'KIND', description: 'ClusterIssuer or Issuer', defaultText: 'ClusterIssuer' },
@@ -2268,6 +2396,7 @@ const rawSchema = zod_1.z.object({
     imagePullSecrets: zod_1.z.array(zod_1.z.string().min(1)).default([]),
     ingressClass: zod_1.z.string().min(1).optional(),
     ingressAnnotations: zod_1.z.record(zod_1.z.string()).default({}),
+    ingressController: zod_1.z.enum(['nginx', 'traefik'], { errorMap: () => ({ message: 'expected nginx or traefik' }) }).optional(),
     tlsSecret: zod_1.z.string().min(1).optional(),
     certManagerIssuer: zod_1.z.string().min(1).optional(),
     certManagerIssuerKind: zod_1.z.enum(['ClusterIssuer', 'Issuer'], { errorMap: () => ({ message: 'expected ClusterIssuer or Issuer' }) }).default('ClusterIssuer'),
@@ -2281,8 +2410,8 @@ const rawSchema = zod_1.z.object({
     databaseAppHost: zod_1.z.string().regex(/^[A-Za-z0-9.-]+(:\d+)?$/, 'expected host or host:port').optional(),
 });
 exports.kubernetesSchema = rawSchema.transform((raw) => {
-    const { kubernetesServiceHost, kubernetesServicePort, serviceAccountDir, ...rest } = raw;
-    const settings = { ...rest };
+    const { kubernetesServiceHost, kubernetesServicePort, serviceAccountDir, ingressController, ...rest } = raw;
+    const settings = { ...rest, ingressController: ingressController ?? (/traefik/i.test(rest.ingressClass ?? '') ? 'traefik' : 'nginx') };
     if (kubernetesServiceHost && kubernetesServicePort) {
         settings.inCluster = { host: kubernetesServiceHost, port: kubernetesServicePort, serviceAccountDir };
     }
@@ -2375,10 +2504,11 @@ exports.COMMANDS = {
     'set-domain': 'attach the preview domain(s), idempotently',
     deploy: 'deploy the commit; skip when it is already live',
     up: 'ensure-app + set-domain + deploy (what most pipelines call)',
+    sleep: 'stop the preview\'s compute, keep its data, domains and URL (up wakes it)',
     stop: 'tear the preview down completely; no-op when already gone',
     status: 'show what exists for a preview (exit 4 when absent)',
     list: "list the project's previews (--all: every preview of ours) with whose each is",
-    prune: 'remove previews whose branch is gone, older than --ttl, or over --max',
+    prune: 'remove (or put to sleep) previews whose branch is gone, idle longer than --ttl, or over --max',
 };
 /** Own keys only: `toString` or `constructor` are no commands. */
 function isCommand(word) {
@@ -2398,6 +2528,8 @@ async function loadCommand(name) {
             return (await __webpack_require__.e(/* import() */ 172).then(__webpack_require__.bind(__webpack_require__, 3172))).stop;
         case 'status':
             return (await __webpack_require__.e(/* import() */ 190).then(__webpack_require__.bind(__webpack_require__, 8190))).status;
+        case 'sleep':
+            return (await __webpack_require__.e(/* import() */ 537).then(__webpack_require__.bind(__webpack_require__, 9537))).sleep;
         case 'list':
             return (await __webpack_require__.e(/* import() */ 664).then(__webpack_require__.bind(__webpack_require__, 9664))).list;
         case 'prune':
@@ -2497,6 +2629,7 @@ function signalDescendants(signal) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.allOptions = allOptions;
 exports.readSettingsFile = readSettingsFile;
+exports.overlaySettings = overlaySettings;
 exports.allSecretSpecs = allSecretSpecs;
 exports.redactorFor = redactorFor;
 exports.isDebug = isDebug;
@@ -2546,6 +2679,36 @@ async function readSettingsFile(path, explicit) {
         const why = error.message.split('\n')[0];
         throw new errors_js_1.ConfigError(`invalid settings: ${path}${where}: not valid YAML: ${why}`);
     }
+}
+const isMapping = (v) => !!v && typeof v === 'object' && !Array.isArray(v);
+/**
+ * `--settings` / `PREVIEW_SETTINGS`: YAML shaped like `.preview.yml`, laid over the file — a key
+ * replaces the file's, a mapping (a provider's section, `env`) is merged key by key. Flags and
+ * the settings' own variables still win over both.
+ */
+function overlaySettings(file, text) {
+    if (!text || text.trim() === '')
+        return file;
+    let overlay;
+    try {
+        overlay = (0, yaml_1.parse)(text);
+    }
+    catch (error) {
+        const where = error instanceof yaml_1.YAMLParseError && error.linePos ? ` line ${error.linePos[0].line}` : '';
+        throw new errors_js_1.ConfigError(`invalid settings: --settings / PREVIEW_SETTINGS${where}: not valid YAML: ${error.message.split('\n')[0]}`);
+    }
+    if (overlay === null || overlay === undefined)
+        return file;
+    if (!isMapping(overlay))
+        throw new errors_js_1.ConfigError('invalid settings: --settings / PREVIEW_SETTINGS: expected a mapping of settings, as in .preview.yml');
+    const base = isMapping(file?.data) ? file.data : {};
+    const merged = { ...base };
+    const overlaid = [...(file?.overlaid ?? [])];
+    for (const [key, value] of Object.entries(overlay)) {
+        merged[key] = isMapping(value) && isMapping(base[key]) ? { ...base[key], ...value } : value;
+        overlaid.push(key, ...(isMapping(value) ? Object.keys(value).map((k) => `${key}.${k}`) : []));
+    }
+    return { path: file?.path ?? '.preview.yml', data: merged, overlaid };
 }
 function allSecretSpecs() {
     return [...settings_js_1.commonOptions, ...registry_js_1.providerModules.flatMap((m) => m.options)].filter((s) => s.secret);
@@ -2619,6 +2782,7 @@ const plan_js_1 = __webpack_require__(4620);
 const retry_js_1 = __webpack_require__(7253);
 const settings_js_1 = __webpack_require__(1922);
 const ci_env_js_1 = __webpack_require__(8458);
+const errors_js_1 = __webpack_require__(4296);
 const registry_js_1 = __webpack_require__(3307);
 const child_env_js_1 = __webpack_require__(3229);
 const commands_js_1 = __webpack_require__(2739);
@@ -2639,6 +2803,9 @@ async function publish(ci, result, settings, startedAt, logger, env) {
     // Outputs, step summary, sticky PR comment and deployment; a GitHub API failure is one warning, never an error.
     if (ci.forge === 'github')
         await (await __webpack_require__.e(/* import() */ 238).then(__webpack_require__.bind(__webpack_require__, 8238))).reportToGitHub({ result, settings, env, logger, startedAt });
+    // The end of the job log shows the same table as GitHub's comment and summary.
+    if (ci.forge === 'gitlab' && result.command !== 'name')
+        await (await __webpack_require__.e(/* import() */ 606).then(__webpack_require__.bind(__webpack_require__, 1606))).reportToGitLab({ result, logger });
 }
 /** Runs one command from parsed flags; throws PreviewError on failure. Shared by the CLI and the library API. */
 async function execute(command, flags, io, options = {}) {
@@ -2653,7 +2820,8 @@ async function execute(command, flags, io, options = {}) {
     // An empty variable counts as unset, as it does for every other setting.
     const configFlag = flags.config || io.env.PREVIEW_CONFIG || undefined;
     const sourceDir = (0, node_path_1.resolve)(cwd, flags.source || io.env.PREVIEW_SOURCE || '.');
-    const file = await (0, edge_js_1.readSettingsFile)((0, node_path_1.resolve)(sourceDir, configFlag ?? '.preview.yml'), configFlag !== undefined);
+    const settingsText = flags.settings || io.env.PREVIEW_SETTINGS || undefined;
+    const file = (0, edge_js_1.overlaySettings)(await (0, edge_js_1.readSettingsFile)((0, node_path_1.resolve)(sourceDir, configFlag ?? '.preview.yml'), configFlag !== undefined), settingsText);
     const needBranch = !ci.branch && flags.branch === undefined && flags.pr === undefined && !io.env.PREVIEW_BRANCH;
     const needApp = !ci.app && flags.app === undefined && !io.env.PREVIEW_APP;
     const childEnv = (0, child_env_js_1.childEnvFrom)(io.env);
@@ -2681,7 +2849,14 @@ async function execute(command, flags, io, options = {}) {
         const plan = new plan_js_1.Plan(settings.dryRun, (step) => logger.info(`  ${settings.dryRun ? 'would' : '+'} ${(0, plan_js_1.describeStep)(step)}`));
         const deadline = new retry_js_1.Deadline(settings.timeoutMs);
         const context = { logger, deadline, plan, adopt: settings.adopt, childEnv };
-        const provider = await (0, registry_js_1.providerModule)(settings.provider).create(loaded.provider, context);
+        const module = (0, registry_js_1.providerModule)(settings.provider);
+        if (settings.basicAuth && !module.capabilities.basicAuth) {
+            const able = registry_js_1.providerModules.filter((m) => m.capabilities.basicAuth).map((m) => m.id);
+            throw new errors_js_1.ConfigError(`invalid settings: --basic-auth / PREVIEW_BASIC_AUTH: the ${module.id} provider cannot put a preview behind basic auth`, {
+                hint: `providers that can: ${able.join(', ')}; or protect the preview in the application itself`,
+            });
+        }
+        const provider = await module.create(loaded.provider, context);
         const commandFn = await (0, commands_js_1.loadCommand)(command);
         let commit;
         result = await commandFn({

@@ -22,6 +22,7 @@ const container_body_js_1 = __webpack_require__(7209);
 const deploy_steps_js_1 = __webpack_require__(8382);
 const images_js_1 = __webpack_require__(581);
 const rollback_js_1 = __webpack_require__(4347);
+const sleep_js_1 = __webpack_require__(4484);
 const runtime_js_1 = __webpack_require__(9995);
 const wait_serving_js_1 = __webpack_require__(8915);
 /** Creates (or starts) each changing service's container; in parallel, plan steps in service order. */
@@ -30,7 +31,11 @@ async function startContainers(run, steps, source) {
     const { plan: runPlan } = rt.context;
     await (0, deploy_steps_js_1.settleAll)(steps.map(async (step) => {
         if (step.action === 'start') {
-            await runPlan.apply({ kind: 'update', target: `container ${(0, runtime_js_1.nameOf)(step.current)}`, detail: 'start' }, () => rt.engine.startContainer(step.current.Id), undefined);
+            const target = `container ${(0, runtime_js_1.nameOf)(step.current)}`;
+            // A dry run of `up` planned this wake in ensure already: plan it once.
+            const planned = runPlan.dryRun && runPlan.steps.some((s) => s.target === target && s.detail === 'start');
+            if (!planned)
+                await runPlan.apply({ kind: 'update', target, detail: 'start' }, () => (0, sleep_js_1.startKept)(rt, { Id: step.current.Id, name: (0, runtime_js_1.nameOf)(step.current) }), undefined);
             step.containerId = step.current.Id;
         }
         if (step.action !== 'create' && step.action !== 'replace')
@@ -71,7 +76,7 @@ async function stageAndWait(run, changing, token, waitDeadline) {
     for (const step of changing) {
         const port = step.port ?? 0;
         if (step.action === 'create')
-            stage.set((0, caddy_routes_js_1.routeId)(ref, step.plan.service), (0, caddy_routes_js_1.liveRoute)((0, caddy_routes_js_1.routeId)(ref, step.plan.service), step.plan.hosts, (0, deploy_steps_js_1.dial)(rt, port)));
+            stage.set((0, caddy_routes_js_1.routeId)(ref, step.plan.service), (0, caddy_routes_js_1.liveRoute)((0, caddy_routes_js_1.routeId)(ref, step.plan.service), step.plan.hosts, (0, deploy_steps_js_1.dial)(rt, port), run.auth?.handler));
         else
             stage.set((0, caddy_routes_js_1.stagingRouteId)(ref, step.plan.service), (0, caddy_routes_js_1.stagingRoute)((0, caddy_routes_js_1.stagingRouteId)(ref, step.plan.service), (0, caddy_routes_js_1.stagingToken)(token, step.plan.service), (0, deploy_steps_js_1.dial)(rt, port)));
     }
@@ -79,7 +84,7 @@ async function stageAndWait(run, changing, token, waitDeadline) {
         await (0, caddy_routes_js_1.syncRoutes)((0, runtime_js_1.syncContext)(rt), view.server, stage, { ensureCatchAll: true });
     if (runPlan.dryRun || changing.length === 0)
         return;
-    await logger.group(`wait for ${changing.map((s) => s.plan.service).join(', ')} through Caddy`, () => (0, wait_serving_js_1.waitServing)(rt, view, changing.map((step) => ({ step, headers: step.action === 'replace' ? { [caddy_routes_js_1.STAGING_HEADER]: (0, caddy_routes_js_1.stagingToken)(token, step.plan.service) } : {} })), waitDeadline));
+    await logger.group(`wait for ${changing.map((s) => s.plan.service).join(', ')} through Caddy`, () => (0, wait_serving_js_1.waitServing)(rt, view, changing.map((step) => ({ step, headers: step.action === 'replace' ? { [caddy_routes_js_1.STAGING_HEADER]: (0, caddy_routes_js_1.stagingToken)(token, step.plan.service) } : { ...run.auth?.headers } })), waitDeadline));
 }
 /**
  * Every service's route to its serving container; staging routes, and routes of this preview's
@@ -89,7 +94,7 @@ async function switchRoutes(run, steps) {
     const { rt, ref, view } = run;
     const final = new Map();
     for (const step of steps)
-        final.set((0, caddy_routes_js_1.routeId)(ref, step.plan.service), (0, caddy_routes_js_1.liveRoute)((0, caddy_routes_js_1.routeId)(ref, step.plan.service), step.plan.hosts, (0, deploy_steps_js_1.dial)(rt, step.port ?? 0)));
+        final.set((0, caddy_routes_js_1.routeId)(ref, step.plan.service), (0, caddy_routes_js_1.liveRoute)((0, caddy_routes_js_1.routeId)(ref, step.plan.service), step.plan.hosts, (0, deploy_steps_js_1.dial)(rt, step.port ?? 0), run.auth?.handler));
     for (const step of steps)
         if (step.action === 'replace')
             final.set((0, caddy_routes_js_1.stagingRouteId)(ref, step.plan.service), null);
@@ -127,7 +132,7 @@ async function applySteps(run, steps, unconfigured, source, url) {
     if (!runPlan.dryRun) {
         const unverified = steps.filter((s) => s.action === 'keep' || s.action === 'start');
         if (unverified.length)
-            await (0, wait_serving_js_1.waitServing)(rt, run.view, unverified.map((step) => ({ step, headers: {} })), deadline);
+            await (0, wait_serving_js_1.waitServing)(rt, run.view, unverified.map((step) => ({ step, headers: { ...run.auth?.headers } })), deadline);
     }
     await (0, cleanup_js_1.cleanUp)(run, steps, unconfigured);
     const imageCtx = { engine: rt.engine, plan: runPlan, logger, childEnv: rt.context.childEnv };
@@ -152,6 +157,245 @@ async function applySteps(run, steps, unconfigured, source, url) {
         ...(deployed ? {} : { reason: `commit ${source.commit.slice(0, 12)} is already live` }),
         deployment: { id: primary.containerId ?? '', state: runPlan.dryRun ? 'pending' : 'ok', commit: source.commit },
     };
+}
+
+
+/***/ }),
+
+/***/ 9848:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.BCRYPT_COST = void 0;
+exports.checkBasicAuth = checkBasicAuth;
+exports.routeAuthOf = routeAuthOf;
+exports.authHandlerOf = authHandlerOf;
+/**
+ * `--basic-auth USER:PASSWORD` in Caddy: an `authentication` handler with the `http_basic`
+ * provider in front of each of the preview's routes, holding only a bcrypt hash of the password
+ * (Caddy's modules/caddyhttp/caddyauth: `accounts[{username, password}]`, the hash base64-encoded,
+ * `hash: {algorithm: "bcrypt"}` — the one algorithm every Caddy 2 release checks).
+ *
+ * The salt is derived from the preview's identity key and the user, so the same password gives the
+ * same handler: a re-run with an unchanged setting finds the route equal and writes nothing, a new
+ * password rewrites it, and no setting removes the handler.
+ */
+const node_crypto_1 = __webpack_require__(7598);
+const errors_js_1 = __webpack_require__(4296);
+const bcrypt_js_1 = __webpack_require__(9021);
+/**
+ * log2 of bcrypt's rounds: about 0.1 s to hash here, and what Caddy pays per request it checks.
+ * `hash_cache` spares it that for requests repeating credentials it has already checked.
+ */
+exports.BCRYPT_COST = 10;
+const hashes = new Map();
+/** 16 bytes of salt for this preview and user: stable, and unlike any other preview's. */
+function saltOf(key, user) {
+    return (0, node_crypto_1.createHmac)('sha256', 'preview-kit basic-auth salt').update(`${key}\u0000${user}`).digest().subarray(0, 16);
+}
+function hashOf(key, user, password) {
+    const memo = `${key}\u0000${user}\u0000${password}`;
+    let hash = hashes.get(memo);
+    if (!hash) {
+        hash = (0, bcrypt_js_1.bcryptHash)(Buffer.from(password, 'utf8'), saltOf(key, user), exports.BCRYPT_COST);
+        hashes.set(memo, hash);
+    }
+    return hash;
+}
+/** Refuses what Caddy could not check as given: bcrypt reads only the first 72 bytes of a password. */
+function checkBasicAuth(auth) {
+    if (Buffer.byteLength(auth.password, 'utf8') > bcrypt_js_1.BCRYPT_MAX_BYTES) {
+        throw new errors_js_1.ConfigError(`invalid settings: --basic-auth: the password is longer than ${bcrypt_js_1.BCRYPT_MAX_BYTES} bytes`, {
+            hint: `Caddy checks passwords with bcrypt, which reads only the first ${bcrypt_js_1.BCRYPT_MAX_BYTES} bytes: use a shorter one`,
+        });
+    }
+}
+/** The handler and probe headers for a spec's `basicAuth`, or undefined when the preview is open. */
+function routeAuthOf(spec) {
+    const auth = spec.basicAuth;
+    if (!auth)
+        return undefined;
+    checkBasicAuth(auth);
+    const hash = hashOf(spec.key, auth.user, auth.password);
+    return {
+        handler: {
+            handler: 'authentication',
+            providers: {
+                http_basic: {
+                    hash: { algorithm: 'bcrypt' },
+                    accounts: [{ username: auth.user, password: Buffer.from(hash, 'utf8').toString('base64') }],
+                    hash_cache: {},
+                },
+            },
+        },
+        headers: { authorization: `Basic ${Buffer.from(`${auth.user}:${auth.password}`, 'utf8').toString('base64')}` },
+    };
+}
+/** A route's authentication handler, kept as is when the route changes shape (sleep). */
+function authHandlerOf(route) {
+    return route?.handle?.find((h) => h.handler === 'authentication');
+}
+
+
+/***/ }),
+
+/***/ 9021:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+/**
+ * bcrypt (Provos and Mazières, "A Future-Adaptable Password Scheme", 1999), the one password hash
+ * every Caddy 2 release checks in its `http_basic` authentication (scrypt left in 2.8). Node has no
+ * bcrypt built in and the project adds no native dependency for one hash, so it is written here.
+ *
+ * Blowfish's initial P-array and S-boxes are the first 8 336 hexadecimal digits of π's fraction:
+ * they are computed once (BigInt, Machin's formula) instead of being pasted in as a table.
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.BCRYPT_MAX_BYTES = void 0;
+exports.bcryptBase64 = bcryptBase64;
+exports.bcryptHash = bcryptHash;
+const WORDS = 18 + 4 * 256;
+let initial;
+/** ⌊π · 2^bits⌋ − 3 · 2^bits: the fraction of π as a `bits`-bit integer. */
+function piFraction(bits) {
+    const guard = 64;
+    const one = 1n << BigInt(bits + guard);
+    // arctan(1/x) = Σ (−1)^k / ((2k+1) x^(2k+1))
+    const arctanInverse = (x) => {
+        const xx = x * x;
+        let power = one / x;
+        let sum = power;
+        for (let k = 1n; power !== 0n; k++) {
+            power /= xx;
+            const term = power / (2n * k + 1n);
+            sum += k % 2n === 1n ? -term : term;
+        }
+        return sum;
+    };
+    const pi = 16n * arctanInverse(5n) - 4n * arctanInverse(239n);
+    return (pi >> BigInt(guard)) - (3n << BigInt(bits));
+}
+function initialState() {
+    if (!initial) {
+        const hex = piFraction(WORDS * 32).toString(16).padStart(WORDS * 8, '0');
+        initial = new Uint32Array(WORDS);
+        for (let i = 0; i < WORDS; i++)
+            initial[i] = Number.parseInt(hex.slice(i * 8, i * 8 + 8), 16);
+    }
+    return initial;
+}
+/** Blowfish state: P is words 0-17, the four S-boxes follow, 256 words each. */
+class Blowfish {
+    s = new Uint32Array(initialState());
+    block = new Uint32Array(2);
+    f(x) {
+        const s = this.s;
+        return ((((s[18 + (x >>> 24)] + s[274 + ((x >>> 16) & 0xff)]) >>> 0) ^ s[530 + ((x >>> 8) & 0xff)]) + s[786 + (x & 0xff)]) >>> 0;
+    }
+    /** Encrypts the 64-bit block (l, r) in place in `this.block`. */
+    encrypt(l, r) {
+        const s = this.s;
+        for (let i = 0; i < 16; i += 2) {
+            l = (l ^ s[i]) >>> 0;
+            r = (r ^ this.f(l)) >>> 0;
+            r = (r ^ s[i + 1]) >>> 0;
+            l = (l ^ this.f(r)) >>> 0;
+        }
+        this.block[0] = (r ^ s[17]) >>> 0;
+        this.block[1] = (l ^ s[16]) >>> 0;
+        return this.block;
+    }
+    /** The key schedule of eksblowfish: the key cycled into P, then every word re-made by encryption, salt mixed in. */
+    expand(key, salt) {
+        const s = this.s;
+        let k = 0;
+        const keyWord = () => {
+            let w = 0;
+            for (let i = 0; i < 4; i++) {
+                w = ((w << 8) | key[k]) >>> 0;
+                k = (k + 1) % key.length;
+            }
+            return w;
+        };
+        for (let i = 0; i < 18; i++)
+            s[i] = (s[i] ^ keyWord()) >>> 0;
+        let j = 0;
+        const saltWord = () => {
+            const w = ((salt[j] << 24) | (salt[j + 1] << 16) | (salt[j + 2] << 8) | salt[j + 3]) >>> 0;
+            j = (j + 4) % salt.length;
+            return w;
+        };
+        let l = 0;
+        let r = 0;
+        for (let i = 0; i < WORDS; i += 2) {
+            if (salt) {
+                l = (l ^ saltWord()) >>> 0;
+                r = (r ^ saltWord()) >>> 0;
+            }
+            const out = this.encrypt(l, r);
+            l = out[0];
+            r = out[1];
+            s[i] = l;
+            s[i + 1] = r;
+        }
+    }
+}
+const ALPHABET = './ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+/** bcrypt's own base64: its alphabet, no padding. */
+function bcryptBase64(bytes) {
+    let out = '';
+    for (let i = 0; i < bytes.length; i += 3) {
+        const b0 = bytes[i];
+        const b1 = bytes[i + 1];
+        const b2 = bytes[i + 2];
+        out += ALPHABET[b0 >> 2] + ALPHABET[((b0 & 3) << 4) | ((b1 ?? 0) >> 4)];
+        if (b1 === undefined)
+            break;
+        out += ALPHABET[((b1 & 15) << 2) | ((b2 ?? 0) >> 6)];
+        if (b2 === undefined)
+            break;
+        out += ALPHABET[b2 & 63];
+    }
+    return out;
+}
+/** Passwords longer than this are cut by bcrypt (the key fills the 18 words of P once). */
+exports.BCRYPT_MAX_BYTES = 72;
+/**
+ * `$2a$<cost>$<salt><hash>` for `password` with this 16-byte salt. Cost is log2 of the rounds;
+ * the password is used with its terminating NUL, as every C-compatible bcrypt does.
+ */
+function bcryptHash(password, salt, cost) {
+    if (salt.length !== 16)
+        throw new Error('bcrypt: the salt must be 16 bytes');
+    if (!Number.isInteger(cost) || cost < 4 || cost > 31)
+        throw new Error('bcrypt: the cost must be an integer from 4 to 31');
+    const key = new Uint8Array(Math.min(password.length, exports.BCRYPT_MAX_BYTES) + 1);
+    key.set(password.subarray(0, exports.BCRYPT_MAX_BYTES));
+    const state = new Blowfish();
+    state.expand(key, salt);
+    for (let round = 0; round < 2 ** cost; round++) {
+        state.expand(key, undefined);
+        state.expand(salt, undefined);
+    }
+    // "OrpheanBeholderScryDoubt", as six big-endian words, encrypted 64 times.
+    const text = new Uint32Array([0x4f727068, 0x65616e42, 0x65686f6c, 0x64657253, 0x63727944, 0x6f756274]);
+    for (let i = 0; i < 64; i++) {
+        for (let b = 0; b < 6; b += 2) {
+            const out = state.encrypt(text[b], text[b + 1]);
+            text[b] = out[0];
+            text[b + 1] = out[1];
+        }
+    }
+    const bytes = new Uint8Array(24);
+    for (let i = 0; i < 6; i++) {
+        bytes[i * 4] = text[i] >>> 24;
+        bytes[i * 4 + 1] = (text[i] >>> 16) & 0xff;
+        bytes[i * 4 + 2] = (text[i] >>> 8) & 0xff;
+        bytes[i * 4 + 3] = text[i] & 0xff;
+    }
+    return `$2a$${String(cost).padStart(2, '0')}$${bcryptBase64(salt)}${bcryptBase64(bytes.subarray(0, 23))}`;
 }
 
 
@@ -348,8 +592,9 @@ function routeKey(id, name) {
 function isPreviewRoute(id, ref) {
     return routeKey(id, ref.name) === ref.key;
 }
-function liveRoute(id, hosts, dial) {
-    return { '@id': id, match: [{ host: hosts }], handle: [{ handler: 'reverse_proxy', upstreams: [{ dial }] }], terminal: true };
+/** A service's route to its container; `auth` (basic auth, see basic-auth.ts) goes in front of the proxy. */
+function liveRoute(id, hosts, dial, auth) {
+    return { '@id': id, match: [{ host: hosts }], handle: [...(auth ? [auth] : []), { handler: 'reverse_proxy', upstreams: [{ dial }] }], terminal: true };
 }
 /**
  * The header value one service's staging route answers to. Staging routes match no host, so a
@@ -541,6 +786,7 @@ exports.cleanUp = cleanUp;
 const errors_js_1 = __webpack_require__(4296);
 const caddy_routes_js_1 = __webpack_require__(859);
 const deploy_steps_js_1 = __webpack_require__(8382);
+const route_shapes_js_1 = __webpack_require__(8565);
 const runtime_js_1 = __webpack_require__(9995);
 /**
  * A container the live route dials is never removed, and one newer than ours belongs to a
@@ -557,7 +803,7 @@ async function cleanUp(run, steps, unconfigured) {
     const remove = (c, label, detail) => removals.push(plan.apply({ kind: 'delete', target: `container ${label}`, ...(detail ? { detail } : {}) }, () => rt.engine.removeContainer(c.Id), true));
     const renames = [];
     for (const step of steps) {
-        const target = (0, deploy_steps_js_1.dialedPort)(routes.find((r) => r['@id'] === (0, caddy_routes_js_1.routeId)(ref, step.plan.service)));
+        const target = (0, route_shapes_js_1.dialedPort)(routes.find((r) => r['@id'] === (0, caddy_routes_js_1.routeId)(ref, step.plan.service)));
         const reference = step.fresh?.created ?? step.current?.Created ?? Number.POSITIVE_INFINITY;
         const candidates = [...(step.action === 'replace' && step.current ? [step.current] : []), ...step.others];
         for (const c of candidates) {
@@ -665,6 +911,8 @@ function containerBody(rt, ref, input) {
         [labels_js_1.LABEL.service]: plan.service,
         [labels_js_1.LABEL.commit]: input.commit,
         [labels_js_1.LABEL.configHash]: hash,
+        // Labels cannot change after the create: each deploy makes a container, and says when.
+        [labels_js_1.LABEL.deployedAt]: new Date().toISOString(),
     };
     const body = {
         Image: image.id.startsWith('sha256:dry-run') ? image.ref : image.id,
@@ -879,7 +1127,6 @@ async function acquireDeployLock(rt, ref) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.settleAll = settleAll;
 exports.dial = dial;
-exports.dialedPort = dialedPort;
 /**
  * Like Promise.all, but waits for every task before throwing the first failure, so a rollback
  * never runs while a sibling is still creating something it would miss.
@@ -894,12 +1141,6 @@ async function settleAll(tasks) {
 /** What Caddy dials to reach a published port. */
 function dial(rt, port) {
     return `${rt.settings.upstreamHost}:${port}`;
-}
-/** The host port a route dials, from its first upstream. */
-function dialedPort(route) {
-    const upstreams = route?.handle?.[0]?.upstreams;
-    const m = /:(\d+)$/.exec(upstreams?.[0]?.dial ?? '');
-    return m ? Number(m[1]) : undefined;
 }
 
 
@@ -920,6 +1161,7 @@ exports.dropNewEmptyNetwork = dropNewEmptyNetwork;
  */
 const reconcile_js_1 = __webpack_require__(2698);
 const apply_steps_js_1 = __webpack_require__(6685);
+const basic_auth_js_1 = __webpack_require__(9848);
 const caddy_routes_js_1 = __webpack_require__(859);
 const container_body_js_1 = __webpack_require__(7209);
 const deploy_lock_js_1 = __webpack_require__(8794);
@@ -949,6 +1191,7 @@ async function deployPreview(rt, spec, source) {
     const name = spec.name;
     const view = await (0, runtime_js_1.readCaddy)(rt);
     const plans = (0, runtime_js_1.servicePlans)(rt, spec);
+    const auth = (0, basic_auth_js_1.routeAuthOf)(spec);
     const urls = Object.fromEntries(plans.map((p) => [p.service, (0, caddy_routes_js_1.publicUrl)(p.hosts[0], view.listener)]));
     const url = urls[plans[0].service];
     // Nothing is written before every target is known to be ours.
@@ -981,7 +1224,7 @@ async function deployPreview(rt, spec, source) {
         // Containers of services no longer configured go once the new ones serve.
         return { steps, unconfigured: containers.filter((c) => !configured.has((0, runtime_js_1.serviceOf)(c))) };
     };
-    const run = { rt, ref: spec, view };
+    const run = { rt, ref: spec, view, ...(auth ? { auth } : {}) };
     let decided = decide(await (0, runtime_js_1.previewContainers)(rt, spec));
     if (runPlan.dryRun)
         return (0, apply_steps_js_1.applySteps)(run, decided.steps, decided.unconfigured, source, url);
@@ -1086,10 +1329,10 @@ function queryString(query) {
  * The request line for --debug: build argument values are left out. They are how people hand
  * a registry token to a build (NPM_TOKEN…), and nothing else shows them; their names stay.
  */
-function loggedPath(path, query) {
+function loggedPath(path, query, version = exports.API_VERSION) {
     const args = query?.buildargs;
     if (typeof args !== 'string')
-        return `/${exports.API_VERSION}${path}${queryString(query)}`;
+        return `/${version}${path}${queryString(query)}`;
     let names;
     try {
         names = Object.keys(JSON.parse(args));
@@ -1098,7 +1341,7 @@ function loggedPath(path, query) {
         names = [];
     }
     const masked = JSON.stringify(Object.fromEntries(names.map((n) => [n, '***'])));
-    return `/${exports.API_VERSION}${path}${queryString({ ...query, buildargs: masked })}`;
+    return `/${version}${path}${queryString({ ...query, buildargs: masked })}`;
 }
 /**
  * Container logs without a TTY come in frames: 1 byte stream, 3 zero bytes, a 4-byte big-endian
@@ -1133,6 +1376,7 @@ const http_js_1 = __webpack_require__(4488);
 const docker_host_js_1 = __webpack_require__(9338);
 const engine_wire_js_1 = __webpack_require__(835);
 const node_http_js_1 = __webpack_require__(1448);
+const podman_api_js_1 = __webpack_require__(171);
 var docker_host_js_2 = __webpack_require__(9338);
 Object.defineProperty(exports, "endpointFromDockerHost", ({ enumerable: true, get: function () { return docker_host_js_2.endpointFromDockerHost; } }));
 var engine_wire_js_2 = __webpack_require__(835);
@@ -1148,6 +1392,8 @@ function looksLikeConflict(status, message) {
 class DockerEngine {
     stats = new http_js_1.RequestStats();
     endpoint;
+    /** The podman version behind the Docker API, once an answer said so (its `Libpod-Api-Version` header). */
+    libpodVersion;
     options;
     constructor(options) {
         this.options = options;
@@ -1193,7 +1439,7 @@ class DockerEngine {
         });
     }
     async once(req) {
-        const path = `/${engine_wire_js_1.API_VERSION}${req.path}${(0, engine_wire_js_1.queryString)(req.query)}`;
+        const path = `/${req.apiVersion ?? engine_wire_js_1.API_VERSION}${req.path}${(0, engine_wire_js_1.queryString)(req.query)}`;
         const headers = { accept: 'application/json' };
         let body;
         if (req.body !== undefined) {
@@ -1202,7 +1448,7 @@ class DockerEngine {
         }
         const timeoutMs = this.timeout(req.what);
         this.stats.record(req.method);
-        const shown = (0, engine_wire_js_1.loggedPath)(req.path, req.query);
+        const shown = (0, engine_wire_js_1.loggedPath)(req.path, req.query, req.apiVersion);
         this.options.logger.debug(`docker ${req.method} ${shown}`);
         let res;
         try {
@@ -1215,6 +1461,9 @@ class DockerEngine {
         }
         const parsed = (0, node_http_js_1.parseJsonBody)(res.body);
         this.options.logger.debug(`docker → ${res.status} ${req.method} ${shown}`);
+        const libpod = res.headers['libpod-api-version'];
+        if (typeof libpod === 'string')
+            this.libpodVersion = libpod;
         if ((res.status >= 200 && res.status < 300) || req.allow?.includes(res.status))
             return { status: res.status, body: parsed };
         throw this.fail(res.status, parsed, req.what);
@@ -1288,17 +1537,21 @@ class DockerEngine {
     async ping() {
         await this.call({ method: 'GET', path: '/_ping', what: 'reach the Docker Engine' });
     }
-    async inspectNetwork(name) {
+    /**
+     * One network by name or id. On podman its own inspect, which is cheap but says nothing of the
+     * containers connected (podman-api.ts): ask for `containers` when they matter.
+     */
+    async inspectNetwork(name, options = {}) {
+        if (this.libpodVersion && !options.containers)
+            return (0, podman_api_js_1.libpodNetwork)(this, name, `look up network ${name}`);
         const res = await this.call({ method: 'GET', path: `/networks/${encodeURIComponent(name)}`, allow: [404], what: `look up network ${name}` });
         return res.status === 404 ? undefined : res.body;
     }
+    /** Networks with all these labels (on podman through its own listing, see podman-api.ts). */
     async listNetworks(labels) {
-        const res = await this.call({
-            method: 'GET',
-            path: '/networks',
-            query: { filters: JSON.stringify({ label: labels }) },
-            what: 'list networks',
-        });
+        if (this.libpodVersion)
+            return (0, podman_api_js_1.libpodNetworks)(this, { label: labels }, 'list networks');
+        const res = await this.call({ method: 'GET', path: '/networks', query: { filters: JSON.stringify({ label: labels }) }, what: 'list networks' });
         return res.body ?? [];
     }
     /**
@@ -1307,8 +1560,11 @@ class DockerEngine {
      * name is checked here.
      */
     async networksNamed(name) {
-        const res = await this.call({ method: 'GET', path: '/networks', query: { filters: JSON.stringify({ name: [name] }) }, what: `look up network ${name}` });
-        return (res.body ?? []).filter((n) => n.Name === name);
+        const what = `look up network ${name}`;
+        const found = this.libpodVersion
+            ? await (0, podman_api_js_1.libpodNetworks)(this, { name: [name] }, what)
+            : ((await this.call({ method: 'GET', path: '/networks', query: { filters: JSON.stringify({ name: [name] }) }, what })).body ?? []);
+        return found.filter((n) => n.Name === name);
     }
     async createNetwork(name, labels) {
         const res = await this.call({ method: 'POST', path: '/networks/create', body: { Name: name, Labels: labels, CheckDuplicate: true }, what: `create network ${name}` });
@@ -1338,6 +1594,10 @@ class DockerEngine {
     }
     async startContainer(id) {
         await this.call({ method: 'POST', path: `/containers/${encodeURIComponent(id)}/start`, allow: [304], idempotent: true, what: `start container ${id.slice(0, 12)}` });
+    }
+    /** Stops a container, keeping it; a stopped one answers 304. The engine waits the container's stop timeout, then kills. */
+    async stopContainer(id) {
+        await this.call({ method: 'POST', path: `/containers/${encodeURIComponent(id)}/stop`, allow: [304], idempotent: true, what: `stop container ${id.slice(0, 12)}` });
     }
     async renameContainer(id, name) {
         await this.call({ method: 'POST', path: `/containers/${encodeURIComponent(id)}/rename`, query: { name }, what: `rename container ${id.slice(0, 12)} to ${name}` });
@@ -1788,6 +2048,10 @@ exports.LABEL = {
     commit: 'preview-kit.commit',
     configHash: 'preview-kit.config-hash',
     buildHash: 'preview-kit.build-hash',
+    /** On a container: when the deploy that made it ran (ISO 8601), what `prune --ttl` measures. */
+    deployedAt: 'preview-kit.deployed-at',
+    /** On the network: when the preview was first made (ISO 8601). */
+    createdAt: 'preview-kit.created-at',
 };
 exports.OWNED = `${exports.LABEL.managedBy}=${types_js_1.OWNER_MARKER}`;
 /** What every resource of a preview carries: marker, name, identity key and readable identity. */
@@ -1862,8 +2126,12 @@ function reconcileContext(rt, ref) {
     return { plan, logger, deadline, adopt, identity: ref.identity, preview: ref.name };
 }
 exports.PLANNED_NETWORK_ID = '(planned)';
+/** A new network's labels: the preview's identity, and when it was made (what `list` shows as created). */
+function networkLabels(ref) {
+    return { ...(0, labels_js_1.identityLabels)(ref), [labels_js_1.LABEL.createdAt]: new Date().toISOString() };
+}
 function networkHooks(rt, ref) {
-    const labels = (0, labels_js_1.identityLabels)(ref);
+    const labels = networkLabels(ref);
     return {
         noun: 'network',
         name: ref.name,
@@ -1893,7 +2161,7 @@ function networkHooks(rt, ref) {
  * connected to it, since re-making it would cut them off.
  */
 async function relabel(rt, ref, network) {
-    const current = await rt.engine.inspectNetwork(network.Id);
+    const current = await rt.engine.inspectNetwork(network.Id, { containers: true });
     const connected = Object.keys(current?.Containers ?? {});
     if (connected.length > 0) {
         throw new errors_js_1.SafetyError(`network ${ref.name} (${network.Id.slice(0, 12)}) has ${connected.length} container(s) connected: it can only be taken over while empty`, {
@@ -1901,7 +2169,8 @@ async function relabel(rt, ref, network) {
         });
     }
     await rt.engine.removeNetwork(network.Id);
-    const labels = (0, labels_js_1.identityLabels)(ref);
+    // Taken over, not made now: it keeps the time it was made.
+    const labels = { ...networkLabels(ref), [labels_js_1.LABEL.createdAt]: network.Labels?.[labels_js_1.LABEL.createdAt] ?? (network.Created || new Date().toISOString()) };
     const id = await rt.engine.createNetwork(ref.name, labels);
     return (await rt.engine.inspectNetwork(id)) ?? { Id: id, Name: ref.name, Created: new Date().toISOString(), Labels: labels };
 }
@@ -2013,16 +2282,46 @@ function parseJsonBody(body) {
 
 /***/ }),
 
+/***/ 171:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.libpodNetworks = libpodNetworks;
+exports.libpodNetwork = libpodNetwork;
+/** The oldest podman API version with these endpoints. */
+const LIBPOD_API = 'v4.0.0';
+function fromLibpod(n) {
+    return { Id: n.id, Name: n.name, Created: n.created ?? '', Labels: n.labels ?? null };
+}
+/** Networks matching the filters (`label`, `name`…), as the Docker API would list them, without `Containers`. */
+async function libpodNetworks(engine, filters, what) {
+    const res = await engine.call({ method: 'GET', path: '/libpod/networks/json', apiVersion: LIBPOD_API, query: { filters: JSON.stringify(filters) }, what });
+    return (res.body ?? []).map(fromLibpod);
+}
+/** One network by name or id, without `Containers`; undefined when there is none. */
+async function libpodNetwork(engine, name, what) {
+    const res = await engine.call({ method: 'GET', path: `/libpod/networks/${encodeURIComponent(name)}/json`, apiVersion: LIBPOD_API, allow: [404], what });
+    return res.status === 404 ? undefined : fromLibpod(res.body);
+}
+
+
+/***/ }),
+
 /***/ 8125:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.stateOf = stateOf;
 exports.previewOf = previewOf;
 exports.groupPreviews = groupPreviews;
 const caddy_routes_js_1 = __webpack_require__(859);
+const deploy_lock_js_1 = __webpack_require__(8794);
 const labels_js_1 = __webpack_require__(9760);
+const route_shapes_js_1 = __webpack_require__(8565);
 const runtime_js_1 = __webpack_require__(9995);
+const sleep_js_1 = __webpack_require__(4484);
 const services_js_1 = __webpack_require__(1711);
 /** The services a preview of this identity has under the current settings (no `--domain` hosts). */
 function plansOf(rt, name, identity) {
@@ -2035,11 +2334,33 @@ function plansOf(rt, name, identity) {
         return undefined;
     }
 }
-/** A route's hosts, from its host matcher. */
-function hostsOfRoute(view, id) {
-    const route = view?.config.routes?.find((r) => r['@id'] === id);
-    const hosts = route?.match?.[0]?.host;
-    return Array.isArray(hosts) && hosts.every((h) => typeof h === 'string') ? hosts : undefined;
+const isoOf = (seconds) => new Date(seconds * 1000).toISOString();
+/** When the deploy that made this container ran: its label, else its creation. */
+function deployedAtOf(c) {
+    const label = c.Labels?.[labels_js_1.LABEL.deployedAt];
+    return label && Number.isFinite(Date.parse(label)) ? new Date(Date.parse(label)).toISOString() : isoOf(c.Created);
+}
+function networkCreatedAt(network) {
+    const at = Date.parse(network?.Labels?.[labels_js_1.LABEL.createdAt] ?? network?.Created ?? '');
+    return Number.isFinite(at) ? new Date(at).toISOString() : undefined;
+}
+/**
+ * From the engine and Caddy, as read: a deploy holding the lock is `deploying`; containers that all
+ * run are `running`; stopped ones behind the asleep page are `sleeping` (put to sleep, not
+ * crashed); other stopped ones `failed`. Without Caddy's view a stopped preview is `unknown`.
+ */
+function stateOf(parts, containers) {
+    if (parts.deploying)
+        return 'deploying';
+    if (containers.length === 0)
+        return 'unknown';
+    if (containers.every((c) => c.State === 'running'))
+        return 'running';
+    if (!parts.view || !parts.key)
+        return 'unknown';
+    const key = parts.key;
+    const asleep = containers.some((c) => (0, route_shapes_js_1.isAsleepRoute)((0, route_shapes_js_1.findRoute)(parts.view.config.routes, (0, caddy_routes_js_1.routeId)({ name: parts.name, key }, (0, runtime_js_1.serviceOf)(c)))));
+    return asleep && !containers.some(sleep_js_1.isAwake) ? 'sleeping' : 'failed';
 }
 function previewOf(rt, parts) {
     const { name, network, containers, view } = parts;
@@ -2049,12 +2370,17 @@ function previewOf(rt, parts) {
     const plans = plansOf(rt, name, identity);
     const services = plans?.map((p) => p.service) ?? [...new Set(containers.map(runtime_js_1.serviceOf))];
     const domains = services.flatMap((service) => {
-        const routed = key ? hostsOfRoute(view, (0, caddy_routes_js_1.routeId)({ name, key }, service)) : undefined;
+        const routed = key ? (0, route_shapes_js_1.hostsOfRoute)((0, route_shapes_js_1.findRoute)(view?.config.routes, (0, caddy_routes_js_1.routeId)({ name, key }, service))) : undefined;
         return (routed ?? plans?.find((p) => p.service === service)?.hosts ?? []).map((host) => ({ host }));
     });
     const urlOf = (host) => (view ? (0, caddy_routes_js_1.publicUrl)(host, view.listener) : `http://${host}`);
-    const primary = containers.find((c) => (0, runtime_js_1.serviceOf)(c) === services[0]) ?? containers[0];
-    const created = [network?.Created, ...containers.map((c) => new Date(c.Created * 1000).toISOString())].filter((d) => !!d).sort()[0];
+    // The containers that serve; leftovers of an interrupted deploy (temporary names) only when there are no others.
+    const canonical = containers.filter((c) => (0, runtime_js_1.nameOf)(c) === `${name}-${(0, runtime_js_1.serviceOf)(c)}`);
+    const serving = canonical.length ? canonical : containers;
+    const primary = serving.find((c) => (0, runtime_js_1.serviceOf)(c) === services[0]) ?? serving[0];
+    const deployedAt = serving.map(deployedAtOf).sort();
+    const created = [networkCreatedAt(network), ...deployedAt].filter((d) => !!d).sort()[0];
+    const lastDeployedAt = deployedAt[deployedAt.length - 1];
     const running = containers.length > 0 && containers.every((c) => c.State === 'running');
     const portOf = (c) => {
         const plan = plans?.find((p) => p.service === (0, runtime_js_1.serviceOf)(c));
@@ -2067,25 +2393,32 @@ function previewOf(rt, parts) {
         domains,
         ...(identity ? { identity } : {}),
         ...(created ? { createdAt: created } : {}),
+        ...(lastDeployedAt ? { lastDeployedAt } : {}),
+        state: stateOf(parts, serving),
         ...(primary
             ? {
                 lastDeployment: {
                     id: primary.Id,
                     state: running ? 'ok' : primary.State,
                     ...(primary.Labels?.[labels_js_1.LABEL.commit] ? { commit: primary.Labels[labels_js_1.LABEL.commit] } : {}),
-                    createdAt: new Date(primary.Created * 1000).toISOString(),
+                    createdAt: deployedAtOf(primary),
                 },
             }
             : {}),
         details: {
             network: network?.Name,
             ...(key ? { key } : {}),
+            // The routes of its services that Caddy has, when it was read: what a dry-run `stop` plans to remove.
+            ...(view && key ? { routes: services.map((service) => (0, caddy_routes_js_1.routeId)({ name, key }, service)).filter((id) => (0, route_shapes_js_1.findRoute)(view.config.routes, id)) } : {}),
             containers: containers.map((c) => ({ name: (0, runtime_js_1.nameOf)(c), service: (0, runtime_js_1.serviceOf)(c), state: c.State, commit: c.Labels?.[labels_js_1.LABEL.commit], port: portOf(c) })),
         },
     };
 }
-/** Groups what `list` found by preview: name and identity key (two previews may share a name). */
-function groupPreviews(networks, containers) {
+/**
+ * Groups what `list` found by preview: name and identity key (two previews may share a name). A
+ * deploy lock `<name>.lock` of the preview's that has not expired says a deploy is under way.
+ */
+function groupPreviews(networks, containers, now = Date.now()) {
     const groups = new Map();
     const groupOf = (name, key) => {
         const id = `${name}\u0000${key ?? ''}`;
@@ -2108,6 +2441,12 @@ function groupPreviews(networks, containers) {
         if (!name || !(0, labels_js_1.marksOf)(c.Labels).marker)
             continue;
         groupOf(name, c.Labels?.[labels_js_1.LABEL.key]).containers.push(c);
+    }
+    for (const n of networks) {
+        const name = n.Labels?.[labels_js_1.LABEL.name];
+        const group = groups.get(`${name}\u0000${n.Labels?.[labels_js_1.LABEL.key] ?? ''}`);
+        if (group && n.Name === (0, deploy_lock_js_1.lockName)(name) && Number(n.Labels?.[deploy_lock_js_1.LOCK_UNTIL] ?? 0) > now)
+            group.deploying = true;
     }
     return [...groups.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : (a.key ?? '') < (b.key ?? '') ? -1 : 1));
 }
@@ -2175,6 +2514,7 @@ exports.createDockerProvider = createDockerProvider;
  */
 const errors_js_1 = __webpack_require__(4296);
 const reconcile_js_1 = __webpack_require__(2698);
+const basic_auth_js_1 = __webpack_require__(9848);
 const caddy_admin_js_1 = __webpack_require__(1030);
 const caddy_routes_js_1 = __webpack_require__(859);
 const deploy_js_1 = __webpack_require__(3952);
@@ -2183,8 +2523,10 @@ const image_prune_js_1 = __webpack_require__(251);
 const labels_js_1 = __webpack_require__(9760);
 const network_js_1 = __webpack_require__(3193);
 const preview_view_js_1 = __webpack_require__(8125);
+const route_shapes_js_1 = __webpack_require__(8565);
 const runtime_js_1 = __webpack_require__(9995);
 const targets_js_1 = __webpack_require__(4217);
+const sleep_js_1 = __webpack_require__(4484);
 const teardown_js_1 = __webpack_require__(7088);
 class DockerProvider {
     id = 'docker';
@@ -2226,34 +2568,47 @@ class DockerProvider {
         // Caddy first: when it is unreachable nothing gets created on the engine.
         const view = await (0, runtime_js_1.readCaddy)(this.rt);
         const plans = (0, runtime_js_1.servicePlans)(this.rt, spec);
+        // A password Caddy could not check fails here, before anything is written.
+        const auth = (0, basic_auth_js_1.routeAuthOf)(spec);
         // Every target (network, each service's container, the routes) is judged before the first write.
         const { network } = await (0, targets_js_1.checkTargets)(this.rt, spec, plans.map((p) => p.service), view.servers);
         const outcome = await (0, reconcile_js_1.ensureResource)((0, network_js_1.networkHooks)(this.rt, spec), (0, network_js_1.reconcileContext)(this.rt, spec), network);
         const planned = outcome.planned === true || outcome.id === network_js_1.PLANNED_NETWORK_ID;
-        const containers = planned ? [] : await (0, runtime_js_1.previewContainers)(this.rt, spec);
+        let containers = planned ? [] : await (0, runtime_js_1.previewContainers)(this.rt, spec);
+        const woken = await (0, sleep_js_1.wakePreview)(this.rt, spec, view, containers, auth);
+        if (woken && !this.rt.context.plan.dryRun)
+            containers = await (0, runtime_js_1.previewContainers)(this.rt, spec);
         const preview = {
             ...(0, preview_view_js_1.previewOf)(this.rt, { name: spec.name, key: spec.key, ...(planned ? {} : { network: outcome.item }), containers, view }),
             ...(planned ? { id: outcome.id } : {}),
         };
         if (outcome.created && !planned)
             preview.networkCreated = true;
-        return { preview, created: outcome.created, changed: outcome.changed };
+        return { preview, created: outcome.created, changed: outcome.changed || woken };
     }
-    /** Routes need the containers' ports, so hosts take effect at deploy; here only running services are re-routed. */
+    /**
+     * Routes need the containers' ports, so hosts take effect at deploy; here only running services
+     * are re-routed, and the asleep page of sleeping ones follows the hosts and protection asked for.
+     */
     async setDomains(preview, spec) {
         const view = await (0, runtime_js_1.readCaddy)(this.rt);
         const plans = (0, runtime_js_1.servicePlans)(this.rt, spec);
+        const auth = (0, basic_auth_js_1.routeAuthOf)(spec);
         const domains = plans.flatMap((p) => p.hosts.map((host) => ({ host })));
         (0, targets_js_1.refuseOtherRoutes)(view.servers, spec);
         const containers = await (0, runtime_js_1.previewContainers)(this.rt, spec);
         const wishes = new Map();
         for (const plan of plans) {
-            const c = containers.find((x) => (0, runtime_js_1.serviceOf)(x) === plan.service && x.State === 'running' && (0, runtime_js_1.nameOf)(x) === `${preview.name}-${plan.service}`);
-            const port = c ? (0, runtime_js_1.publishedPort)(c, plan.port) : undefined;
+            const id = (0, caddy_routes_js_1.routeId)(spec, plan.service);
+            const c = containers.find((x) => (0, runtime_js_1.serviceOf)(x) === plan.service && (0, runtime_js_1.nameOf)(x) === `${preview.name}-${plan.service}`);
+            if (c && c.State !== 'running' && (0, route_shapes_js_1.isAsleepRoute)((0, route_shapes_js_1.findRoute)(view.config.routes, id))) {
+                wishes.set(id, (0, route_shapes_js_1.asleepRoute)(id, plan.hosts, auth?.handler));
+                continue;
+            }
+            const port = c && c.State === 'running' ? (0, runtime_js_1.publishedPort)(c, plan.port) : undefined;
             if (port === undefined)
                 continue;
-            const id = (0, caddy_routes_js_1.routeId)(spec, plan.service);
-            wishes.set(id, (0, caddy_routes_js_1.liveRoute)(id, plan.hosts, `${this.rt.settings.upstreamHost}:${port}`));
+            wishes.set(id, (0, caddy_routes_js_1.liveRoute)(id, plan.hosts, `${this.rt.settings.upstreamHost}:${port}`, auth?.handler));
         }
         if (wishes.size === 0)
             return { changed: false, domains };
@@ -2271,20 +2626,30 @@ class DockerProvider {
             throw error;
         }
     }
-    destroy(ref) {
-        return (0, teardown_js_1.destroyPreview)(this.rt, ref);
+    /** With `known` (prune, the fleet cap) a dry run plans from the listing; a real run always reads first. */
+    destroy(ref, known) {
+        return (known && (0, teardown_js_1.plannedTeardown)(this.rt, ref, known)) || (0, teardown_js_1.destroyPreview)(this.rt, ref);
     }
     /** `prune --ttl`: old images of the project that no container uses (see image-prune.ts). */
     pruneImages(olderThanMs, options) {
         const { plan, logger } = this.rt.context;
         return (0, image_prune_js_1.pruneOldImages)({ engine: this.engine, plan, logger }, olderThanMs, options);
     }
+    /**
+     * Three reads, however many previews: our containers (state, commit, last deploy) and our networks
+     * (identity, creation, deploy locks) by label filter — containers first, whose answer says whether
+     * the engine is podman (see listNetworks) — and Caddy's servers once (URLs, asleep pages).
+     */
     async list() {
-        const networks = await this.engine.listNetworks([labels_js_1.OWNED]);
         const containers = await this.engine.listContainers([labels_js_1.OWNED, labels_js_1.LABEL.name]);
+        const networks = await this.engine.listNetworks([labels_js_1.OWNED]);
         const groups = (0, preview_view_js_1.groupPreviews)(networks, containers);
         const view = groups.length ? await this.caddyForUrls() : undefined;
         return groups.map((group) => (0, preview_view_js_1.previewOf)(this.rt, { ...group, ...(view ? { view } : {}) }));
+    }
+    /** Stops the containers and shows the asleep page on the preview's hosts; nothing when asleep already or absent. */
+    sleep(ref, known) {
+        return (known && (0, sleep_js_1.plannedSleep)(this.rt, known)) || (0, sleep_js_1.sleepPreview)(this.rt, ref);
     }
 }
 __webpack_unused_export__ = DockerProvider;
@@ -2303,10 +2668,13 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.rollBack = rollBack;
 /**
  * Undoing a deploy that failed before its switch: routes as they were (new services unrouted,
- * replaced ones dialling their old container, no staging routes) and this run's containers gone.
+ * replaced ones dialling their old container, or showing its asleep page, no staging routes) and
+ * this run's containers gone.
  */
 const caddy_routes_js_1 = __webpack_require__(859);
 const deploy_steps_js_1 = __webpack_require__(8382);
+const basic_auth_js_1 = __webpack_require__(9848);
+const route_shapes_js_1 = __webpack_require__(8565);
 const runtime_js_1 = __webpack_require__(9995);
 async function rollBack(run, steps) {
     const { rt, ref, view } = run;
@@ -2319,9 +2687,13 @@ async function rollBack(run, steps) {
         if (step.action !== 'replace')
             continue;
         restore.set((0, caddy_routes_js_1.stagingRouteId)(ref, step.plan.service), null);
+        // As it was before this run: the old container's route, or its asleep page.
+        const before = (0, route_shapes_js_1.findRoute)(view.config.routes, live);
         const oldPort = step.current ? (0, runtime_js_1.publishedPort)(step.current, step.plan.port) : undefined;
-        if (oldPort !== undefined)
-            restore.set(live, (0, caddy_routes_js_1.liveRoute)(live, step.plan.hosts, (0, deploy_steps_js_1.dial)(rt, oldPort)));
+        if ((0, route_shapes_js_1.isAsleepRoute)(before))
+            restore.set(live, before);
+        else if (oldPort !== undefined)
+            restore.set(live, (0, caddy_routes_js_1.liveRoute)(live, step.plan.hosts, (0, deploy_steps_js_1.dial)(rt, oldPort), before ? (0, basic_auth_js_1.authHandlerOf)(before) : run.auth?.handler));
     }
     if (restore.size) {
         try {
@@ -2341,6 +2713,65 @@ async function rollBack(run, steps) {
             logger.warn(`roll back: could not remove container ${step.fresh.name}: ${error.message}`);
         }
     }));
+}
+
+
+/***/ }),
+
+/***/ 8565:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.ASLEEP_RETRY_AFTER = exports.ASLEEP_STATUS = void 0;
+exports.asleepRoute = asleepRoute;
+exports.isAsleepRoute = isAsleepRoute;
+exports.hostsOfRoute = hostsOfRoute;
+exports.dialedPort = dialedPort;
+exports.findRoute = findRoute;
+exports.ASLEEP_STATUS = 503;
+/** Seconds: a hint for crawlers and clients; the preview wakes only when a pipeline runs `up`. */
+exports.ASLEEP_RETRY_AFTER = 3600;
+const ASLEEP_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="robots" content="noindex">
+<title>This preview is asleep</title></head>
+<body style="font-family:sans-serif;max-width:36em;margin:4em auto">
+<h1>This preview is asleep</h1>
+<p>It was put to sleep to save resources: its data and address are kept.
+It wakes on its next deployment (<code>preview-kit up</code>).</p>
+</body></html>
+`;
+/** The route a service's hosts get while its container sleeps: same id and hosts, same protection. */
+function asleepRoute(id, hosts, auth) {
+    const page = {
+        handler: 'static_response',
+        status_code: exports.ASLEEP_STATUS,
+        headers: {
+            'Content-Type': ['text/html; charset=utf-8'],
+            'Retry-After': [String(exports.ASLEEP_RETRY_AFTER)],
+            'Cache-Control': ['no-store'],
+        },
+        body: ASLEEP_PAGE,
+    };
+    return { '@id': id, match: [{ host: hosts }], handle: [...(auth ? [auth] : []), page], terminal: true };
+}
+/** Our live routes always end in `reverse_proxy`; one that answers by itself is the asleep page. */
+function isAsleepRoute(route) {
+    return route?.handle?.some((h) => h.handler === 'static_response') === true;
+}
+/** A route's hosts, from its host matcher. */
+function hostsOfRoute(route) {
+    const hosts = route?.match?.[0]?.host;
+    return Array.isArray(hosts) && hosts.every((h) => typeof h === 'string') ? hosts : undefined;
+}
+/** The host port a route dials, from its proxy's first upstream (an authentication handler may come first). */
+function dialedPort(route) {
+    const proxy = route?.handle?.find((h) => h.handler === 'reverse_proxy');
+    const m = /:(\d+)$/.exec(proxy?.upstreams?.[0]?.dial ?? '');
+    return m ? Number(m[1]) : undefined;
+}
+function findRoute(routes, id) {
+    return routes?.find((r) => r['@id'] === id);
 }
 
 
@@ -2533,6 +2964,170 @@ function expandBuildArgs(args, values) {
         out[key] = value.replace(/\{(commit|app)\}/g, (_m, k) => values[k]);
     }
     return out;
+}
+
+
+/***/ }),
+
+/***/ 4484:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.startKept = startKept;
+exports.isAwake = isAwake;
+exports.sleepPreview = sleepPreview;
+exports.wakePreview = wakePreview;
+exports.plannedSleep = plannedSleep;
+/**
+ * Sleep and wake. Asleep, a preview's containers are stopped (not removed: image, volumes, network
+ * and name stay) and each service's route answers with the asleep page instead of proxying — same
+ * route id, hosts and basic auth — so the URL keeps answering and `list` can tell "asleep" from
+ * "crashed" by the route. Waking starts the same containers (no build, no new container) and puts
+ * the live routes back. Both decide from one read, write only what differs, and take the deploy
+ * lock when they write, so they never interleave with a deploy of the same preview.
+ */
+const errors_js_1 = __webpack_require__(4296);
+const basic_auth_js_1 = __webpack_require__(9848);
+const caddy_routes_js_1 = __webpack_require__(859);
+const deploy_lock_js_1 = __webpack_require__(8794);
+const deploy_steps_js_1 = __webpack_require__(8382);
+const route_shapes_js_1 = __webpack_require__(8565);
+const runtime_js_1 = __webpack_require__(9995);
+/**
+ * Starts a container that was stopped (asleep, or exited). podman keeps the host port it picked at
+ * create; when another process took it meanwhile, only a new container gets a free one.
+ */
+async function startKept(rt, c) {
+    try {
+        await rt.engine.startContainer(c.Id);
+    }
+    catch (error) {
+        if (error instanceof errors_js_1.ProviderError && /address already in use/i.test(error.message)) {
+            throw new errors_js_1.ProviderError(`start container ${c.name}: its host port is taken by another process now`, { hint: 'run up --force: it replaces the container, and the engine picks a free port' });
+        }
+        throw error;
+    }
+}
+/** States in which a container still runs something to stop. */
+const AWAKE = new Set(['running', 'restarting', 'paused']);
+function isAwake(c) {
+    return AWAKE.has(c.State);
+}
+async function planSleep(rt, ref, view) {
+    const containers = await (0, runtime_js_1.previewContainers)(rt, ref);
+    const wishes = new Map();
+    for (const service of new Set(containers.map(runtime_js_1.serviceOf))) {
+        const id = (0, caddy_routes_js_1.routeId)(ref, service);
+        const route = (0, route_shapes_js_1.findRoute)(view.config.routes, id);
+        const hosts = (0, route_shapes_js_1.hostsOfRoute)(route);
+        if (!route || !hosts || (0, route_shapes_js_1.isAsleepRoute)(route))
+            continue;
+        wishes.set(id, (0, route_shapes_js_1.asleepRoute)(id, hosts, (0, basic_auth_js_1.authHandlerOf)(route)));
+    }
+    return { wishes, running: containers.filter(isAwake), found: containers.length > 0 };
+}
+/**
+ * Routes first (visitors get the asleep page, never a 502), then the containers stop. A preview
+ * that sleeps already, or has no containers, gets no mutating call.
+ */
+async function sleepPreview(rt, ref) {
+    const { plan } = rt.context;
+    let view = await (0, runtime_js_1.readCaddy)(rt);
+    let todo = await planSleep(rt, ref, view);
+    if (!todo.found || (todo.wishes.size === 0 && todo.running.length === 0))
+        return { slept: false, stopped: [] };
+    const lock = plan.dryRun ? undefined : await (0, deploy_lock_js_1.acquireDeployLock)(rt, ref);
+    try {
+        if (lock) {
+            // A deploy may have run while we waited for the lock: decide again.
+            view = await (0, runtime_js_1.readCaddy)(rt);
+            todo = await planSleep(rt, ref, view);
+        }
+        const stopped = [];
+        if (todo.wishes.size) {
+            const written = await (0, caddy_routes_js_1.syncRoutes)((0, runtime_js_1.syncContext)(rt), view.server, todo.wishes, { ensureCatchAll: false });
+            stopped.push(...[...new Set(written)].map((id) => `route ${id} (asleep page)`));
+        }
+        await Promise.all(todo.running.map(async (c) => {
+            await plan.apply({ kind: 'update', target: `container ${(0, runtime_js_1.nameOf)(c)}`, detail: 'stop' }, () => rt.engine.stopContainer(c.Id), undefined);
+            stopped.push(`container ${(0, runtime_js_1.nameOf)(c)}`);
+        }));
+        return { slept: stopped.length > 0, stopped: stopped.sort() };
+    }
+    finally {
+        await lock?.release();
+    }
+}
+/** The services of this spec whose canonical container is stopped behind an asleep route. */
+function asleepServices(rt, spec, view, containers) {
+    return (0, runtime_js_1.servicePlans)(rt, spec).flatMap((plan) => {
+        const container = containers.find((c) => (0, runtime_js_1.serviceOf)(c) === plan.service && (0, runtime_js_1.nameOf)(c) === (0, runtime_js_1.canonicalName)(spec.name, plan.service));
+        const route = (0, route_shapes_js_1.findRoute)(view.config.routes, (0, caddy_routes_js_1.routeId)(spec, plan.service));
+        return container && !isAwake(container) && (0, route_shapes_js_1.isAsleepRoute)(route) ? [{ service: plan.service, hosts: plan.hosts, port: plan.port, container }] : [];
+    });
+}
+/**
+ * `ensure` wakes a sleeping preview: starts its containers and routes its hosts to them again
+ * (with the protection the spec asks for). The deploy that follows in `up` keeps them when the
+ * commit is the same, checks them through Caddy, or replaces them with a new commit.
+ */
+async function wakePreview(rt, spec, view, containers, auth) {
+    const { plan } = rt.context;
+    let asleep = asleepServices(rt, spec, view, containers);
+    if (asleep.length === 0)
+        return false;
+    if (plan.dryRun) {
+        for (const s of asleep)
+            await plan.apply({ kind: 'update', target: `container ${(0, runtime_js_1.nameOf)(s.container)}`, detail: 'start' }, async () => undefined, undefined);
+        return true;
+    }
+    const lock = await (0, deploy_lock_js_1.acquireDeployLock)(rt, spec);
+    try {
+        const current = await (0, runtime_js_1.readCaddy)(rt);
+        asleep = asleepServices(rt, spec, current, await (0, runtime_js_1.previewContainers)(rt, spec));
+        const wishes = new Map();
+        await Promise.all(asleep.map(async (s) => {
+            await plan.apply({ kind: 'update', target: `container ${(0, runtime_js_1.nameOf)(s.container)}`, detail: 'start' }, () => startKept(rt, { Id: s.container.Id, name: (0, runtime_js_1.nameOf)(s.container) }), undefined);
+            // The engine may publish another port after a restart.
+            const inspected = await rt.engine.inspectContainer(s.container.Id);
+            const port = inspected ? (0, runtime_js_1.inspectedPort)(inspected, s.port) : undefined;
+            const id = (0, caddy_routes_js_1.routeId)(spec, s.service);
+            if (port !== undefined)
+                wishes.set(id, (0, caddy_routes_js_1.liveRoute)(id, s.hosts, (0, deploy_steps_js_1.dial)(rt, port), auth?.handler));
+        }));
+        if (wishes.size)
+            await (0, caddy_routes_js_1.syncRoutes)((0, runtime_js_1.syncContext)(rt), current.server, wishes, { ensureCatchAll: true });
+        return asleep.length > 0;
+    }
+    finally {
+        await lock.release();
+    }
+}
+/**
+ * A dry run of `sleep` for a preview `list` returned moments ago (prune --sleep-after, the fleet
+ * cap): the plan from its state, routes and containers, nothing read again. Undefined outside a
+ * dry run, or when the listing did not read Caddy.
+ */
+function plannedSleep(rt, known) {
+    const details = known.details;
+    if (!rt.context.plan.dryRun || !details?.routes)
+        return undefined;
+    return (async () => {
+        if (known.state === 'sleeping')
+            return { slept: false, stopped: [] };
+        const { plan } = rt.context;
+        const stopped = [];
+        for (const id of details.routes) {
+            await plan.apply({ kind: 'update', target: `caddy route ${id}`, detail: 'asleep page' }, async () => undefined, undefined);
+            stopped.push(`route ${id} (asleep page)`);
+        }
+        for (const c of (details.containers ?? []).filter((x) => AWAKE.has(x.state))) {
+            await plan.apply({ kind: 'update', target: `container ${c.name}`, detail: 'stop' }, async () => undefined, undefined);
+            stopped.push(`container ${c.name}`);
+        }
+        return { slept: stopped.length > 0, stopped: stopped.sort() };
+    })();
 }
 
 
@@ -2831,6 +3426,7 @@ function refuseOtherRoutes(servers, ref) {
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.destroyPreview = destroyPreview;
+exports.plannedTeardown = plannedTeardown;
 /**
  * `stop`: routes first (so visitors get the catch-all, not a 502), then containers, network, lock,
  * volumes and, when asked, images. Everything is read and judged before anything is removed, so an
@@ -2934,6 +3530,35 @@ async function destroyPreview(rt, ref) {
             removed.push(...(await (0, images_js_1.removePreviewImages)({ engine: rt.engine, plan, logger }, ref)));
     }
     return { deleted: removed.length > 0, removed };
+}
+/**
+ * A dry run of `stop` (or `prune`) for a preview `list` returned moments ago: the plan from what
+ * the listing said — its routes, containers and network — without reading anything again. Only
+ * when the listing read Caddy (else the routes are unknown: undefined, read as usual).
+ */
+function plannedTeardown(rt, ref, known) {
+    const details = known.details;
+    if (!rt.context.plan.dryRun || !details?.routes || known.identity === undefined)
+        return undefined;
+    return (async () => {
+        const { plan } = rt.context;
+        const removed = [];
+        for (const id of details.routes) {
+            await plan.apply({ kind: 'delete', target: `caddy route ${id}` }, async () => undefined, undefined);
+            removed.push(`route ${id}`);
+        }
+        for (const c of details.containers ?? []) {
+            await plan.apply({ kind: 'delete', target: `container ${c.name}` }, async () => undefined, undefined);
+            removed.push(`container ${c.name}`);
+        }
+        if (details.network) {
+            await plan.apply({ kind: 'delete', target: `network ${ref.name}` }, async () => undefined, undefined);
+            removed.push(`network ${ref.name}`);
+        }
+        if (rt.settings.removeImages)
+            removed.push(...(await (0, images_js_1.removePreviewImages)({ engine: rt.engine, plan, logger: rt.context.logger }, ref)));
+        return { deleted: removed.length > 0, removed };
+    })();
 }
 
 

@@ -151,6 +151,7 @@ const retry_js_1 = __webpack_require__(7253);
 const reconcile_js_1 = __webpack_require__(2698);
 const addon_hooks_js_1 = __webpack_require__(6163);
 const app_hooks_js_1 = __webpack_require__(3514);
+const tags_js_1 = __webpack_require__(1107);
 /** Finds or makes each requested add-on and links it; a re-run with nothing to do only reads. */
 async function ensureAddons(input) {
     const { api, reconcile: ctx, spec, appId } = input;
@@ -230,14 +231,18 @@ async function ensureLinked(api, ctx, appId, appName, addon) {
     return true;
 }
 /**
- * Removes the add-ons of this preview — named after it and carrying its key, or untagged and
- * linked to its app — and leaves another preview's and unmarked ones alone, with a warning.
- * Deleting an app is not known to delete its add-ons, so they go first, while the app still
- * proves the untagged ones ours.
+ * The add-ons named after the preview, from the fleet's summary: enough on their own when each
+ * carries tags of ours or another preview's; undefined when one carries none, since only the
+ * app's links can tell whether such a one is this preview's.
  */
-async function teardownAddons(input) {
-    const { api, reconcile: ctx, ref } = input;
-    const linkedLists = await Promise.all(input.appIds.map((id) => api.linkedAddons(id).catch((error) => {
+function addonsFromSummary(listed, previewName) {
+    const named = listed.filter((a) => a.providerId !== undefined && a.name === (0, addon_hooks_js_1.addonName)(previewName, a.providerId));
+    const items = named.map((a) => ({ addon: { id: a.id, name: a.name, ...(a.realId ? { realId: a.realId } : {}), provider: { id: a.providerId } }, tags: a.customerTags ?? [], linked: false }));
+    return items.some((i) => (0, tags_js_1.untouched)(i.tags)) ? undefined : items;
+}
+/** Every add-on named after the preview, with its tags and whether it is linked to one of `appIds`. */
+async function addonsToJudge(api, ref, appIds) {
+    const linkedLists = await Promise.all(appIds.map((id) => api.linkedAddons(id).catch((error) => {
         if ((0, app_hooks_js_1.isGone)(error))
             return [];
         throw error;
@@ -250,17 +255,29 @@ async function teardownAddons(input) {
     }
     if (byId.size === 0)
         return [];
-    const items = await (0, addon_hooks_js_1.withAddonTags)(api, [...byId.values()], new Set(linked.map((a) => a.id)));
+    return (0, addon_hooks_js_1.withAddonTags)(api, [...byId.values()], new Set(linked.map((a) => a.id)));
+}
+/**
+ * Removes the add-ons of this preview — named after it and carrying its key, or untagged and
+ * linked to its app — and leaves another preview's and unmarked ones alone, with a warning.
+ * Deleting an app is not known to delete its add-ons, so they go first, while the app still
+ * proves the untagged ones ours.
+ */
+async function teardownAddons(input) {
+    const { api, reconcile: ctx, ref } = input;
+    const items = (input.listed && addonsFromSummary(input.listed, ref.name)) ?? (await addonsToJudge(api, ref, input.appIds));
     const removed = [];
+    const ids = [];
     for (const provider of [...new Set(items.map((i) => i.addon.provider.id))].sort()) {
         const hooks = (0, addon_hooks_js_1.addonHooks)({ api, ref, appId: undefined, provider, body: () => undefined, planned: () => undefined });
         const found = (0, reconcile_js_1.classify)(items.filter((i) => i.addon.provider.id === provider), hooks, ref.identity);
         for (const target of (0, reconcile_js_1.teardownTargets)(found, hooks, ctx)) {
             await ctx.plan.apply({ kind: 'delete', target: `add-on ${hooks.name}`, detail: target.id }, () => api.deleteAddon(target.id), true);
             removed.push(`addon ${hooks.name} (${target.id})`);
+            ids.push(target.id);
         }
     }
-    return removed;
+    return { removed, ids };
 }
 
 
@@ -295,6 +312,8 @@ const OWNER_ID = /^(orga|user)_[0-9A-Za-z-]+$/;
 class CleverApi {
     http;
     org;
+    /** The summary read to resolve an organisation name, handed to the first `summary()` call. */
+    resolvedSummary;
     constructor(http, org) {
         this.http = http;
         this.org = org;
@@ -308,6 +327,7 @@ class CleverApi {
         if (OWNER_ID.test(org))
             return { path: `/v2/organisations/${e(org)}`, id: org };
         const summary = await this.http.json({ method: 'GET', path: '/v2/summary', what: `resolve organisation "${org}"` });
+        this.resolvedSummary = summary;
         const orgs = summary?.organisations ?? [];
         let matches = orgs.filter((o) => o.name === org);
         if (matches.length === 0)
@@ -323,6 +343,16 @@ class CleverApi {
             });
         }
         return { path: `/v2/organisations/${e(matches[0].id)}`, id: matches[0].id };
+    }
+    /**
+     * `GET /v2/summary`: every owner of the token with all its applications and add-ons, their tags
+     * (`customerTags`), state and commit, in one call. The one read for an organisation name is
+     * used once more rather than asked again.
+     */
+    async summary() {
+        const resolved = this.resolvedSummary;
+        this.resolvedSummary = undefined;
+        return resolved ?? (await this.http.json({ method: 'GET', path: '/v2/summary', what: 'list applications with their tags' })) ?? {};
     }
     async app(appId, rest = '') {
         return `${(await this.owner()).path}/applications/${e(appId)}${rest}`;
@@ -419,6 +449,20 @@ class CleverApi {
     async deployment(appId, deploymentId) {
         const res = await this.http.request({ method: 'GET', path: await this.app(appId, `/deployments/${e(deploymentId)}`), allow: [404], what: `read deployment ${deploymentId}` });
         return res.status === 404 ? undefined : res.body;
+    }
+    /**
+     * `GET /v2/organisations/{id}/deployments` (the personal space too, by its `user_…` id): every
+     * application's deployments, keyed by application id. A 404 is "none", as clever-client.js reads it.
+     */
+    async ownerDeployments(ownerId) {
+        const path = `/v2/organisations/${e(ownerId)}/deployments`;
+        const res = await this.http.request({ method: 'GET', path, allow: [404], what: 'list deployments' });
+        const body = res.status === 404 ? undefined : res.body;
+        return body && typeof body === 'object' && !Array.isArray(body) ? body : {};
+    }
+    /** Stops the application's instances (`DELETE …/instances`); its domains, env and add-ons stay. */
+    async stopInstances(appId) {
+        await this.http.request({ method: 'DELETE', path: await this.app(appId, '/instances'), what: `stop the instances of ${appId}` });
     }
     /** Redeploys `commit`, without the build cache unless `useCache` (a plain restart); returns the new deployment's id. */
     async redeploy(appId, commit, useCache = false) {
@@ -607,7 +651,7 @@ function appHooks(input) {
     return {
         noun: 'application',
         name: ref.name,
-        list: () => namedApps(api, ref.name),
+        list: async () => input.candidates ?? (await namedApps(api, ref.name)),
         id: (r) => r.app.id,
         createdAt: (r) => createdAtOf(r.app),
         marks: (r) => (0, tags_js_1.marksOf)(r.tags),
@@ -793,19 +837,21 @@ async function convergeApp(input) {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.DEFAULT_DEPLOY_TIMING = exports.DEPLOY_REF = void 0;
-exports.newestFirst = newestFirst;
+exports.DEFAULT_DEPLOY_TIMING = exports.DEPLOY_REF = exports.newestFirst = void 0;
 exports.checkRemoteUrl = checkRemoteUrl;
 exports.deployCommit = deployCommit;
 /**
  * Deploying a commit: a git push of `<sha>:refs/heads/master` to the app's remote, then following
  * the deployment the push starts until it ends. Skipped when the remote already has the commit
  * and its last deployment succeeded; restarted through the API when the commit is there but its
- * deployment failed (a push of the same commit would start nothing).
+ * deployment failed (a push of the same commit would start nothing), and started again from its
+ * build, without a push or a rebuild, when the preview sleeps (its instances were stopped).
  */
 const errors_js_1 = __webpack_require__(4296);
 const retry_js_1 = __webpack_require__(7253);
 const git_js_1 = __webpack_require__(8564);
+const preview_state_js_1 = __webpack_require__(1616);
+Object.defineProperty(exports, "newestFirst", ({ enumerable: true, get: function () { return preview_state_js_1.newestFirst; } }));
 exports.DEPLOY_REF = 'refs/heads/master';
 // A deployment is usually noticed within a second of ending; polls stay at most 3 s apart
 // (clever-tools waits 5 s), which is 20 reads a minute on a long build. A new repository
@@ -818,18 +864,6 @@ exports.DEFAULT_DEPLOY_TIMING = {
     pushAttempts: 30,
 };
 const short = (sha) => sha.slice(0, 7);
-function dateOf(d) {
-    if (typeof d.date === 'number')
-        return d.date;
-    if (typeof d.date === 'string')
-        return /^\d+$/.test(d.date) ? Number(d.date) : Date.parse(d.date) || 0;
-    return 0;
-}
-/** Newest first, whatever order the API used. */
-function newestFirst(list) {
-    return [...list].sort((a, b) => dateOf(b) - dateOf(a) || (b.id ?? 0) - (a.id ?? 0));
-}
-const isDeploy = (d) => d.action === undefined || d.action === 'DEPLOY';
 const sameCommit = (d, sha) => (d.commit ?? '').toLowerCase() === sha.toLowerCase();
 /** Checks the remote URL before git sees it: http(s) only, no credentials inside. */
 function checkRemoteUrl(url, appName) {
@@ -861,11 +895,14 @@ async function deployCommit(request) {
     const sha = commit.toLowerCase();
     const remoteUrl = checkRemoteUrl(input.remoteUrl, input.appName);
     const remote = await readRemote(input, remoteUrl);
-    const known = input.known ?? newestFirst(await api.deployments(appId, 5));
+    const known = input.known ?? (0, preview_state_js_1.newestFirst)(await api.deployments(appId, 5));
     if (remote === sha) {
-        const last = known.find((d) => isDeploy(d) && sameCommit(d, sha));
+        const last = known.find((d) => (0, preview_state_js_1.isDeploy)(d) && sameCommit(d, sha));
         if (!input.force) {
             if (last?.state === 'OK' || (!last && input.runningCommit?.toLowerCase() === sha)) {
+                // Waking: the build of this commit is there, so the instances start from it (build cache).
+                if (input.asleep)
+                    return redeploy(input, known, 'the preview was asleep', true);
                 if (input.restart)
                     return redeploy(input, known, input.restart, true);
                 return { deployed: false, reason: `commit ${short(sha)} is already live`, ...(last ? { deployment: last } : {}) };
@@ -931,7 +968,7 @@ async function redeploy(input, known, why, useCache = false) {
 }
 function waitForNewDeployment(input, known) {
     const seen = new Set(known.map((d) => d.uuid));
-    return waitForDeployment(input, (list) => newestFirst(list).find((d) => sameCommit(d, input.commit) && !seen.has(d.uuid)));
+    return waitForDeployment(input, (list) => (0, preview_state_js_1.newestFirst)(list).find((d) => sameCommit(d, input.commit) && !seen.has(d.uuid)));
 }
 /** Polls the recent deployments until `pick` finds the one we started. */
 function waitForDeployment(input, pick) {
@@ -1109,6 +1146,90 @@ async function convergeEnv(input) {
             await api.setEnv(appId, key, desired[key]);
     }, undefined);
     return true;
+}
+
+
+/***/ }),
+
+/***/ 3312:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.readFleet = readFleet;
+exports.fleetRecords = fleetRecords;
+exports.withFleet = withFleet;
+exports.fleetOf = fleetOf;
+exports.forget = forget;
+const app_hooks_js_1 = __webpack_require__(3514);
+const preview_state_js_1 = __webpack_require__(1616);
+function ownerIn(summary, ownerId) {
+    if (ownerId === undefined)
+        return summary.user;
+    return [summary.user, ...(summary.organisations ?? [])].find((o) => o?.id === ownerId);
+}
+const carriesTags = (owner) => (owner.applications ?? []).every((a) => Array.isArray(a.customerTags));
+/** Listing apps joined with the summary's: the view's fields, the summary's tags, state and commit where the view lacks them. */
+function joined(apps, items) {
+    const byId = new Map(items.map((item) => [item.id, item]));
+    const records = [];
+    for (const app of apps) {
+        const item = byId.get(app.id);
+        // Not in the summary yet (a listing lags): its tags are unknown, so it is nobody's preview for now.
+        if (!item)
+            continue;
+        byId.delete(app.id);
+        records.push({ app: { ...app, state: app.state ?? item.state, commitId: app.commitId ?? item.commit ?? null }, tags: item.customerTags ?? [] });
+    }
+    // In the summary only (the other listing lags): what the summary says is all there is.
+    for (const item of byId.values()) {
+        records.push({ app: { id: item.id, name: item.name, ...(item.state ? { state: item.state } : {}), commitId: item.commit ?? null }, tags: item.customerTags ?? [] });
+    }
+    return records;
+}
+async function readFleet(api, now, logger) {
+    const owner = await api.owner();
+    const deploymentsOf = async (id) => (id === undefined ? {} : api.ownerDeployments(id));
+    // The owner's id is known unless it is the personal space: then the summary says it.
+    const [summary, apps, early] = await Promise.all([api.summary(), api.listApps(), owner.id === undefined ? undefined : deploymentsOf(owner.id)]);
+    const mine = ownerIn(summary, owner.id);
+    const deployments = early ?? (await deploymentsOf(mine?.id));
+    let records;
+    if (mine && carriesTags(mine)) {
+        records = joined(apps, mine.applications ?? []);
+    }
+    else {
+        logger.debug('the summary lists no tags for this owner: reading each application’s tags');
+        records = await (0, app_hooks_js_1.withTags)(api, apps);
+    }
+    return {
+        takenAt: now,
+        apps: records.map((record) => ({ record, deployments: (0, preview_state_js_1.newestFirst)(deployments[record.app.id] ?? []) })),
+        addons: mine?.addons ?? [],
+    };
+}
+/** The fleet's apps named `name`, when the fleet is fresh and shows any; else undefined (look them up). */
+function fleetRecords(fleet, name) {
+    if (!fleet)
+        return undefined;
+    const named = fleet.apps.filter((a) => a.record.app.name === name).map((a) => a.record);
+    return named.length > 0 ? named : undefined;
+}
+const FLEET = Symbol('clever-cloud fleet');
+/** Attaches the fleet a Preview was listed from (left out of its JSON, copied along with it). */
+function withFleet(preview, fleet) {
+    Object.defineProperty(preview, FLEET, { value: fleet, enumerable: true });
+    return preview;
+}
+function fleetOf(preview) {
+    return preview ? preview[FLEET] : undefined;
+}
+/** Forgets what was removed, so that a second `destroy` in the same run looks again rather than acting on the past. */
+function forget(fleet, ids) {
+    if (!fleet)
+        return;
+    fleet.apps = fleet.apps.filter((a) => !ids.has(a.record.app.id));
+    fleet.addons = fleet.addons.filter((a) => !ids.has(a.id));
 }
 
 
@@ -1316,6 +1437,79 @@ exports.SystemGit = SystemGit;
 
 /***/ }),
 
+/***/ 1616:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.isDeploy = void 0;
+exports.deploymentTime = deploymentTime;
+exports.newestFirst = newestFirst;
+exports.lastDeployOf = lastDeployOf;
+exports.lastDeployedAt = lastDeployedAt;
+exports.previewStateOf = previewStateOf;
+exports.isStopped = isStopped;
+/** A deployment that ran code (a push or a restart), not a stop or a scaling. */
+const isDeploy = (d) => d.action === undefined || d.action === 'DEPLOY';
+exports.isDeploy = isDeploy;
+/** `date` in ms since the epoch (the API sends a number; digits or ISO text are accepted too), or NaN. */
+function deploymentTime(d) {
+    if (typeof d.date === 'number')
+        return d.date;
+    if (typeof d.date === 'string')
+        return /^\d+$/.test(d.date) ? Number(d.date) : Date.parse(d.date);
+    return Number.NaN;
+}
+/** Newest first, whatever order the API used. */
+function newestFirst(list) {
+    const time = (d) => deploymentTime(d) || 0;
+    return [...list].sort((a, b) => time(b) - time(a) || (b.id ?? 0) - (a.id ?? 0));
+}
+/** The newest deployment that ran code (of `deployments`, newest first). */
+function lastDeployOf(deployments) {
+    return deployments?.find(exports.isDeploy);
+}
+/** When the preview was last deployed (ISO 8601): its newest push or restart, whatever its outcome. */
+function lastDeployedAt(deployments) {
+    const last = lastDeployOf(deployments);
+    const time = last ? deploymentTime(last) : Number.NaN;
+    return Number.isFinite(time) ? new Date(time).toISOString() : undefined;
+}
+/**
+ * The preview's state from the app's run state and its deployments (newest first):
+ * a deployment in progress or instances starting → `deploying`; a newest deployment that failed →
+ * `failed`; instances that should run → `running`; stopped after having run → `sleeping`; stopped
+ * by Clever Cloud (moderation, unpaid bills) → `failed`; never started, or a state we do not know →
+ * `unknown`.
+ */
+function previewStateOf(appState, deployments, hasRun) {
+    const newest = deployments[0];
+    if (newest && (newest.state === 'WIP' || newest.state === 'TASK_RUNNING'))
+        return 'deploying';
+    if (appState === 'WANTS_TO_BE_UP')
+        return 'deploying';
+    if (newest && (0, exports.isDeploy)(newest) && newest.state === 'FAIL')
+        return 'failed';
+    switch (appState) {
+        case 'SHOULD_BE_UP':
+            return 'running';
+        case 'SHOULD_BE_DOWN':
+            return hasRun || deployments.some((d) => (0, exports.isDeploy)(d) && d.state === 'OK') ? 'sleeping' : 'unknown';
+        case 'MODERATED':
+        case 'DEFAULT_OF_PAYMENT':
+            return 'failed';
+        default:
+            return 'unknown';
+    }
+}
+/** Stopped (asleep, or never started): a stop would change nothing. */
+function isStopped(appState) {
+    return appState === 'SHOULD_BE_DOWN';
+}
+
+
+/***/ }),
+
 /***/ 5460:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
@@ -1327,6 +1521,7 @@ exports.toPreviewDeployment = toPreviewDeployment;
 exports.toPreview = toPreview;
 const app_body_js_1 = __webpack_require__(1972);
 const domains_js_1 = __webpack_require__(8857);
+const preview_state_js_1 = __webpack_require__(1616);
 const tags_js_1 = __webpack_require__(1107);
 const KNOWN = Symbol('clever-cloud application');
 function knowledgeOf(preview, ref) {
@@ -1357,7 +1552,8 @@ function toPreview(known, name) {
     const favourite = known.domains?.favourite ?? undefined;
     const { identity } = (0, tags_js_1.marksOf)(tags);
     const created = (0, app_body_js_1.creationTime)(app);
-    const last = known.deployments?.[0];
+    const last = (0, preview_state_js_1.lastDeployOf)(known.deployments);
+    const deployedAt = (0, preview_state_js_1.lastDeployedAt)(known.deployments);
     const preview = {
         name,
         id: app.id,
@@ -1367,6 +1563,8 @@ function toPreview(known, name) {
         ...(last ? { lastDeployment: toPreviewDeployment(last) } : {}),
         ...(identity ? { identity } : {}),
         ...(Number.isFinite(created) ? { createdAt: new Date(created).toISOString() } : {}),
+        ...(deployedAt ? { lastDeployedAt: deployedAt } : {}),
+        ...(known.planned ? {} : { state: (0, preview_state_js_1.previewStateOf)(app.state, known.deployments ?? [], Boolean(app.commitId)) }),
         details: {
             appId: app.id,
             ...(app.ownerId ? { ownerId: app.ownerId } : {}),
@@ -1376,6 +1574,7 @@ function toPreview(known, name) {
             ...(app.instance?.minInstances !== undefined ? { instances: app.instance.minInstances } : {}),
             ...(app.deployment?.httpUrl ? { gitUrl: app.deployment.httpUrl } : {}),
             ...(app.commitId ? { runningCommit: app.commitId } : {}),
+            ...(app.state ? { appState: app.state } : {}),
             tags,
             ...(known.planned ? { dryRun: true } : {}),
         },
@@ -1400,7 +1599,9 @@ exports.CleverCloudProvider = __webpack_unused_export__ = void 0;
  * each add-on go through the one reconcile algorithm (`../reconcile.ts`). Nothing about a preview
  * is kept here between calls: what a step learnt rides in the Preview it returns
  * (preview-view.ts), so `up` reads each thing once — a re-run with nothing to change costs three
- * or four reads and no write.
+ * or four reads and no write. A Preview from `list()` carries the fleet it was read from
+ * (fleet.ts), so that `prune` and the fleet cap, handing it back, remove or stop what they decided
+ * on without listing again.
  */
 const identity_js_1 = __webpack_require__(4845);
 const errors_js_1 = __webpack_require__(4296);
@@ -1415,7 +1616,9 @@ const auth_js_1 = __webpack_require__(7944);
 const converge_js_1 = __webpack_require__(6535);
 const deploy_js_1 = __webpack_require__(5245);
 const domains_js_1 = __webpack_require__(8857);
+const fleet_js_1 = __webpack_require__(3312);
 const git_js_1 = __webpack_require__(8564);
+const preview_state_js_1 = __webpack_require__(1616);
 const preview_view_js_1 = __webpack_require__(5460);
 __webpack_unused_export__ = ({ enumerable: true, get: function () { return preview_view_js_1.toPreviewDeployment; } });
 const tags_js_1 = __webpack_require__(1107);
@@ -1429,6 +1632,7 @@ class CleverCloudProvider {
     git;
     timing;
     reconcileTiming;
+    /** What the last `list()` read, for the `destroy` and `sleep` that follow it. */
     constructor(settings, context, options = {}) {
         this.settings = settings;
         this.context = context;
@@ -1462,6 +1666,12 @@ class CleverCloudProvider {
     appHooksInput(ref, body) {
         const planned = () => ({ app: { id: `(new application ${ref.name})`, name: ref.name, zone: this.settings.zone, vhosts: [] }, tags: (0, tags_js_1.ownershipTags)(ref) });
         return { api: this.api, ref, body, planned };
+    }
+    /** Hooks whose lookup is answered by the fleet the caller's Preview was listed from, when it shows the preview. */
+    fleetHooks(ref, known) {
+        const fleet = (0, fleet_js_1.fleetOf)(known);
+        const candidates = (0, fleet_js_1.fleetRecords)(fleet, ref.name);
+        return { hooks: (0, app_hooks_js_1.appHooks)({ ...this.appHooksInput(ref, () => undefined), ...(candidates ? { candidates } : {}) }), fleet: candidates ? fleet : undefined };
     }
     async find(ref) {
         const hooks = (0, app_hooks_js_1.appHooks)(this.appHooksInput(ref, () => undefined));
@@ -1569,10 +1779,14 @@ class CleverCloudProvider {
             known: known.deployments,
             runningCommit: app.commitId,
             ...(known.restart ? { restart: known.restart } : {}),
+            asleep: (0, preview_state_js_1.isStopped)(app.state) && Boolean(app.commitId),
         });
         known.restart = undefined;
         if (outcome.deployment)
             known.deployments = [outcome.deployment, ...(known.deployments ?? []).filter((d) => d.uuid !== outcome.deployment.uuid)];
+        // A deployment followed to its end (they all end OK here) runs: the app is up with that commit.
+        if (outcome.deployment?.state === 'OK')
+            known.record = { ...known.record, app: { ...app, state: 'SHOULD_BE_UP', commitId: outcome.deployment.commit ?? source.commit } };
         return {
             deployed: outcome.deployed,
             url,
@@ -1580,34 +1794,59 @@ class CleverCloudProvider {
             ...(outcome.deployment ? { deployment: (0, preview_view_js_1.toPreviewDeployment)(outcome.deployment) } : {}),
         };
     }
-    async destroy(ref) {
+    async destroy(ref, known) {
         const { plan, logger } = this.context;
         const ctx = this.reconcileContext(ref);
-        const hooks = (0, app_hooks_js_1.appHooks)(this.appHooksInput(ref, () => undefined));
+        const { hooks, fleet } = this.fleetHooks(ref, known);
         const targets = (0, reconcile_js_1.teardownTargets)(await (0, reconcile_js_1.lookup)(hooks, ctx), hooks, ctx);
         if (targets.length > 1)
             logger.warn(`${targets.length} applications of this preview are named ${ref.name}: removing them all`);
         // Add-ons first: deleting an app is not known to delete them, and until the app is gone its
         // links still prove an untagged add-on ours.
-        const removed = await (0, addons_js_1.teardownAddons)({ api: this.api, reconcile: ctx, ref, appIds: targets.map((t) => t.id) });
+        const addons = await (0, addons_js_1.teardownAddons)({ api: this.api, reconcile: ctx, ref, appIds: targets.map((t) => t.id), ...(fleet ? { listed: fleet.addons } : {}) });
+        const removed = addons.removed;
         for (const target of targets) {
             // Gone afterwards either way: a delete answered 5xx and retried finds it already gone.
             await plan.apply({ kind: 'delete', target: `application ${ref.name}`, detail: target.id }, () => this.api.deleteApp(target.id), true);
             removed.push(`application ${ref.name} (${target.id})`);
         }
+        if (!plan.dryRun)
+            (0, fleet_js_1.forget)(fleet, new Set([...addons.ids, ...targets.map((t) => t.id)]));
         return { deleted: removed.length > 0, removed };
     }
+    async sleep(ref, known) {
+        const ctx = this.reconcileContext(ref);
+        const { hooks } = this.fleetHooks(ref, known);
+        const found = await (0, reconcile_js_1.lookup)(hooks, ctx);
+        // Only this preview's apps are stopped: another preview's or an unmarked one is never touched.
+        (0, reconcile_js_1.oursOf)(found, hooks, this.context);
+        const stopped = [];
+        for (const { item: record } of [...found.ours, ...found.repairable]) {
+            const app = record.app;
+            if ((0, preview_state_js_1.isStopped)(app.state))
+                continue;
+            await this.context.plan.apply({ kind: 'update', target: `application ${ref.name}`, detail: `stop its instances (${app.id})` }, () => this.api.stopInstances(app.id), undefined);
+            stopped.push(`instances of application ${ref.name} (${app.id})`);
+            if (!this.context.plan.dryRun)
+                record.app = { ...app, state: 'SHOULD_BE_DOWN' };
+        }
+        return { slept: stopped.length > 0, stopped };
+    }
     async list() {
+        const fleet = await (0, fleet_js_1.readFleet)(this.api, this.context.deadline.clock.now(), this.context.logger);
         // Ours and attributable: an app without a readable identity names no preview `prune` could judge.
-        const records = (await (0, app_hooks_js_1.withTags)(this.api, await this.api.listApps())).filter((r) => (0, tags_js_1.marksOf)(r.tags).identity !== undefined);
-        records.sort((a, b) => ((0, app_hooks_js_1.createdAtOf)(a.app) ?? Infinity) - ((0, app_hooks_js_1.createdAtOf)(b.app) ?? Infinity) || (a.app.id < b.app.id ? -1 : 1));
+        const apps = fleet.apps.map((a) => ({ ...a, marks: (0, tags_js_1.marksOf)(a.record.tags) })).filter((a) => a.marks.identity !== undefined);
+        apps.sort((a, b) => ((0, app_hooks_js_1.createdAtOf)(a.record.app) ?? Infinity) - ((0, app_hooks_js_1.createdAtOf)(b.record.app) ?? Infinity) || (a.record.app.id < b.record.app.id ? -1 : 1));
         // One preview per name and identity: a duplicate of a past race is not another preview.
         const previews = new Map();
-        for (const record of records) {
-            const { key } = (0, tags_js_1.marksOf)(record.tags);
+        for (const { record, deployments, marks } of apps) {
+            const { key } = marks;
             const id = `${record.app.name}\u0000${key ?? record.app.id}`;
-            if (!previews.has(id))
-                previews.set(id, (0, preview_view_js_1.toPreview)((0, preview_view_js_1.knowledgeFor)(record, key ?? ''), record.app.name));
+            if (previews.has(id))
+                continue;
+            const known = (0, preview_view_js_1.knowledgeFor)(record, key ?? '');
+            known.deployments = deployments;
+            previews.set(id, (0, fleet_js_1.withFleet)((0, preview_view_js_1.toPreview)(known, record.app.name), fleet));
         }
         return [...previews.values()];
     }

@@ -4,6 +4,7 @@
  */
 import type { CommandResult } from '../commands/context.js';
 import type { ListedPreview } from '../commands/list.js';
+import type { PruneDecision } from '../commands/prune.js';
 import { describeIdentity } from '../core/identity.js';
 import { formatDuration } from '../core/logger.js';
 
@@ -20,11 +21,10 @@ export function resultLines(result: CommandResult, elapsedMs: number): string[] 
       if (!result.deleted) return [`${result.name}: already gone`];
       return [`${dry ? 'dry run: would remove' : 'removed'} ${result.name}: ${removed.join(', ') || 'nothing else'}${dry ? '' : took(elapsedMs)}`];
     case 'prune':
-    {
-      const images = (result.removedImages as string[] | undefined) ?? [];
-      const imagePart = images.length ? ` and ${images.length} image(s): ${images.join(', ')}` : '';
-      return [`${dry ? 'dry run: would prune' : 'pruned'} ${removed.length} preview(s)${removed.length ? `: ${removed.join(', ')}` : ''}${imagePart}${dry ? '' : took(elapsedMs)}`];
-    }
+      return pruneLines(result, dry, dry ? '' : took(elapsedMs));
+    case 'sleep':
+      if (!result.slept) return [`${result.name}: asleep already, or absent`];
+      return [`${dry ? 'dry run: would put to sleep' : 'asleep'} ${result.name}: ${((result.stopped as string[] | undefined) ?? []).join(', ') || 'its compute'} stopped${dry ? '' : took(elapsedMs)}`];
     case 'status':
       return statusLines(result);
     case 'list':
@@ -50,6 +50,8 @@ function statusLines(result: CommandResult): string[] {
   if (!p) return lines;
   lines.push(`  id: ${p.id}`);
   if (p.identity) lines.push(`  preview of: ${describeIdentity(p.identity)}`);
+  if (p.state) lines.push(`  state: ${p.state}`);
+  if (p.lastDeployedAt) lines.push(`  last deployed: ${p.lastDeployedAt}`);
   if (p.createdAt) lines.push(`  created: ${p.createdAt}`);
   const domains = p.domains.map((d) => `${d.host}${d.favourite ? ' (favourite)' : ''}${d.builtIn ? ' (default)' : ''}`);
   if (domains.length) lines.push(`  domains: ${domains.join(', ')}`);
@@ -59,11 +61,28 @@ function statusLines(result: CommandResult): string[] {
   return lines;
 }
 
-/** One line a preview: name, whose it is, state and commit, URL. */
+/** The first line counts what happened; then one line a preview that was removed, slept or failed. */
+function pruneLines(result: CommandResult, dry: boolean, took: string): string[] {
+  const count = (key: string) => ((result[key] as string[] | undefined) ?? []).length;
+  const images = (result.removedImages as string[] | undefined) ?? [];
+  const parts = [`${count('removed')} removed`, `${count('slept')} put to sleep`, `${count('kept')} kept`];
+  if (count('failed')) parts.push(`${count('failed')} failed`);
+  if (images.length) parts.push(`${images.length} image(s) removed`);
+  const lines = [`${dry ? 'dry run: prune would leave' : 'pruned'}: ${parts.join(', ')}${took}`];
+  for (const d of (result.decisions as PruneDecision[] | undefined) ?? []) {
+    if (d.action !== 'kept') lines.push(`  ${d.action} ${d.name}${d.why ? `: ${d.why}` : ''}`);
+  }
+  return lines;
+}
+
+/** A table a preview: name, whose it is, state, commit, last deployed, URL. */
 function listLines(result: CommandResult): string[] {
   const previews = (result.previews as ListedPreview[] | undefined) ?? [];
   if (previews.length === 0) return [`no preview of ${result.name}`];
-  const rows = previews.map((p) => [p.name, describeIdentity(p.identity), [p.state, p.commit?.slice(0, 7)].filter(Boolean).join(' ') || '-', p.url || '-']);
-  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]!) : cell)).join('  '));
+  const rows = [
+    ['PREVIEW', 'OF', 'STATE', 'COMMIT', 'LAST DEPLOYED', 'URL'],
+    ...previews.map((p) => [p.name, describeIdentity(p.identity), p.state ?? '-', p.commit?.slice(0, 7) ?? '-', p.lastDeployedAt?.replace(/\.\d+Z$/, 'Z') ?? '-', p.url || '-']),
+  ];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((cell, i) => (i < r.length - 1 ? cell.padEnd(widths[i]!) : cell)).join('  '));
 }

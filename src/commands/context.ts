@@ -30,6 +30,10 @@ export interface CommandResult {
   /** What was done (or, in a dry run, would be done). */
   plan?: string[];
   dryRun?: boolean;
+  /** Set when the command reported its result but failed in part (exit 5 for a prune with failures). */
+  exitCode?: number;
+  /** The one line saying what failed, when `exitCode` is set. */
+  failure?: string;
   [key: string]: unknown;
 }
 
@@ -48,6 +52,7 @@ export function specOf(settings: CommonSettings): PreviewSpec {
     domains: settings.domains,
     favourite: settings.favourite,
     healthPath: settings.healthPath,
+    ...(settings.basicAuth ? { basicAuth: settings.basicAuth } : {}),
   };
 }
 

@@ -13,6 +13,7 @@ export interface ListedPreview {
   url: string;
   identity: PreviewIdentity;
   createdAt?: string;
+  lastDeployedAt?: string;
   state?: string;
   commit?: string;
 }
@@ -25,7 +26,8 @@ export function listed(preview: Preview & { identity: PreviewIdentity }): Listed
     url: preview.url,
     identity: preview.identity,
     ...(preview.createdAt ? { createdAt: preview.createdAt } : {}),
-    ...(d?.state ? { state: d.state } : {}),
+    ...(preview.lastDeployedAt ?? d?.createdAt ? { lastDeployedAt: preview.lastDeployedAt ?? d?.createdAt } : {}),
+    ...(preview.state ? { state: preview.state } : {}),
     ...(d?.commit ? { commit: d.commit } : {}),
   };
 }

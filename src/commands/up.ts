@@ -1,4 +1,5 @@
 import { withPlan, type CommandContext, type CommandResult } from './context.js';
+import { enforceCap } from './fleet-cap.js';
 import { deployStep } from './deploy.js';
 import { ensureAppStep } from './ensure-app.js';
 import { setDomainStep } from './set-domain.js';
@@ -7,6 +8,7 @@ import { setDomainStep } from './set-domain.js';
 export async function up(ctx: CommandContext): Promise<CommandResult> {
   // An unknown --commit or a directory that is no checkout must fail before the app is created.
   await ctx.resolveCommit();
+  const evicted = await enforceCap(ctx);
   const ensured = await ensureAppStep(ctx);
   const domains = await setDomainStep(ctx, ensured.preview, { quiet: true });
   const deployed = await deployStep(ctx, domains.preview);
@@ -20,6 +22,7 @@ export async function up(ctx: CommandContext): Promise<CommandResult> {
       changed: ensured.changed || domains.changed,
       deployed: deployed.deployed,
       commit: deployed.commit,
+      ...(evicted ? { evicted } : {}),
     },
     ctx,
   );

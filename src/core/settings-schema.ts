@@ -31,6 +31,12 @@ export const commonOptions: OptionSpec[] = [
   { key: 'timeout', flag: 'timeout', short: 't', type: 'string', env: ['PREVIEW_TIMEOUT'], value: 'DURATION', description: 'overall deadline, e.g. 10m', defaultText: '15m' },
   { key: 'adopt', flag: 'adopt', type: 'boolean', env: ['PREVIEW_ADOPT'], description: 'take over an existing resource that lacks our ownership marker' },
   { key: 'ttl', flag: 'ttl', type: 'string', env: ['PREVIEW_TTL'], value: 'DURATION', description: 'prune: remove previews (and, with docker, unused images of ours) older than this' },
+  { key: 'ttlFrom', flag: 'ttl-from', type: 'string', env: ['PREVIEW_TTL_FROM'], value: 'deployed|created', description: 'prune: measure --ttl from the last deployment or from the creation', defaultText: 'deployed' },
+  { key: 'sleepAfter', flag: 'sleep-after', type: 'string', env: ['PREVIEW_SLEEP_AFTER'], value: 'DURATION', description: 'prune: put previews not deployed for this long to sleep (compute stopped, data and URL kept)' },
+  { key: 'parallel', flag: 'parallel', type: 'string', env: ['PREVIEW_PARALLEL'], value: 'N', description: 'prune: previews removed or put to sleep at once', defaultText: '4' },
+  { key: 'maxPreviews', flag: 'max-previews', type: 'string', env: ['PREVIEW_MAX_PREVIEWS'], value: 'N', description: 'up: at most N previews of the project; a new one first evicts the least recently deployed other one' },
+  { key: 'capPolicy', flag: 'max-previews-policy', type: 'string', env: ['PREVIEW_MAX_PREVIEWS_POLICY'], value: 'sleep|delete|refuse', description: 'up: what --max-previews does at the cap: put the least recently deployed preview to sleep (awake previews count), delete it (all count), or refuse with exit 6', defaultText: 'sleep' },
+  { key: 'basicAuth', flag: 'basic-auth', type: 'string', env: ['PREVIEW_BASIC_AUTH'], secret: true, value: 'USER:PASSWORD', description: "HTTP basic auth in front of the preview, where the provider's routing can (docker, kubernetes); empty removes it" },
   { key: 'max', flag: 'max', type: 'string', env: ['PREVIEW_MAX'], value: 'N', description: 'prune: keep at most N previews (oldest go first)' },
   { key: 'keep', flag: 'keep', type: 'list', env: ['PREVIEW_KEEP'], value: 'BRANCH|#PR', description: 'prune: branches that still exist and open pull/merge requests (#42 or !42); their previews are kept' },
   { key: 'all', flag: 'all', type: 'boolean', description: 'list: every preview of ours on the target, not only this project\'s' },
@@ -98,6 +104,22 @@ export const commonSchema = z.object({
   timeout: deadlineSchema.default('15m'),
   adopt: z.boolean().default(false),
   ttl: durationSchema.optional(),
+  ttlFrom: z.enum(['deployed', 'created'], { errorMap: () => ({ message: 'expected deployed or created' }) }).default('deployed'),
+  sleepAfter: durationSchema.optional(),
+  parallel: positiveInt.refine((n) => n >= 1 && n <= 64, 'expected a number from 1 to 64').default(4),
+  maxPreviews: positiveInt.refine((n) => n >= 1, 'expected at least 1').optional(),
+  capPolicy: z.enum(['sleep', 'delete', 'refuse'], { errorMap: () => ({ message: 'expected sleep, delete or refuse' }) }).default('sleep'),
+  basicAuth: z
+    .string()
+    .transform((text, ctx) => {
+      const colon = text.indexOf(':');
+      if (colon <= 0 || colon === text.length - 1) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'expected USER:PASSWORD (both non-empty)' });
+        return z.NEVER;
+      }
+      return { user: text.slice(0, colon), password: text.slice(colon + 1) };
+    })
+    .optional(),
   max: positiveInt.optional(),
   keep: z.array(z.string()).default([]),
   all: z.boolean().default(false),
@@ -133,7 +155,12 @@ export interface SettingsSources {
   /** Environment variables (the process env at the edge, a plain record in tests). */
   env: Record<string, string | undefined>;
   /** Parsed `.preview.yml`, when there is one. */
-  file?: { path: string; data: unknown };
+  file?: {
+    path: string;
+    data: unknown;
+    /** Keys (`timeout`, `clever-cloud.flavor`) that came from --settings / PREVIEW_SETTINGS rather than the file. */
+    overlaid?: string[];
+  };
   /** Values found in the CI environment or git, used when nothing else sets them. */
   detected?: {
     app?: string;

@@ -101,7 +101,12 @@ export function resolveOptions(
   for (const spec of specs) {
     const flagValue = spec.flag === undefined ? undefined : sources.flags[spec.flag];
     const inSection = spec.key in fileSection;
-    const describeFile = () => `${fileName} ${inSection && fileWhere.section ? `${fileWhere.section}.` : ''}${spec.key}`;
+    const describeFile = () => {
+      const section = inSection && fileWhere.section ? `${fileWhere.section}.` : '';
+      const overlaid = sources.file?.overlaid ?? [];
+      const given = [spec.key, spec.flag].some((k) => k !== undefined && overlaid.includes(`${section}${k}`));
+      return given ? `--settings / PREVIEW_SETTINGS ${section}${spec.key}` : `${fileName} ${section}${spec.key}`;
+    };
     const fileValue = normaliseFileValue(spec, inSection ? fileSection[spec.key] : spec.topLevel ? fileTop[spec.key] : undefined, describeFile);
     if (spec.type === 'map') {
       // Maps merge: .preview.yml, then the env variable's lines, then the flags, key by key.

@@ -110,9 +110,14 @@ export function loadSettings<S>(
   }
   for (const spec of module.options) {
     if (spec.secret && (spec.key in section || (spec.topLevel && spec.key in top))) {
-      throw new ConfigError(`invalid settings: ${fileName} ${module.id}.${spec.key}: a secret does not belong in a file that is committed`, {
-        hint: `remove it and set ${spec.env?.[0] ?? 'it'} as a masked CI variable or repository secret`,
-      });
+      const overlaid = sources.file?.overlaid ?? [];
+      const inOverlay = [spec.key, spec.flag].some((k) => k !== undefined && (overlaid.includes(`${module.id}.${k}`) || overlaid.includes(k)));
+      throw new ConfigError(
+        inOverlay
+          ? `invalid settings: --settings / PREVIEW_SETTINGS ${module.id}.${spec.key}: a secret does not belong in the settings, which are shown in logs and workflow files`
+          : `invalid settings: ${fileName} ${module.id}.${spec.key}: a secret does not belong in a file that is committed`,
+        { hint: `remove it and set ${spec.env?.[0] ?? 'it'} as a masked CI variable or repository secret` },
+      );
     }
   }
   const resolved = resolveOptions(module.options, sources, section, top, { name: fileName, section: module.id });

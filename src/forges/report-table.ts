@@ -4,6 +4,7 @@
  * One model, rendered as Markdown or as aligned text, so the two forges always say the same.
  */
 import type { CommandResult } from '../commands/context.js';
+import type { ListedPreview } from '../commands/list.js';
 import type { PruneDecision } from '../commands/prune.js';
 
 export interface ReportRow {
@@ -38,7 +39,9 @@ function stateOf(result: CommandResult): string {
     case 'set-domain':
       return result.changed ? (dry ? 'would be routed' : 'routed') : 'routed already';
     case 'status':
-      return String((result.preview?.lastDeployment?.state as string | undefined) ?? 'exists');
+      return String(result.preview?.state ?? (result.preview?.lastDeployment?.state as string | undefined) ?? 'exists');
+    case 'sleep':
+      return result.slept ? (dry ? 'would sleep' : 'asleep') : 'asleep already';
     default:
       if (result.deployed || (dry && (result.plan ?? []).some((s) => s.startsWith('deploy ')))) return dry ? 'would deploy' : 'deployed';
       return result.commit ? 'live' : 'exists';
@@ -54,7 +57,7 @@ function changedOf(result: CommandResult): string {
 /** The row of a single-preview command's result. `now` stands for the time of a deployment made by this run. */
 export function reportRow(result: CommandResult, now: Date = new Date()): ReportRow {
   const deployedNow = result.deployed === true && result.dryRun !== true;
-  const last = deployedNow ? now.toISOString() : (result.lastDeployedAt as string | undefined) ?? result.preview?.lastDeployment?.createdAt;
+  const last = deployedNow ? now.toISOString() : (result.lastDeployedAt as string | undefined) ?? result.preview?.lastDeployedAt ?? result.preview?.lastDeployment?.createdAt;
   return {
     preview: result.name,
     ...(result.commit ? { commit: String(result.commit).slice(0, 12) } : {}),
@@ -67,6 +70,16 @@ export function reportRow(result: CommandResult, now: Date = new Date()): Report
 
 /** The rows of a run: one per preview it judged (`prune`), else the one preview. */
 export function reportRows(result: CommandResult, now: Date = new Date()): ReportRow[] {
+  if (result.command === 'list') {
+    return ((result.previews as ListedPreview[] | undefined) ?? []).map((p) => ({
+      preview: p.name,
+      ...(p.commit ? { commit: p.commit.slice(0, 12) } : {}),
+      state: p.state ?? 'unknown',
+      ...(p.url ? { url: p.url } : {}),
+      ...(p.lastDeployedAt ? { lastDeployed: p.lastDeployedAt.replace(/\.\d+Z$/, 'Z') } : {}),
+      changed: 'nothing',
+    }));
+  }
   if (result.command !== 'prune') return [reportRow(result, now)];
   const decisions = (result.decisions as PruneDecision[] | undefined) ?? [];
   return decisions.map((d) => ({

@@ -48,6 +48,12 @@ export interface PreviewSpec extends PreviewRef {
   favourite: boolean;
   /** Path that answers when the preview serves (`--health-path`), for health checks. */
   healthPath: string;
+  /**
+   * HTTP basic auth in front of the preview (`--basic-auth USER:PASSWORD`, a secret), or undefined
+   * for none — then protection a provider put there earlier is removed. Providers whose routing
+   * cannot do it never get one: the settings refuse it with exit 2 (`capabilities.basicAuth`).
+   */
+  basicAuth?: { user: string; password: string };
 }
 
 export interface PreviewDomain {
@@ -71,6 +77,13 @@ export interface PreviewDeployment {
   createdAt?: string;
 }
 
+/**
+ * What a preview is doing: serving (`running`), stopped by `sleep` with its data, domains and URL
+ * kept (`sleeping`), deploying, failed (its last deployment or its compute), or `unknown` when the
+ * platform does not say.
+ */
+export type PreviewState = 'running' | 'sleeping' | 'deploying' | 'failed' | 'unknown';
+
 /** A preview as it exists on the platform. */
 export interface Preview {
   /** Our preview name. */
@@ -85,6 +98,9 @@ export interface Preview {
   /** The identity recorded on the preview's resources: `prune` and `list` judge by it, never by name. */
   identity?: PreviewIdentity;
   createdAt?: string;
+  /** When the preview was last deployed (ISO 8601), as recorded or read on the platform: what `prune --ttl` measures. */
+  lastDeployedAt?: string;
+  state?: PreviewState;
   /** Provider-specific extras for `status --json`. */
   details?: Record<string, unknown>;
 }
@@ -110,6 +126,13 @@ export interface DeployResult {
   /** Why nothing was deployed, when `deployed` is false. */
   reason?: string;
   deployment?: PreviewDeployment;
+}
+
+export interface SleepResult {
+  /** Whether this call stopped anything (false: it was asleep already, or absent). */
+  slept: boolean;
+  /** What was stopped, in words, for the log and the report. */
+  stopped: string[];
 }
 
 export interface DestroyResult {
@@ -152,10 +175,23 @@ export interface Provider {
   /**
    * Removes everything this preview owns; `deleted: false` when it was already gone. Resources of
    * that name that belong to another preview, or that are unmarked, are left alone with a warning.
+   * `known`: this preview as this provider's `list()` returned it moments ago (prune, the fleet
+   * cap): a provider may act on what it carries instead of reading the platform again.
    */
-  destroy(ref: PreviewRef): Promise<DestroyResult>;
-  /** All previews of ours (marker), each with its recorded identity, for `prune` and `list`. */
+  destroy(ref: PreviewRef, known?: Preview): Promise<DestroyResult>;
+  /**
+   * All previews of ours (marker), each with its recorded identity, state, creation and last
+   * deployment times, URL and commit where the platform tells, for `prune`, `list` and the fleet
+   * cap — read with as few listing calls as the platform allows (a listing that carries tags or
+   * labels, label selectors, filters), never one call per preview when a listing can say it.
+   */
   list(): Promise<Preview[]>;
+  /**
+   * Stops the preview's compute and keeps its data, domains and URL (`sleeping`); a no-op (no
+   * mutating call) when it sleeps already or is absent. `ensure` and `deploy` wake it: `up` brings
+   * it back, and `deploy` of the commit it runs starts it again without a rebuild.
+   */
+  sleep(ref: PreviewRef, known?: Preview): Promise<SleepResult>;
   /**
    * Optional, for platforms whose builds outlive the previews that ran them (Docker images):
    * removes the project's images that carry our marker, are older than `olderThanMs` and that no
@@ -165,10 +201,17 @@ export interface Provider {
   pruneImages?(olderThanMs: number, options: ImagePruneOptions): Promise<string[]>;
 }
 
+/** What a platform's routing can do, known before anything runs, so a setting it cannot honour is exit 2. */
+export interface ProviderCapabilities {
+  /** HTTP basic auth in front of a preview (`--basic-auth`). */
+  basicAuth: boolean;
+}
+
 /** One entry of the provider factory: options, schema and constructor of one platform. */
 export interface ProviderModule<S = unknown> extends ProviderSettingsModule<S> {
   /** One line for `--help`. */
   description: string;
+  capabilities: ProviderCapabilities;
   /** Loads the provider's code only when it is chosen, so a run pays for one platform's modules. */
   create(settings: S, context: ProviderContext): Promise<Provider>;
 }

@@ -4,7 +4,7 @@
  */
 import type { CommandContext, CommandResult } from '../commands/context.js';
 
-export type CommandName = 'name' | 'ensure-app' | 'set-domain' | 'deploy' | 'up' | 'stop' | 'status' | 'list' | 'prune';
+export type CommandName = 'name' | 'ensure-app' | 'set-domain' | 'deploy' | 'up' | 'sleep' | 'stop' | 'status' | 'list' | 'prune';
 
 export const COMMANDS: Record<CommandName, string> = {
   name: 'print the preview name and URL for a branch (no network)',
@@ -12,10 +12,11 @@ export const COMMANDS: Record<CommandName, string> = {
   'set-domain': 'attach the preview domain(s), idempotently',
   deploy: 'deploy the commit; skip when it is already live',
   up: 'ensure-app + set-domain + deploy (what most pipelines call)',
+  sleep: 'stop the preview\'s compute, keep its data, domains and URL (up wakes it)',
   stop: 'tear the preview down completely; no-op when already gone',
   status: 'show what exists for a preview (exit 4 when absent)',
   list: "list the project's previews (--all: every preview of ours) with whose each is",
-  prune: 'remove previews whose branch is gone, older than --ttl, or over --max',
+  prune: 'remove (or put to sleep) previews whose branch is gone, idle longer than --ttl, or over --max',
 };
 
 /** Own keys only: `toString` or `constructor` are no commands. */
@@ -37,6 +38,8 @@ export async function loadCommand(name: CommandName): Promise<(ctx: CommandConte
       return (await import('../commands/stop.js')).stop;
     case 'status':
       return (await import('../commands/status.js')).status;
+    case 'sleep':
+      return (await import('../commands/sleep.js')).sleep;
     case 'list':
       return (await import('../commands/list.js')).list;
     case 'prune':

@@ -65,8 +65,12 @@ export function overlaySettings(file: SettingsSources['file'], text: string | un
   if (!isMapping(overlay)) throw new ConfigError('invalid settings: --settings / PREVIEW_SETTINGS: expected a mapping of settings, as in .preview.yml');
   const base: Mapping = isMapping(file?.data) ? file.data : {};
   const merged: Mapping = { ...base };
-  for (const [key, value] of Object.entries(overlay)) merged[key] = isMapping(value) && isMapping(base[key]) ? { ...base[key], ...value } : value;
-  return { path: file?.path ?? '.preview.yml', data: merged };
+  const overlaid: string[] = [...(file?.overlaid ?? [])];
+  for (const [key, value] of Object.entries(overlay)) {
+    merged[key] = isMapping(value) && isMapping(base[key]) ? { ...base[key], ...value } : value;
+    overlaid.push(key, ...(isMapping(value) ? Object.keys(value).map((k) => `${key}.${k}`) : []));
+  }
+  return { path: file?.path ?? '.preview.yml', data: merged, overlaid };
 }
 
 export function allSecretSpecs(): OptionSpec[] {

@@ -12,7 +12,8 @@ import type { Redactor } from '../core/redact.js';
 import { Deadline } from '../core/retry.js';
 import { loadSettings, secretValues, type CommonSettings, type FlagValues, type SettingsSources } from '../core/settings.js';
 import { changeOfEvent, ciInfoFromEnv, gitFallback, resolveCommit, type CiInfo } from '../forges/generic/ci-env.js';
-import { providerChoice, providerModule } from '../providers/registry.js';
+import { ConfigError } from '../core/errors.js';
+import { providerChoice, providerModule, providerModules } from '../providers/registry.js';
 import { childEnvFrom } from './child-env.js';
 import { loadCommand, type CommandName } from './commands.js';
 import { checkOutputFiles, flagsOfOtherProviders } from './preflight.js';
@@ -90,7 +91,14 @@ export async function execute(
     const plan = new Plan(settings.dryRun, (step) => logger.info(`  ${settings.dryRun ? 'would' : '+'} ${describeStep(step)}`));
     const deadline = new Deadline(settings.timeoutMs);
     const context = { logger, deadline, plan, adopt: settings.adopt, childEnv };
-    const provider = await providerModule(settings.provider!).create(loaded.provider, context);
+    const module = providerModule(settings.provider!);
+    if (settings.basicAuth && !module.capabilities.basicAuth) {
+      const able = providerModules.filter((m) => m.capabilities.basicAuth).map((m) => m.id);
+      throw new ConfigError(`invalid settings: --basic-auth / PREVIEW_BASIC_AUTH: the ${module.id} provider cannot put a preview behind basic auth`, {
+        hint: `providers that can: ${able.join(', ')}; or protect the preview in the application itself`,
+      });
+    }
+    const provider = await module.create(loaded.provider, context);
     const commandFn = await loadCommand(command);
     let commit: Promise<string> | undefined;
     result = await commandFn({

@@ -43,6 +43,19 @@ export interface Backend {
   marked(): Promise<PlatformResource[]>;
   /** Mutating requests the platform received since the last `resetLog()`. */
   mutatingRequests(): Promise<number>;
+  /** Every request (reads included) the platform received since the last `resetLog()`. */
+  requests(): Promise<number>;
+  /**
+   * The preview's compute as the platform runs it: `running`, `stopped` (asleep: instances,
+   * containers or replicas stopped while data, domains and routes stay), or `absent`.
+   */
+  compute(previewName: string): Promise<'running' | 'stopped' | 'absent'>;
+  /**
+   * Makes a complete preview of `identity` directly on the platform, marked as preview-kit marks
+   * it, created and last deployed at the given times (default now), running or asleep — without
+   * running the CLI (lists, prunes and benchmarks of hundreds of previews).
+   */
+  plantPreview(identity: PreviewIdentity, options?: { createdAt?: Date; deployedAt?: Date; asleep?: boolean }): Promise<void>;
   resetLog(): Promise<void>;
   /**
    * Plants, under `previewName`, what another preview would have made (marked, with the other
@@ -50,16 +63,23 @@ export interface Backend {
    */
   plant(previewName: string, identity: PreviewIdentity | undefined): Promise<void>;
   /**
-   * From now on, `rate` of the writes (POST/PUT/PATCH/DELETE) fail with 5xx or a dropped answer; half
-   * of those are applied first and answered 5xx afterwards. `0` turns faults off.
+   * From now on, `rate` of the writes (POST/PUT/PATCH/DELETE) fail with 5xx or a dropped answer;
+   * `appliedShare` of those (default half) are applied first and answered 5xx afterwards. `0`
+   * turns faults off. Targets that cannot choose the share may ignore it.
    */
-  faultWrites(rate: number, seed: number): Promise<void>;
+  faultWrites(rate: number, seed: number, appliedShare?: number): Promise<void>;
   /** From now on every request is answered 401 (`unauthorized`), 403 (`forbidden`), or normally (`ok`). */
   credentials(mode: 'ok' | 'unauthorized' | 'forbidden'): Promise<void>;
   /** Extra CLI arguments for a preview with sub-resources (add-ons, a database), when the provider has them. */
   subResourceArgs?: string[];
   /** The hint a 403 must carry, e.g. /rights|permission|RBAC/. */
   forbiddenHint: RegExp;
+  /**
+   * When the provider can put a preview behind basic auth: asks the preview's URL through the
+   * platform's routing with these credentials (or none) and answers the HTTP status — or, where no
+   * router runs here (Kubernetes), what the routing objects say the router would answer.
+   */
+  protectedStatus?(previewName: string, credentials?: { user: string; password: string }): Promise<number>;
   stop(): Promise<void>;
 }
 

@@ -29,12 +29,13 @@ export function forgeOf(env: Env): ForgeKind {
 export function ciInfoFromEnv(env: Env): CiInfo {
   const forge = forgeOf(env);
   const info: CiInfo = { forge };
-  const repo = env.GITHUB_REPOSITORY?.split('/').pop() || env.CI_PROJECT_NAME;
+  // CircleCI's variables are read too: the nightly and any-CI examples need no flags for them.
+  const repo = env.GITHUB_REPOSITORY?.split('/').pop() || env.CI_PROJECT_NAME || env.CIRCLE_PROJECT_REPONAME;
   if (repo) info.app = repo;
   // A pull request's head branch comes first: GITHUB_REF_NAME is then `<n>/merge`.
-  const branch = env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || env.CI_MERGE_REQUEST_SOURCE_BRANCH_NAME || env.CI_COMMIT_REF_NAME;
+  const branch = env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || env.CI_MERGE_REQUEST_SOURCE_BRANCH_NAME || env.CI_COMMIT_REF_NAME || env.CIRCLE_BRANCH;
   if (branch) info.branch = branch;
-  const commit = env.CI_COMMIT_SHA || (env.GITHUB_HEAD_REF ? undefined : env.GITHUB_SHA);
+  const commit = env.CI_COMMIT_SHA || (env.GITHUB_HEAD_REF ? undefined : env.GITHUB_SHA) || env.CIRCLE_SHA1;
   if (commit) info.commit = commit;
   if (env.GITHUB_EVENT_PATH) info.eventPath = env.GITHUB_EVENT_PATH;
   return info;
@@ -95,9 +96,12 @@ export async function gitFallback(cwd: string, info: CiInfo, need: { branch: boo
 export async function resolveCommit(dir: string, ref: string, childEnv: Record<string, string>): Promise<string> {
   const r = await execa('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd: dir, reject: false, stdin: 'ignore', env: childEnv, extendEnv: false });
   if (r.exitCode !== 0 || !/^[0-9a-f]{40}$/.test(r.stdout.trim())) {
-    throw new ConfigError(`deploy: cannot resolve commit "${ref}" in ${dir}`, {
-      hint: r.stderr.includes('not a git repository') ? 'run inside a git checkout or pass --source' : 'check --commit, or fetch more history (fetch-depth)',
-    });
+    const hint = r.stderr.includes('dubious ownership')
+      ? 'git refuses a checkout owned by another user: mark it safe (git config --global --add safe.directory <dir>)'
+      : r.stderr.includes('not a git repository')
+        ? 'run inside a git checkout or pass --source'
+        : 'check --commit, or fetch more history (fetch-depth)';
+    throw new ConfigError(`deploy: cannot resolve commit "${ref}" in ${dir}`, { hint });
   }
   return r.stdout.trim();
 }

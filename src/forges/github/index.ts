@@ -10,13 +10,15 @@ function escapeData(text: string): string {
   return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 
-/** Workflow commands go to stderr so that stdout stays one JSON object with --json; the runner reads both. */
+/**
+ * Workflow commands go to stderr so that stdout stays one JSON object with --json; the runner
+ * reads both. `error()` stays a plain line: a failed command ends with exactly one `::error`
+ * annotation (the CLI's top-level catch), and detail such as a build log's last lines belongs in
+ * the log above it.
+ */
 export class GitHubLogger extends PlainLogger {
   override warn(message: string): void {
     this.sink.write(`::warning::${escapeData(this.redactor.redact(message))}\n`);
-  }
-  override error(message: string): void {
-    this.sink.write(`::error::${escapeData(this.redactor.redact(message))}\n`);
   }
   override async group<T>(title: string, fn: () => Promise<T>): Promise<T> {
     this.sink.write(`::group::${escapeData(this.redactor.redact(title))}\n`);

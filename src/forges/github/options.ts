@@ -13,7 +13,7 @@ export const githubOptions: OptionSpec[] = [
   { key: 'comment', type: 'boolean', env: ['PREVIEW_GITHUB_COMMENT'], description: 'keep one sticky comment per preview on the pull request', defaultText: 'true' },
   { key: 'deployment', type: 'boolean', env: ['PREVIEW_GITHUB_DEPLOYMENT'], description: 'record a GitHub deployment with the preview URL', defaultText: 'true' },
   { key: 'environment', type: 'string', env: ['PREVIEW_GITHUB_ENVIRONMENT'], description: 'GitHub environment of the deployment; {name}, {branch}, {pr}, {app} are replaced', defaultText: 'preview/{name}' },
-  { key: 'deleteEnvironment', type: 'boolean', env: ['PREVIEW_GITHUB_DELETE_ENVIRONMENT'], description: 'on stop, delete the GitHub environment (needs a token with administration: write)', defaultText: 'true' },
+  { key: 'deleteEnvironment', type: 'boolean', env: ['PREVIEW_GITHUB_DELETE_ENVIRONMENT'], description: 'on stop, also delete the GitHub environment (needs a token with administration: write, which the workflow token never has)', defaultText: 'false' },
   { key: 'allowForks', type: 'boolean', env: ['PREVIEW_ALLOW_FORKS'], description: 'deploy pull requests from forks too (their code runs with your secrets)', defaultText: 'false' },
 ];
 
@@ -27,7 +27,7 @@ const schema = z.object({
     .min(1)
     .regex(/^[^'"`,;\\]+$/, 'expected an environment name without quotes, commas, semicolons or backslashes')
     .default('preview/{name}'),
-  deleteEnvironment: z.boolean().default(true),
+  deleteEnvironment: z.boolean().default(false),
   allowForks: z.boolean().default(false),
 });
 

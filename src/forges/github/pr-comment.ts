@@ -1,30 +1,27 @@
 /**
  * The sticky pull request comment: one per preview, found again by a hidden marker, edited in
- * place on every run and never duplicated; after `stop` it says the preview was removed.
+ * place and never duplicated. It shows the same compact table as the job summary and the GitLab
+ * job log (report-table.ts); after `stop` it says the preview was removed.
  */
+import { markdownTable, type ReportRow } from '../report-table.js';
 import type { GitHubApi } from './api.js';
 
 export function commentMarker(name: string): string {
   return `<!-- preview-kit:preview=${name} -->`;
 }
 
-export interface LiveComment {
-  kind: 'live';
+export interface CommentContent {
+  /** `live` after up/deploy, `removed` after stop. */
+  kind: 'live' | 'removed';
   name: string;
-  url?: string;
-  commit?: string;
-  commitUrl?: string;
+  rows: ReportRow[];
+  /**
+   * The run changed nothing (a re-run, a repeated stop). The comment then keeps describing the
+   * last run that did change something, and no edit is made.
+   */
+  quiet?: boolean;
   runUrl?: string;
 }
-
-export interface RemovedComment {
-  kind: 'removed';
-  name: string;
-  removed: string[];
-  runUrl?: string;
-}
-
-export type CommentContent = LiveComment | RemovedComment;
 
 /** The run link changes on every run; it must not by itself cause an edit. */
 const RUN_LINE = /^<sub>.*<\/sub>$/m;
@@ -33,29 +30,10 @@ function footer(runUrl: string | undefined): string {
   return `<sub>Kept up to date by preview-kit${runUrl ? ` · [last change](${runUrl})` : ''}</sub>`;
 }
 
-const removedHeading = (name: string) => `### Preview \`${name}\` removed`;
+const heading = (content: Pick<CommentContent, 'kind' | 'name'>) => `### Preview \`${content.name}\` ${content.kind === 'live' ? 'is ready' : 'removed'}`;
 
 export function renderComment(content: CommentContent): string {
-  const lines = [commentMarker(content.name)];
-  if (content.kind === 'live') {
-    const commit = content.commit ? (content.commitUrl ? `[\`${content.commit.slice(0, 7)}\`](${content.commitUrl})` : `\`${content.commit.slice(0, 7)}\``) : '—';
-    lines.push(
-      `### Preview \`${content.name}\` is ready`,
-      '',
-      '| | |',
-      '|---|---|',
-      `| URL | ${content.url ? `<${content.url}>` : '—'} |`,
-      `| Commit | ${commit} |`,
-    );
-  } else {
-    lines.push(
-      removedHeading(content.name),
-      '',
-      content.removed.length ? `Torn down: ${content.removed.map((r) => `\`${r}\``).join(', ')}.` : 'Nothing was left to remove.',
-    );
-  }
-  lines.push('', footer(content.runUrl));
-  return lines.join('\n');
+  return [commentMarker(content.name), heading(content), '', markdownTable(content.rows), '', footer(content.runUrl)].join('\n');
 }
 
 const comparable = (body: string) => body.replace(RUN_LINE, '').trimEnd();
@@ -79,8 +57,9 @@ export async function upsertComment(api: GitHubApi, issue: number, content: Comm
     return 'created';
   }
   if (comparable(first.body) === comparable(body)) return 'unchanged';
-  // A repeated stop finds nothing to remove: the first "removed" notice says more, keep it.
-  if (content.kind === 'removed' && content.removed.length === 0 && first.body.includes(removedHeading(content.name))) return 'unchanged';
+  // Nothing happened in this run, and the comment already says what the preview is: keep it.
+  const saysSameKind = first.body.includes(heading(content));
+  if (content.quiet && saysSameKind) return 'unchanged';
   await api.updateComment(first.id, body);
   return 'updated';
 }

@@ -6,12 +6,15 @@
 import type { CommandResult } from '../../commands/context.js';
 import type { Logger } from '../../core/logger.js';
 import type { CommonSettings } from '../../core/settings.js';
+import { markdownTable, reportRows } from '../report-table.js';
+import type { ActionCommand } from './action-inputs.js';
+import { ACTION_OUTPUTS } from './action-outputs.js';
 import { createGitHubApi, GitHubCallError, type GitHubApi, type RepoRef } from './api.js';
 import { recordDeployment, retireEnvironment } from './deployments.js';
 import { readEvent } from './event.js';
 import { environmentName, loadGitHubSettings, type GitHubSettings } from './options.js';
 import { upsertComment } from './pr-comment.js';
-import { appendSummary, summaryMarkdown, writeOutputs } from './step-files.js';
+import { appendSummary, writeOutputs } from './step-files.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -20,31 +23,43 @@ export interface GitHubReportInput {
   settings: CommonSettings;
   env: Env;
   logger: Logger;
-  /** When the command started (Date.now()), for the summary's time row. */
+  /** When the command started (Date.now()). */
   startedAt: number;
   now?: () => number;
   /** Tests may bring their own API; production builds one from the token. */
   api?: GitHubApi;
 }
 
+/** The step outputs of a result: exactly those the action of its command declares. */
 export function outputsOf(result: CommandResult): Record<string, string> {
-  const outputs: Record<string, string> = { name: result.name };
-  if (result.url) outputs.url = result.url;
-  if (result.id) outputs['app-id'] = result.id;
-  for (const key of ['created', 'changed', 'deployed', 'deleted'] as const) if (result[key] !== undefined) outputs[key] = String(result[key]);
-  if (result.commit) outputs.commit = String(result.commit);
-  if (result.removed) outputs.removed = result.removed.join(',');
-  return outputs;
+  const all: Record<string, string> = { name: result.name };
+  if (result.url) all.url = result.url;
+  if (result.id) all['app-id'] = result.id;
+  for (const key of ['created', 'changed', 'deployed', 'deleted'] as const) if (result[key] !== undefined) all[key] = String(result[key]);
+  if (result.commit) all.commit = String(result.commit);
+  if (result.removed) all.removed = result.removed.join(',');
+  if (Array.isArray(result.kept)) all.kept = (result.kept as string[]).join(',');
+  const declared = ACTION_OUTPUTS[result.command as ActionCommand];
+  if (!declared) return all;
+  // A declared output is always written, empty when the run has no value for it.
+  return Object.fromEntries(declared.map(([name]) => [name, all[name] ?? '']));
 }
 
-export function summaryRows(result: CommandResult, elapsedMs: number): Array<[string, string]> {
-  const rows: Array<[string, string]> = [['preview', result.name]];
-  if (result.url) rows.push(['URL', result.url]);
-  if (result.commit) rows.push(['commit', String(result.commit).slice(0, 12)]);
-  if (result.command === 'stop') rows.push(['removed', result.deleted ? result.removed?.join(', ') || 'the preview' : 'nothing (already gone)']);
-  rows.push([result.dryRun ? 'would change' : 'changes', result.plan?.length ? result.plan.join('; ') : 'none']);
-  rows.push(['time', `${(elapsedMs / 1000).toFixed(1)}s`]);
-  return rows;
+/** The job summary: the same compact table as the PR comment and the GitLab job log. */
+export function summaryOf(result: CommandResult, now: Date): string {
+  const title = `### preview-kit ${result.command}${result.dryRun ? ' (dry run)' : ''}`;
+  const rows = reportRows(result, now);
+  const lines = [title, ''];
+  if (rows.length) lines.push(markdownTable(rows));
+  else lines.push(result.command === 'prune' ? `No previews of \`${result.name}\` found.` : 'Nothing to show.');
+  const images = result.removedImages as string[] | undefined;
+  if (images?.length) lines.push('', `Also removed ${images.length} unused image${images.length === 1 ? '' : 's'}.`);
+  return `${lines.join('\n')}\n\n`;
+}
+
+/** The run changed nothing: no app made or changed, nothing deployed or removed, an empty plan. */
+function quiet(result: CommandResult): boolean {
+  return !result.created && !result.changed && !result.deployed && !result.deleted && (result.plan?.length ?? 0) === 0;
 }
 
 function repoOf(env: Env): RepoRef | undefined {
@@ -60,7 +75,7 @@ function runUrlOf(env: Env): string | undefined {
 const PERMISSION: Record<string, string> = {
   comment: 'pull-requests: write',
   deployment: 'deployments: write',
-  environment: 'administration: write, which the workflow token never has (pass a fine-grained token or a GitHub App token as github-token, or set delete-environment: false)',
+  environment: 'administration: write, which the workflow token never has (pass a fine-grained or GitHub App token as github-token, or leave delete-environment at false)',
 };
 
 /** Collects what could not be done, for one warning at the end. */
@@ -86,7 +101,7 @@ class Shortfalls {
   }
 }
 
-async function reportRemote(input: GitHubReportInput, github: GitHubSettings, api: GitHubApi): Promise<void> {
+async function reportRemote(input: GitHubReportInput, github: GitHubSettings, api: GitHubApi, now: Date): Promise<void> {
   const { result, settings, env, logger } = input;
   const event = readEvent(env);
   const issue = settings.pr ?? event.pullRequest?.number;
@@ -104,7 +119,7 @@ async function reportRemote(input: GitHubReportInput, github: GitHubSettings, ap
     }
     if (github.comment && issue !== undefined) {
       await shortfalls.attempt('comment', `update the comment on #${issue}`, async () => {
-        const outcome = await upsertComment(api, issue, { kind: 'removed', name: result.name, removed: result.removed ?? [], ...(runUrl ? { runUrl } : {}) });
+        const outcome = await upsertComment(api, issue, { kind: 'removed', name: result.name, rows: reportRows(result, now), quiet: quiet(result), ...(runUrl ? { runUrl } : {}) });
         logger.info(`pull request #${issue} comment: ${outcome}`);
       });
     }
@@ -124,15 +139,7 @@ async function reportRemote(input: GitHubReportInput, github: GitHubSettings, ap
     }
     if (github.comment && issue !== undefined) {
       await shortfalls.attempt('comment', `write the comment on #${issue}`, async () => {
-        const commitUrl = ref && env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/commit/${ref}` : undefined;
-        const outcome = await upsertComment(api, issue, {
-          kind: 'live',
-          name: result.name,
-          ...(result.url ? { url: result.url } : {}),
-          ...(ref ? { commit: ref } : {}),
-          ...(commitUrl ? { commitUrl } : {}),
-          ...(runUrl ? { runUrl } : {}),
-        });
+        const outcome = await upsertComment(api, issue, { kind: 'live', name: result.name, rows: reportRows(result, now), quiet: quiet(result), ...(runUrl ? { runUrl } : {}) });
         logger.info(`pull request #${issue} comment: ${outcome}`);
       });
     }
@@ -143,9 +150,9 @@ async function reportRemote(input: GitHubReportInput, github: GitHubSettings, ap
 /** Publishes a finished command to GitHub. Call only when GITHUB_ACTIONS=true. */
 export async function reportToGitHub(input: GitHubReportInput): Promise<void> {
   const { result, env, logger } = input;
-  const now = input.now ?? Date.now;
+  const now = new Date((input.now ?? Date.now)());
   await writeOutputs(env, outputsOf(result));
-  await appendSummary(env, summaryMarkdown(`preview-kit ${result.command}${result.dryRun ? ' (dry run)' : ''}`, summaryRows(result, now() - input.startedAt)));
+  if (result.command !== 'name' && result.command !== 'list') await appendSummary(env, summaryOf(result, now));
 
   if (result.dryRun || !['up', 'deploy', 'stop'].includes(result.command)) return;
   let github: GitHubSettings;
@@ -164,6 +171,6 @@ export async function reportToGitHub(input: GitHubReportInput): Promise<void> {
   }
   await logger.group('report to GitHub', async () => {
     const api = input.api ?? (await createGitHubApi({ token: github.token!, baseUrl: github.apiUrl, repo, logger }));
-    await reportRemote(input, github, api);
+    await reportRemote(input, github, api, now);
   });
 }

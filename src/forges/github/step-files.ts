@@ -22,12 +22,6 @@ export async function writeOutputs(env: Record<string, string | undefined>, outp
   return true;
 }
 
-const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
-
-export function summaryMarkdown(title: string, rows: Array<[string, string]>): string {
-  return [`### ${title}`, '', '| | |', '|---|---|', ...rows.map(([k, v]) => `| ${cell(k)} | ${cell(v)} |`), '', ''].join('\n');
-}
-
 export async function appendSummary(env: Record<string, string | undefined>, markdown: string): Promise<boolean> {
   if (!env.GITHUB_STEP_SUMMARY) return false;
   await appendFile(env.GITHUB_STEP_SUMMARY, markdown);

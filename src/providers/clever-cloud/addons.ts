@@ -7,10 +7,11 @@ import { AuthError, isRetryable } from '../../core/errors.js';
 import { backoffDelay } from '../../core/retry.js';
 import { classify, ensureResource, lookup, refusal, teardownTargets, type ReconcileContext } from '../reconcile.js';
 import type { PreviewRef, PreviewSpec } from '../types.js';
-import { addonHooks, addonName, isKind, resolvePlan, withAddonTags, type AddonHooksInput } from './addon-hooks.js';
-import type { CleverAddon, CleverApi, CreateAddonBody } from './api.js';
+import { addonHooks, addonName, isKind, resolvePlan, withAddonTags, type AddonHooksInput, type AddonItem } from './addon-hooks.js';
+import type { CleverAddon, CleverApi, CleverSummaryAddon, CreateAddonBody } from './api.js';
 import { isGone } from './app-hooks.js';
 import type { AddonRequest } from './settings.js';
+import { untouched } from './tags.js';
 
 export interface EnsureAddonsInput {
   api: CleverApi;
@@ -106,18 +107,25 @@ export interface TeardownAddonsInput {
   ref: PreviewRef;
   /** The apps `stop` removes: add-ons linked to them count as this preview's even untagged. */
   appIds: string[];
+  /** The owner's add-ons with their tags from a fresh summary (`list()`'s fleet), instead of listing them again. */
+  listed?: CleverSummaryAddon[];
 }
 
 /**
- * Removes the add-ons of this preview — named after it and carrying its key, or untagged and
- * linked to its app — and leaves another preview's and unmarked ones alone, with a warning.
- * Deleting an app is not known to delete its add-ons, so they go first, while the app still
- * proves the untagged ones ours.
+ * The add-ons named after the preview, from the fleet's summary: enough on their own when each
+ * carries tags of ours or another preview's; undefined when one carries none, since only the
+ * app's links can tell whether such a one is this preview's.
  */
-export async function teardownAddons(input: TeardownAddonsInput): Promise<string[]> {
-  const { api, reconcile: ctx, ref } = input;
+function addonsFromSummary(listed: CleverSummaryAddon[], previewName: string): AddonItem[] | undefined {
+  const named = listed.filter((a) => a.providerId !== undefined && a.name === addonName(previewName, a.providerId));
+  const items = named.map((a) => ({ addon: { id: a.id, name: a.name, ...(a.realId ? { realId: a.realId } : {}), provider: { id: a.providerId! } }, tags: a.customerTags ?? [], linked: false }));
+  return items.some((i) => untouched(i.tags)) ? undefined : items;
+}
+
+/** Every add-on named after the preview, with its tags and whether it is linked to one of `appIds`. */
+async function addonsToJudge(api: CleverApi, ref: PreviewRef, appIds: string[]): Promise<AddonItem[]> {
   const linkedLists = await Promise.all(
-    input.appIds.map((id) =>
+    appIds.map((id) =>
       api.linkedAddons(id).catch((error: unknown) => {
         if (isGone(error)) return [] as CleverAddon[];
         throw error;
@@ -130,8 +138,20 @@ export async function teardownAddons(input: TeardownAddonsInput): Promise<string
     if (addon.provider?.id && addon.name === addonName(ref.name, addon.provider.id)) byId.set(addon.id, addon);
   }
   if (byId.size === 0) return [];
-  const items = await withAddonTags(api, [...byId.values()], new Set(linked.map((a) => a.id)));
+  return withAddonTags(api, [...byId.values()], new Set(linked.map((a) => a.id)));
+}
+
+/**
+ * Removes the add-ons of this preview — named after it and carrying its key, or untagged and
+ * linked to its app — and leaves another preview's and unmarked ones alone, with a warning.
+ * Deleting an app is not known to delete its add-ons, so they go first, while the app still
+ * proves the untagged ones ours.
+ */
+export async function teardownAddons(input: TeardownAddonsInput): Promise<{ removed: string[]; ids: string[] }> {
+  const { api, reconcile: ctx, ref } = input;
+  const items = (input.listed && addonsFromSummary(input.listed, ref.name)) ?? (await addonsToJudge(api, ref, input.appIds));
   const removed: string[] = [];
+  const ids: string[] = [];
   for (const provider of [...new Set(items.map((i) => i.addon.provider!.id))].sort()) {
     const hooks = addonHooks({ api, ref, appId: undefined, provider, body: () => undefined as never, planned: () => undefined as never });
     const found = classify(
@@ -142,7 +162,8 @@ export async function teardownAddons(input: TeardownAddonsInput): Promise<string
     for (const target of teardownTargets(found, hooks, ctx)) {
       await ctx.plan.apply({ kind: 'delete', target: `add-on ${hooks.name}`, detail: target.id }, () => api.deleteAddon(target.id), true);
       removed.push(`addon ${hooks.name} (${target.id})`);
+      ids.push(target.id);
     }
   }
-  return removed;
+  return { removed, ids };
 }

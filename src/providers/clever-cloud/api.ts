@@ -5,123 +5,9 @@
  */
 import { ConfigError } from '../../core/errors.js';
 import type { HttpClient } from '../http.js';
+import type { CleverVhost, CleverApp, CleverDeployment, CleverAddon, CreateAddonBody, CleverInstanceProduct, CleverAddonProvider, CleverSummary, CreateAppBody, ScalabilityBody } from './api-types.js';
 
-export interface CleverFlavor {
-  name: string;
-}
-
-export interface CleverVhost {
-  fqdn: string;
-}
-
-/** The fields we use of the API's application view. */
-export interface CleverApp {
-  id: string;
-  name: string;
-  description?: string;
-  zone?: string;
-  ownerId?: string;
-  instance?: {
-    type?: string;
-    version?: string;
-    variant?: { id?: string; slug?: string };
-    minInstances?: number;
-    maxInstances?: number;
-    minFlavor?: CleverFlavor;
-    maxFlavor?: CleverFlavor;
-  };
-  deployment?: { httpUrl?: string; url?: string; repoState?: string };
-  vhosts?: CleverVhost[];
-  /** Milliseconds since the epoch. */
-  creationDate?: number | string;
-  separateBuild?: boolean;
-  buildFlavor?: CleverFlavor | null;
-  /** Commit of the running instances. */
-  commitId?: string | null;
-  state?: string;
-}
-
-export type DeploymentState = 'WIP' | 'OK' | 'FAIL' | 'CANCELLED' | 'TASK_RUNNING' | string;
-
-export interface CleverDeployment {
-  uuid: string;
-  id?: number;
-  state: DeploymentState;
-  action?: string;
-  commit?: string;
-  cause?: string;
-  date?: number | string;
-}
-
-export interface CleverAddon {
-  id: string;
-  name: string;
-  realId?: string;
-  region?: string;
-  provider?: { id: string; name?: string };
-  plan?: { id: string; slug?: string; name?: string };
-  /** Milliseconds since the epoch. */
-  creationDate?: number | string;
-}
-
-/** `POST …/addons`. No `tags` field exists: tags are written afterwards through the tag routes. */
-export interface CreateAddonBody {
-  name: string;
-  /** Plan id (`plan_…`), not its slug. */
-  plan: string;
-  providerId: string;
-  region: string;
-  options: Record<string, string>;
-  /** The application to link the new add-on to, in the same request. */
-  linkedApp?: string;
-}
-
-export interface CleverInstanceProduct {
-  type: string;
-  version: string;
-  enabled: boolean;
-  variant?: { id: string; slug: string };
-  defaultFlavor?: CleverFlavor;
-}
-
-export interface CleverAddonProvider {
-  id: string;
-  regions?: string[];
-  plans?: Array<{ id: string; slug: string; name?: string; price?: number }>;
-}
-
-export interface CleverSummary {
-  user?: { id: string; name?: string };
-  organisations?: Array<{ id: string; name: string }>;
-}
-
-export interface CreateAppBody {
-  deploy: 'git';
-  name: string;
-  description: string;
-  zone: string;
-  instanceType: string;
-  instanceVersion: string;
-  instanceVariant: string;
-  minFlavor: string;
-  maxFlavor: string;
-  minInstances: number;
-  maxInstances: number;
-  instanceLifetime: 'REGULAR';
-  env: Record<string, string>;
-  tags: string[];
-  separateBuild?: boolean;
-  buildFlavor?: string;
-}
-
-export interface ScalabilityBody {
-  minFlavor?: string;
-  maxFlavor?: string;
-  minInstances?: number;
-  maxInstances?: number;
-  separateBuild?: boolean;
-  buildFlavor?: string;
-}
+export type * from './api-types.js';
 
 const e = encodeURIComponent;
 
@@ -141,6 +27,9 @@ function memo<T>(load: () => Promise<T>): () => Promise<T> {
 const OWNER_ID = /^(orga|user)_[0-9A-Za-z-]+$/;
 
 export class CleverApi {
+  /** The summary read to resolve an organisation name, handed to the first `summary()` call. */
+  private resolvedSummary: CleverSummary | undefined;
+
   constructor(
     readonly http: HttpClient,
     private readonly org: string | undefined,
@@ -154,6 +43,7 @@ export class CleverApi {
     if (org === undefined) return { path: '/v2/self' };
     if (OWNER_ID.test(org)) return { path: `/v2/organisations/${e(org)}`, id: org };
     const summary = await this.http.json<CleverSummary>({ method: 'GET', path: '/v2/summary', what: `resolve organisation "${org}"` });
+    this.resolvedSummary = summary;
     const orgs = summary?.organisations ?? [];
     let matches = orgs.filter((o) => o.name === org);
     if (matches.length === 0) matches = orgs.filter((o) => o.name.toLowerCase() === org.toLowerCase());
@@ -168,6 +58,17 @@ export class CleverApi {
       });
     }
     return { path: `/v2/organisations/${e(matches[0]!.id)}`, id: matches[0]!.id };
+  }
+
+  /**
+   * `GET /v2/summary`: every owner of the token with all its applications and add-ons, their tags
+   * (`customerTags`), state and commit, in one call. The one read for an organisation name is
+   * used once more rather than asked again.
+   */
+  async summary(): Promise<CleverSummary> {
+    const resolved = this.resolvedSummary;
+    this.resolvedSummary = undefined;
+    return resolved ?? (await this.http.json<CleverSummary>({ method: 'GET', path: '/v2/summary', what: 'list applications with their tags' })) ?? {};
   }
 
   private async app(appId: string, rest = ''): Promise<string> {
@@ -299,6 +200,22 @@ export class CleverApi {
   async deployment(appId: string, deploymentId: string): Promise<CleverDeployment | undefined> {
     const res = await this.http.request<CleverDeployment>({ method: 'GET', path: await this.app(appId, `/deployments/${e(deploymentId)}`), allow: [404], what: `read deployment ${deploymentId}` });
     return res.status === 404 ? undefined : res.body;
+  }
+
+  /**
+   * `GET /v2/organisations/{id}/deployments` (the personal space too, by its `user_…` id): every
+   * application's deployments, keyed by application id. A 404 is "none", as clever-client.js reads it.
+   */
+  async ownerDeployments(ownerId: string): Promise<Record<string, CleverDeployment[]>> {
+    const path = `/v2/organisations/${e(ownerId)}/deployments`;
+    const res = await this.http.request<Record<string, CleverDeployment[]>>({ method: 'GET', path, allow: [404], what: 'list deployments' });
+    const body = res.status === 404 ? undefined : res.body;
+    return body && typeof body === 'object' && !Array.isArray(body) ? body : {};
+  }
+
+  /** Stops the application's instances (`DELETE …/instances`); its domains, env and add-ons stay. */
+  async stopInstances(appId: string): Promise<void> {
+    await this.http.request({ method: 'DELETE', path: await this.app(appId, '/instances'), what: `stop the instances of ${appId}` });
   }
 
   /** Redeploys `commit`, without the build cache unless `useCache` (a plain restart); returns the new deployment's id. */

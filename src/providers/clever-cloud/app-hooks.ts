@@ -74,6 +74,8 @@ export interface AppHooksInput {
   /** A dry run's stand-in for the app it would create. */
   planned: () => AppRecord;
   createDetail?: string;
+  /** The apps named after the preview as a fresh listing showed them (`list()`'s fleet), instead of looking again. */
+  candidates?: AppRecord[];
 }
 
 export function appHooks(input: AppHooksInput): ResourceHooks<AppRecord> {
@@ -81,7 +83,7 @@ export function appHooks(input: AppHooksInput): ResourceHooks<AppRecord> {
   return {
     noun: 'application',
     name: ref.name,
-    list: () => namedApps(api, ref.name),
+    list: async () => input.candidates ?? (await namedApps(api, ref.name)),
     id: (r) => r.app.id,
     createdAt: (r) => createdAtOf(r.app),
     marks: (r) => marksOf(r.tags),

@@ -2,13 +2,17 @@
  * Deploying a commit: a git push of `<sha>:refs/heads/master` to the app's remote, then following
  * the deployment the push starts until it ends. Skipped when the remote already has the commit
  * and its last deployment succeeded; restarted through the API when the commit is there but its
- * deployment failed (a push of the same commit would start nothing).
+ * deployment failed (a push of the same commit would start nothing), and started again from its
+ * build, without a push or a rebuild, when the preview sleeps (its instances were stopped).
  */
 import { ProviderError, TimeoutError } from '../../core/errors.js';
 import { poll, retry } from '../../core/retry.js';
 import type { ProviderContext } from '../types.js';
 import type { CleverApi, CleverDeployment } from './api.js';
 import { GitCommandError, type GitRemote } from './git.js';
+import { isDeploy, newestFirst } from './preview-state.js';
+
+export { newestFirst };
 
 export const DEPLOY_REF = 'refs/heads/master';
 
@@ -57,6 +61,8 @@ export interface DeployInput {
    * changed in this run: Clever Cloud applies variables only when instances start).
    */
   restart?: string;
+  /** The instances are stopped (the preview sleeps): a live commit is started again, not skipped. */
+  asleep?: boolean;
 }
 
 export interface DeployOutcome {
@@ -67,18 +73,6 @@ export interface DeployOutcome {
 
 const short = (sha: string) => sha.slice(0, 7);
 
-function dateOf(d: CleverDeployment): number {
-  if (typeof d.date === 'number') return d.date;
-  if (typeof d.date === 'string') return /^\d+$/.test(d.date) ? Number(d.date) : Date.parse(d.date) || 0;
-  return 0;
-}
-
-/** Newest first, whatever order the API used. */
-export function newestFirst(list: CleverDeployment[]): CleverDeployment[] {
-  return [...list].sort((a, b) => dateOf(b) - dateOf(a) || (b.id ?? 0) - (a.id ?? 0));
-}
-
-const isDeploy = (d: CleverDeployment) => d.action === undefined || d.action === 'DEPLOY';
 const sameCommit = (d: CleverDeployment, sha: string) => (d.commit ?? '').toLowerCase() === sha.toLowerCase();
 
 /** Checks the remote URL before git sees it: http(s) only, no credentials inside. */
@@ -117,6 +111,8 @@ export async function deployCommit(request: DeployInput): Promise<DeployOutcome>
     const last = known.find((d) => isDeploy(d) && sameCommit(d, sha));
     if (!input.force) {
       if (last?.state === 'OK' || (!last && input.runningCommit?.toLowerCase() === sha)) {
+        // Waking: the build of this commit is there, so the instances start from it (build cache).
+        if (input.asleep) return redeploy(input, known, 'the preview was asleep', true);
         if (input.restart) return redeploy(input, known, input.restart, true);
         return { deployed: false, reason: `commit ${short(sha)} is already live`, ...(last ? { deployment: last } : {}) };
       }

@@ -11,6 +11,7 @@ import type { CleverAddon, CleverDeployment } from './api.js';
 import { creationTime } from './app-body.js';
 import type { AppRecord } from './app-hooks.js';
 import { normaliseVhosts, previewDomains, primaryHost, urlOfHost, type DomainState } from './domains.js';
+import { lastDeployedAt, lastDeployOf, previewStateOf } from './preview-state.js';
 import { marksOf } from './tags.js';
 
 const KNOWN = Symbol('clever-cloud application');
@@ -23,7 +24,7 @@ export interface AppKnowledge {
   /** A dry run's stand-in for an app that would be created: never sent to the API. */
   planned: boolean;
   domains?: DomainState;
-  /** Recent deployments, newest first. */
+  /** Recent deployments, newest first (stops included). */
   deployments?: CleverDeployment[];
   /** Why the instances must restart at the next deploy even if their commit is live. */
   restart?: string;
@@ -64,7 +65,8 @@ export function toPreview(known: AppKnowledge, name: string): Preview {
   const favourite = known.domains?.favourite ?? undefined;
   const { identity } = marksOf(tags);
   const created = creationTime(app);
-  const last = known.deployments?.[0];
+  const last = lastDeployOf(known.deployments);
+  const deployedAt = lastDeployedAt(known.deployments);
   const preview: Carrying = {
     name,
     id: app.id,
@@ -74,6 +76,8 @@ export function toPreview(known: AppKnowledge, name: string): Preview {
     ...(last ? { lastDeployment: toPreviewDeployment(last) } : {}),
     ...(identity ? { identity } : {}),
     ...(Number.isFinite(created) ? { createdAt: new Date(created).toISOString() } : {}),
+    ...(deployedAt ? { lastDeployedAt: deployedAt } : {}),
+    ...(known.planned ? {} : { state: previewStateOf(app.state, known.deployments ?? [], Boolean(app.commitId)) }),
     details: {
       appId: app.id,
       ...(app.ownerId ? { ownerId: app.ownerId } : {}),
@@ -83,6 +87,7 @@ export function toPreview(known: AppKnowledge, name: string): Preview {
       ...(app.instance?.minInstances !== undefined ? { instances: app.instance.minInstances } : {}),
       ...(app.deployment?.httpUrl ? { gitUrl: app.deployment.httpUrl } : {}),
       ...(app.commitId ? { runningCommit: app.commitId } : {}),
+      ...(app.state ? { appState: app.state } : {}),
       tags,
       ...(known.planned ? { dryRun: true } : {}),
     },

@@ -4,13 +4,15 @@
  * each add-on go through the one reconcile algorithm (`../reconcile.ts`). Nothing about a preview
  * is kept here between calls: what a step learnt rides in the Preview it returns
  * (preview-view.ts), so `up` reads each thing once — a re-run with nothing to change costs three
- * or four reads and no write.
+ * or four reads and no write. A Preview from `list()` carries the fleet it was read from
+ * (fleet.ts), so that `prune` and the fleet cap, handing it back, remove or stop what they decided
+ * on without listing again.
  */
 import { describeIdentity } from '../../core/identity.js';
 import { ProviderError, SafetyError } from '../../core/errors.js';
 import { HttpClient } from '../http.js';
 import { ensureResource, lookup, oursOf, ownershipOf, refusal, teardownTargets, type ReconcileContext, type ReconcileTiming } from '../reconcile.js';
-import type { DeployResult, DestroyResult, EnsureResult, Preview, PreviewDomain, PreviewRef, PreviewSpec, Provider, ProviderContext, SourceRef } from '../types.js';
+import type { DeployResult, DestroyResult, EnsureResult, Preview, PreviewDomain, PreviewRef, PreviewSpec, Provider, ProviderContext, SleepResult, SourceRef } from '../types.js';
 import { resolvePlan } from './addon-hooks.js';
 import { ensureAddons, teardownAddons } from './addons.js';
 import { CleverApi, type CreateAppBody } from './api.js';
@@ -20,7 +22,9 @@ import { apiAuthorization, apiBaseUrl, authHint, credentialsFrom, forbiddenHint,
 import { convergeApp } from './converge.js';
 import { DEFAULT_DEPLOY_TIMING, deployCommit, newestFirst, type DeployTiming } from './deploy.js';
 import { ensureDomains, normaliseVhosts, previewDomains, type DomainState } from './domains.js';
+import { fleetOf, fleetRecords, forget, readFleet, withFleet } from './fleet.js';
 import { SystemGit, type GitRemote } from './git.js';
+import { isStopped } from './preview-state.js';
 import { knowledgeFor, knowledgeOf, toPreview, toPreviewDeployment, type AppKnowledge } from './preview-view.js';
 import type { CleverSettings } from './settings.js';
 import { marksOf, ownershipTags } from './tags.js';
@@ -48,6 +52,7 @@ export class CleverCloudProvider implements Provider {
   private readonly git: GitRemote;
   private readonly timing: DeployTiming;
   private readonly reconcileTiming: Partial<ReconcileTiming>;
+  /** What the last `list()` read, for the `destroy` and `sleep` that follow it. */
 
   constructor(
     private readonly settings: CleverSettings,
@@ -86,6 +91,13 @@ export class CleverCloudProvider implements Provider {
   private appHooksInput(ref: PreviewRef, body: () => CreateAppBody): AppHooksInput {
     const planned = (): AppRecord => ({ app: { id: `(new application ${ref.name})`, name: ref.name, zone: this.settings.zone, vhosts: [] }, tags: ownershipTags(ref) });
     return { api: this.api, ref, body, planned };
+  }
+
+  /** Hooks whose lookup is answered by the fleet the caller's Preview was listed from, when it shows the preview. */
+  private fleetHooks(ref: PreviewRef, known: Preview | undefined) {
+    const fleet = fleetOf(known);
+    const candidates = fleetRecords(fleet, ref.name);
+    return { hooks: appHooks({ ...this.appHooksInput(ref, () => undefined as never), ...(candidates ? { candidates } : {}) }), fleet: candidates ? fleet : undefined };
   }
 
   async find(ref: PreviewRef): Promise<Preview | undefined> {
@@ -192,9 +204,12 @@ export class CleverCloudProvider implements Provider {
       known: known.deployments,
       runningCommit: app.commitId,
       ...(known.restart ? { restart: known.restart } : {}),
+      asleep: isStopped(app.state) && Boolean(app.commitId),
     });
     known.restart = undefined;
     if (outcome.deployment) known.deployments = [outcome.deployment, ...(known.deployments ?? []).filter((d) => d.uuid !== outcome.deployment!.uuid)];
+    // A deployment followed to its end (they all end OK here) runs: the app is up with that commit.
+    if (outcome.deployment?.state === 'OK') known.record = { ...known.record, app: { ...app, state: 'SHOULD_BE_UP', commitId: outcome.deployment.commit ?? source.commit } };
     return {
       deployed: outcome.deployed,
       url,
@@ -203,33 +218,56 @@ export class CleverCloudProvider implements Provider {
     };
   }
 
-  async destroy(ref: PreviewRef): Promise<DestroyResult> {
+  async destroy(ref: PreviewRef, known?: Preview): Promise<DestroyResult> {
     const { plan, logger } = this.context;
     const ctx = this.reconcileContext(ref);
-    const hooks = appHooks(this.appHooksInput(ref, () => undefined as never));
+    const { hooks, fleet } = this.fleetHooks(ref, known);
     const targets = teardownTargets(await lookup(hooks, ctx), hooks, ctx);
     if (targets.length > 1) logger.warn(`${targets.length} applications of this preview are named ${ref.name}: removing them all`);
     // Add-ons first: deleting an app is not known to delete them, and until the app is gone its
     // links still prove an untagged add-on ours.
-    const removed = await teardownAddons({ api: this.api, reconcile: ctx, ref, appIds: targets.map((t) => t.id) });
+    const addons = await teardownAddons({ api: this.api, reconcile: ctx, ref, appIds: targets.map((t) => t.id), ...(fleet ? { listed: fleet.addons } : {}) });
+    const removed = addons.removed;
     for (const target of targets) {
       // Gone afterwards either way: a delete answered 5xx and retried finds it already gone.
       await plan.apply({ kind: 'delete', target: `application ${ref.name}`, detail: target.id }, () => this.api.deleteApp(target.id), true);
       removed.push(`application ${ref.name} (${target.id})`);
     }
+    if (!plan.dryRun) forget(fleet, new Set([...addons.ids, ...targets.map((t) => t.id)]));
     return { deleted: removed.length > 0, removed };
   }
 
+  async sleep(ref: PreviewRef, known?: Preview): Promise<SleepResult> {
+    const ctx = this.reconcileContext(ref);
+    const { hooks } = this.fleetHooks(ref, known);
+    const found = await lookup(hooks, ctx);
+    // Only this preview's apps are stopped: another preview's or an unmarked one is never touched.
+    oursOf(found, hooks, this.context);
+    const stopped: string[] = [];
+    for (const { item: record } of [...found.ours, ...found.repairable]) {
+      const app = record.app;
+      if (isStopped(app.state)) continue;
+      await this.context.plan.apply({ kind: 'update', target: `application ${ref.name}`, detail: `stop its instances (${app.id})` }, () => this.api.stopInstances(app.id), undefined);
+      stopped.push(`instances of application ${ref.name} (${app.id})`);
+      if (!this.context.plan.dryRun) record.app = { ...app, state: 'SHOULD_BE_DOWN' };
+    }
+    return { slept: stopped.length > 0, stopped };
+  }
+
   async list(): Promise<Preview[]> {
+    const fleet = await readFleet(this.api, this.context.deadline.clock.now(), this.context.logger);
     // Ours and attributable: an app without a readable identity names no preview `prune` could judge.
-    const records = (await withTags(this.api, await this.api.listApps())).filter((r) => marksOf(r.tags).identity !== undefined);
-    records.sort((a, b) => (createdAtOf(a.app) ?? Infinity) - (createdAtOf(b.app) ?? Infinity) || (a.app.id < b.app.id ? -1 : 1));
+    const apps = fleet.apps.map((a) => ({ ...a, marks: marksOf(a.record.tags) })).filter((a) => a.marks.identity !== undefined);
+    apps.sort((a, b) => (createdAtOf(a.record.app) ?? Infinity) - (createdAtOf(b.record.app) ?? Infinity) || (a.record.app.id < b.record.app.id ? -1 : 1));
     // One preview per name and identity: a duplicate of a past race is not another preview.
     const previews = new Map<string, Preview>();
-    for (const record of records) {
-      const { key } = marksOf(record.tags);
+    for (const { record, deployments, marks } of apps) {
+      const { key } = marks;
       const id = `${record.app.name}\u0000${key ?? record.app.id}`;
-      if (!previews.has(id)) previews.set(id, toPreview(knowledgeFor(record, key ?? ''), record.app.name));
+      if (previews.has(id)) continue;
+      const known = knowledgeFor(record, key ?? '');
+      known.deployments = deployments;
+      previews.set(id, withFleet(toPreview(known, record.app.name), fleet));
     }
     return [...previews.values()];
   }

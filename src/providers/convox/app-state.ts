@@ -1,8 +1,8 @@
 /**
  * Reading an app off the rack: the app, its newest release with the environment that holds our
- * marks, and whether it has anything in it at all. The env is always read with
- * `GET /apps/{app}/releases/{id}` after listing one release, as the rack's own
- * `helpers.ReleaseLatest` does: a v2 rack lists releases with `"env": ""`.
+ * marks, and whether it has anything in it at all. The newest release is listed (`limit=1`); a v3
+ * rack lists it with its env, a v2 rack with `"env": ""`, so there the env is read with
+ * `GET /apps/{app}/releases/{id}`, as the rack's own `helpers.ReleaseLatest` does.
  */
 import { ProviderError } from '../../core/errors.js';
 import type { Rack } from './client.js';
@@ -21,7 +21,9 @@ export interface AppState {
 /** The newest-created release with its env, or undefined when the app has none. */
 export async function latestRelease(api: RackApi, app: string): Promise<RackRelease | undefined> {
   const [first] = await api.listReleases(app, 1);
-  return first ? api.getRelease(app, first.id) : undefined;
+  if (!first) return undefined;
+  // v3 (provider/k8s/release.go) lists the env; v2 (releaseFromItem) never does.
+  return first.env ? first : api.getRelease(app, first.id);
 }
 
 /**

@@ -18,7 +18,7 @@ export const OWNER_KEY = 'PREVIEW_KIT_OWNER';
 export const KEY_KEY = 'PREVIEW_KIT_KEY';
 /** The identity as one line of JSON, so `list` and `prune` can say whose preview it is. */
 export const IDENTITY_KEY = 'PREVIEW_KIT_IDENTITY';
-/** When the preview was created (ISO 8601), for `prune --ttl`. */
+/** When the preview was created (ISO 8601), for `list` and `prune --ttl-from created`. */
 export const CREATED_KEY = 'PREVIEW_KIT_CREATED';
 /** Comma-separated keys we set (`--env`, the domain variable), so that a key dropped from the settings is removed again. */
 export const MANAGED_KEY = 'PREVIEW_KIT_MANAGED';

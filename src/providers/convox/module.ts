@@ -9,6 +9,8 @@ export type { ConvoxSettings } from './settings.js';
 export const convoxModule: ProviderModule<ConvoxSettings> = {
   id: 'convox',
   description: 'Convox rack: one app per preview, built from the commit and promoted (RACK_URL)',
+  // The rack's router has no per-app basic auth: protection would be the app's own.
+  capabilities: { basicAuth: false },
   options: convoxOptions,
   schema: convoxSchema,
   create: async (settings, context) => {

@@ -3,11 +3,11 @@
  * that serves it), its domains, the release it runs and the commit that release was built from,
  * and the identity recorded in its environment.
  */
-import type { Preview, PreviewDeployment, PreviewDomain, PreviewSpec } from '../types.js';
+import type { Preview, PreviewDeployment, PreviewDomain, PreviewSpec, PreviewState } from '../types.js';
 import type { AppState } from './app-state.js';
 import type { Rack } from './client.js';
 import { CREATED_KEY, marksOf } from './env.js';
-import type { RackBuild, RackService } from './rack-api.js';
+import type { RackApp, RackBuild, RackRelease, RackService } from './rack-api.js';
 import { FAILED } from './waiting.js';
 
 export function builtFrom(build: RackBuild | undefined, commit: string): boolean {
@@ -24,6 +24,28 @@ export function deploymentState(status: string): PreviewDeployment['state'] {
   if (FAILED.has(status)) return 'failed';
   if (status === 'creating' || status === 'updating') return 'running';
   return status;
+}
+
+/**
+ * What the preview is doing, from the app's status and the instances its services run (`counts`,
+ * when known): every one at zero is asleep. An app that never ran a release is `unknown`.
+ */
+export function previewState(app: RackApp, counts: number[] | undefined): PreviewState {
+  if (FAILED.has(app.status)) return 'failed';
+  if (app.status === 'creating' || app.status === 'updating') return 'deploying';
+  if (app.status !== 'running' || !app.release) return 'unknown';
+  return counts && counts.length > 0 && counts.every((c) => c <= 0) ? 'sleeping' : 'running';
+}
+
+/** The commit a release was built from, when its description says it: a build's release carries the build's `preview-kit <sha>`. */
+export function commitOfRelease(release: RackRelease | undefined): string | undefined {
+  return /^preview-kit ([0-9a-f]{7,40})\b/i.exec(release?.description ?? '')?.[1];
+}
+
+/** The live release as a deployment: when it was made is when the preview was last deployed. */
+export function liveDeployment(app: RackApp, release: RackRelease | undefined, commit: string | undefined): PreviewDeployment | undefined {
+  if (!app.release) return undefined;
+  return { id: app.release, state: deploymentState(app.status), ...(commit ? { commit } : {}), ...(release?.created ? { createdAt: release.created } : {}) };
 }
 
 export function hostsOf(value: string | undefined): string[] {
@@ -53,16 +75,13 @@ export async function toPreview(rack: Rack, state: AppState, full = true): Promi
     generation: app.generation,
     locked: app.locked ?? false,
   };
+  let counts: number[] | undefined;
   if (full && app.release) {
     services = await rack.api.listServices(app.name);
+    counts = services.map((s) => s.count ?? 0);
     const release = state.latest?.id === app.release ? state.latest : await rack.api.getRelease(app.name, app.release);
     const build = release.build ? await rack.api.getBuild(app.name, release.build) : undefined;
-    lastDeployment = {
-      id: app.release,
-      state: deploymentState(app.status),
-      ...(build?.['git-sha'] ? { commit: build['git-sha'] } : {}),
-      ...(release.created ? { createdAt: release.created } : {}),
-    };
+    lastDeployment = liveDeployment(app, release, build?.['git-sha'] || commitOfRelease(release));
     details.build = build?.id;
     details.services = services.map((s) => ({ name: s.name, domain: s.domain, url: s.domain ? `https://${s.domain}` : undefined, count: s.count }));
   }
@@ -76,6 +95,8 @@ export async function toPreview(rack: Rack, state: AppState, full = true): Promi
     url,
     domains,
     ...(lastDeployment ? { lastDeployment } : {}),
+    ...(lastDeployment?.createdAt ? { lastDeployedAt: lastDeployment.createdAt } : {}),
+    state: previewState(app, counts),
     ...(identity ? { identity } : {}),
     ...(env[CREATED_KEY] ? { createdAt: env[CREATED_KEY] } : {}),
     details,

@@ -10,14 +10,16 @@
  */
 import { NotFoundError } from '../../core/errors.js';
 import { ensureResource, lookup, oursOf, refusal, type ReconcileContext } from '../reconcile.js';
-import type { DeployResult, DestroyResult, EnsureResult, Preview, PreviewDomain, PreviewRef, PreviewSpec, Provider, ProviderContext, SourceRef } from '../types.js';
+import type { DeployResult, DestroyResult, EnsureResult, Preview, PreviewDomain, PreviewRef, PreviewSpec, Provider, ProviderContext, SleepResult, SourceRef } from '../types.js';
 import { ensureHooks, readHooks } from './app-hooks.js';
-import { inspect, latestRelease, type AppState } from './app-state.js';
+import type { AppState } from './app-state.js';
 import { Rack, type ConvoxTuning } from './client.js';
 import { markApp, wantedEnv, writeEnv } from './create.js';
 import { deployCommit } from './deploy.js';
-import { assertRepresentable, isOwned, marksOf, parseEnv, sameEnv, withManagedVar } from './env.js';
+import { assertRepresentable, isOwned, sameEnv, withManagedVar } from './env.js';
+import { listPreviews } from './listing.js';
 import { checkManifestRoutes, plannedPreview, toPreview } from './preview.js';
+import { sleepApp, wakeApp } from './scale.js';
 import type { ConvoxSettings } from './settings.js';
 import { destroyApp } from './teardown.js';
 import { waitAppSettled } from './waiting.js';
@@ -95,6 +97,8 @@ export class ConvoxProvider implements Provider {
       if (state.app.release) logger.info(`the new environment of ${spec.name} goes live with the next deploy`);
     }
     if (changed && !plan.dryRun) await this.confirmMarks(spec);
+    // A sleeping preview wakes: its services go back to the counts of its convox.yml.
+    if ((await wakeApp(this.rack, state.app, state.latest)).length > 0) changed = true;
     return { preview: await toPreview(this.rack, state), created: outcome.created, changed };
   }
 
@@ -135,28 +139,26 @@ export class ConvoxProvider implements Provider {
     }
     // v2: an app whose stack is still being created cannot build yet.
     const ready = state.app.status === 'creating' ? { ...state, app: await waitAppSettled(this.rack, spec.name, false) } : state;
-    return deployCommit(this.rack, ready, source, preview.url);
+    const result = await deployCommit(this.rack, ready, source, preview.url);
+    // Asleep: the commit it runs starts again without a rebuild; a new release of it starts too
+    // (v2 keeps a count of zero across promotions; v3 restores it, so nothing is left to do there).
+    const app = this.context.plan.dryRun ? ready.app : await this.rack.api.getApp(spec.name);
+    const woke = app ? await wakeApp(this.rack, app) : [];
+    if (woke.length > 0 && !result.deployed) return { ...result, reason: `${result.reason ?? 'nothing to deploy'}; woke it up` };
+    return result;
   }
 
   destroy(ref: PreviewRef): Promise<DestroyResult> {
     return destroyApp(this.rack, ref);
   }
 
-  async list(): Promise<Preview[]> {
-    const out: Preview[] = [];
-    for (const app of await this.rack.api.listApps()) {
-      let state: AppState;
-      try {
-        const latest = await latestRelease(this.rack.api, app.name);
-        state = { app, latest, env: parseEnv(latest?.env), hasBuild: latest !== undefined };
-      } catch (error) {
-        // Deleted meanwhile, or being deleted: gone is the truth only if the rack says so.
-        const now = await inspect(this.rack, app.name);
-        if (!now || now.app.status === 'deleting') continue;
-        throw error;
-      }
-      if (marksOf(state.env, app.name).marker) out.push(await toPreview(this.rack, state, false));
-    }
-    return out;
+  list(): Promise<Preview[]> {
+    return listPreviews(this.rack);
+  }
+
+  /** Scales the services of this preview's app to zero; an app of another preview or unmarked is not found, so left alone. */
+  async sleep(ref: PreviewRef): Promise<SleepResult> {
+    const state = await this.findOurs(ref);
+    return state ? sleepApp(this.rack, state) : { slept: false, stopped: [] };
   }
 }

@@ -62,8 +62,22 @@ export interface RackService {
   name: string;
   /** The rack's host for the service (`<service>.<app>.<rack domain>`). */
   domain: string;
+  /** Instances it runs: v2 the `<Service>Formation` stack parameter, v3 the Deployment's replicas. */
   count?: number;
+  /** v3 only: the manifest's `scale.count` (its minimum for a range). */
+  min?: number;
   ports?: Array<{ balancer: number; container: number; certificate?: string }>;
+}
+
+/** `GET /apps/{app}/processes`, `GET /system/processes` (pkg/structs Process). */
+export interface RackProcess {
+  id: string;
+  app: string;
+  /** The service (or `build`, or the command's service of a one-off process). */
+  name: string;
+  release?: string;
+  /** `running`, `pending`, `starting`, `unhealthy`, `crashed`, `complete`, `failed`, `unknown`. */
+  status: string;
 }
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
@@ -230,5 +244,32 @@ export class RackApi {
   listServices(app: string): Promise<RackService[]> {
     const what = `list services of ${app}`;
     return this.http.json<unknown>({ method: 'GET', path: `/apps/${seg(app)}/services`, what }).then((v) => expectJson<RackService[]>(v ?? [], what, 'array'));
+  }
+
+  /**
+   * Sets a service's count, as `convox scale <service> --count N` does (ServiceUpdate). Not
+   * retried here: on a v2 rack it starts a stack update, and a second one while it runs is refused,
+   * so the caller looks at the app before trying again.
+   */
+  async scaleService(app: string, service: string, count: number): Promise<void> {
+    await this.http.request({
+      method: 'PUT',
+      path: `/apps/${seg(app)}/services/${seg(service)}`,
+      body: form({ count: String(count) }),
+      headers: FORM,
+      retry: false,
+      what: `scale service ${service} of ${app} to ${count}`,
+    });
+  }
+
+  listProcesses(app: string): Promise<RackProcess[]> {
+    const what = `list processes of ${app}`;
+    return this.http.json<unknown>({ method: 'GET', path: `/apps/${seg(app)}/processes`, what }).then((v) => expectJson<RackProcess[]>(v ?? [], what, 'array'));
+  }
+
+  /** Every process on the rack, the apps' included (`convox rack ps --all`). */
+  systemProcesses(): Promise<RackProcess[]> {
+    const what = 'list the processes of the rack';
+    return this.http.json<unknown>({ method: 'GET', path: '/system/processes?all=true', what }).then((v) => expectJson<RackProcess[]>(v ?? [], what, 'array'));
   }
 }

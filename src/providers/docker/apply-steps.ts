@@ -14,6 +14,7 @@ import { dial, settleAll, type DeployRun, type ServiceStep } from './deploy-step
 import type { ContainerSummary } from './engine-types.js';
 import { removeUnclaimedImage, tagForPreview } from './images.js';
 import { rollBack } from './rollback.js';
+import { startKept } from './sleep.js';
 import { canonicalName, inspectedPort, nameOf, syncContext } from './runtime.js';
 import { showLogs, waitServing, type WaitTarget } from './wait-serving.js';
 
@@ -24,7 +25,10 @@ async function startContainers(run: DeployRun, steps: ServiceStep[], source: Sou
   await settleAll(
     steps.map(async (step) => {
       if (step.action === 'start') {
-        await runPlan.apply({ kind: 'update', target: `container ${nameOf(step.current!)}`, detail: 'start' }, () => rt.engine.startContainer(step.current!.Id), undefined);
+        const target = `container ${nameOf(step.current!)}`;
+        // A dry run of `up` planned this wake in ensure already: plan it once.
+        const planned = runPlan.dryRun && runPlan.steps.some((s) => s.target === target && s.detail === 'start');
+        if (!planned) await runPlan.apply({ kind: 'update', target, detail: 'start' }, () => startKept(rt, { Id: step.current!.Id, name: nameOf(step.current!) }), undefined);
         step.containerId = step.current!.Id;
       }
       if (step.action !== 'create' && step.action !== 'replace') return;
@@ -70,7 +74,7 @@ async function stageAndWait(run: DeployRun, changing: ServiceStep[], token: stri
   const stage: RouteWishes = new Map();
   for (const step of changing) {
     const port = step.port ?? 0;
-    if (step.action === 'create') stage.set(routeId(ref, step.plan.service), liveRoute(routeId(ref, step.plan.service), step.plan.hosts, dial(rt, port)));
+    if (step.action === 'create') stage.set(routeId(ref, step.plan.service), liveRoute(routeId(ref, step.plan.service), step.plan.hosts, dial(rt, port), run.auth?.handler));
     else stage.set(stagingRouteId(ref, step.plan.service), stagingRoute(stagingRouteId(ref, step.plan.service), stagingToken(token, step.plan.service), dial(rt, port)));
   }
   if (stage.size && !runPlan.dryRun) await syncRoutes(syncContext(rt), view.server, stage, { ensureCatchAll: true });
@@ -79,7 +83,7 @@ async function stageAndWait(run: DeployRun, changing: ServiceStep[], token: stri
     waitServing(
       rt,
       view,
-      changing.map((step): WaitTarget => ({ step, headers: step.action === 'replace' ? { [STAGING_HEADER]: stagingToken(token, step.plan.service) } : {} })),
+      changing.map((step): WaitTarget => ({ step, headers: step.action === 'replace' ? { [STAGING_HEADER]: stagingToken(token, step.plan.service) } : { ...run.auth?.headers } })),
       waitDeadline,
     ),
   );
@@ -92,7 +96,7 @@ async function stageAndWait(run: DeployRun, changing: ServiceStep[], token: stri
 async function switchRoutes(run: DeployRun, steps: ServiceStep[]): Promise<void> {
   const { rt, ref, view } = run;
   const final: RouteWishes = new Map();
-  for (const step of steps) final.set(routeId(ref, step.plan.service), liveRoute(routeId(ref, step.plan.service), step.plan.hosts, dial(rt, step.port ?? 0)));
+  for (const step of steps) final.set(routeId(ref, step.plan.service), liveRoute(routeId(ref, step.plan.service), step.plan.hosts, dial(rt, step.port ?? 0), run.auth?.handler));
   for (const step of steps) if (step.action === 'replace') final.set(stagingRouteId(ref, step.plan.service), null);
   for (const route of view.config.routes ?? []) {
     const id = route['@id'];
@@ -128,7 +132,7 @@ export async function applySteps(run: DeployRun, steps: ServiceStep[], unconfigu
 
   if (!runPlan.dryRun) {
     const unverified = steps.filter((s) => s.action === 'keep' || s.action === 'start');
-    if (unverified.length) await waitServing(rt, run.view, unverified.map((step) => ({ step, headers: {} })), deadline);
+    if (unverified.length) await waitServing(rt, run.view, unverified.map((step) => ({ step, headers: { ...run.auth?.headers } })), deadline);
   }
 
   await cleanUp(run, steps, unconfigured);

@@ -75,8 +75,9 @@ export function isPreviewRoute(id: string | undefined, ref: RouteOwner): boolean
   return routeKey(id, ref.name) === ref.key;
 }
 
-export function liveRoute(id: string, hosts: string[], dial: string): CaddyRoute {
-  return { '@id': id, match: [{ host: hosts }], handle: [{ handler: 'reverse_proxy', upstreams: [{ dial }] }], terminal: true };
+/** A service's route to its container; `auth` (basic auth, see basic-auth.ts) goes in front of the proxy. */
+export function liveRoute(id: string, hosts: string[], dial: string, auth?: Record<string, unknown>): CaddyRoute {
+  return { '@id': id, match: [{ host: hosts }], handle: [...(auth ? [auth] : []), { handler: 'reverse_proxy', upstreams: [{ dial }] }], terminal: true };
 }
 
 /**

@@ -5,7 +5,8 @@
 import { ProviderError } from '../../core/errors.js';
 import type { CaddyRoute } from './caddy-routes.js';
 import { routeId, routesPath } from './caddy-routes.js';
-import { dialedPort, settleAll, type DeployRun, type ServiceStep } from './deploy-steps.js';
+import { settleAll, type DeployRun, type ServiceStep } from './deploy-steps.js';
+import { dialedPort } from './route-shapes.js';
 import type { ContainerSummary } from './engine-types.js';
 import { canonicalName, nameOf, publishedPort } from './runtime.js';
 

@@ -52,6 +52,8 @@ export function containerBody(rt: DockerRuntime, ref: PreviewRef, input: Contain
     [LABEL.service]: plan.service,
     [LABEL.commit]: input.commit,
     [LABEL.configHash]: hash,
+    // Labels cannot change after the create: each deploy makes a container, and says when.
+    [LABEL.deployedAt]: new Date().toISOString(),
   };
   const body: Record<string, unknown> = {
     Image: image.id.startsWith('sha256:dry-run') ? image.ref : image.id,

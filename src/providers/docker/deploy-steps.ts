@@ -2,7 +2,7 @@
  * What a deploy decides per service, and the small helpers its phases share.
  */
 import type { PreviewRef } from '../types.js';
-import type { CaddyRoute } from './caddy-routes.js';
+import type { RouteAuth } from './basic-auth.js';
 import type { ContainerSummary } from './engine-types.js';
 import type { ResolvedImage } from './images.js';
 import type { CaddyView, DockerRuntime } from './runtime.js';
@@ -31,6 +31,8 @@ export interface DeployRun {
   rt: DockerRuntime;
   ref: PreviewRef;
   view: CaddyView;
+  /** Basic auth in front of the routes, and what the probes send to get past it. */
+  auth?: RouteAuth;
 }
 
 /**
@@ -49,9 +51,3 @@ export function dial(rt: DockerRuntime, port: number): string {
   return `${rt.settings.upstreamHost}:${port}`;
 }
 
-/** The host port a route dials, from its first upstream. */
-export function dialedPort(route: CaddyRoute | undefined): number | undefined {
-  const upstreams = (route?.handle?.[0] as { upstreams?: Array<{ dial?: string }> } | undefined)?.upstreams;
-  const m = /:(\d+)$/.exec(upstreams?.[0]?.dial ?? '');
-  return m ? Number(m[1]) : undefined;
-}

@@ -7,6 +7,7 @@
 import { ensureResource } from '../reconcile.js';
 import type { DeployResult, PreviewSpec, SourceRef } from '../types.js';
 import { applySteps } from './apply-steps.js';
+import { routeAuthOf } from './basic-auth.js';
 import { publicUrl } from './caddy-routes.js';
 import { containerBody } from './container-body.js';
 import { acquireDeployLock, removeStaleLock } from './deploy-lock.js';
@@ -43,6 +44,7 @@ export async function deployPreview(rt: DockerRuntime, spec: PreviewSpec, source
   const name = spec.name;
   const view = await readCaddy(rt);
   const plans = servicePlans(rt, spec);
+  const auth = routeAuthOf(spec);
   const urls = Object.fromEntries(plans.map((p) => [p.service, publicUrl(p.hosts[0]!, view.listener)]));
   const url = urls[plans[0]!.service]!;
   // Nothing is written before every target is known to be ours.
@@ -72,7 +74,7 @@ export async function deployPreview(rt: DockerRuntime, spec: PreviewSpec, source
     return { steps, unconfigured: containers.filter((c) => !configured.has(serviceOf(c))) };
   };
 
-  const run: DeployRun = { rt, ref: spec, view };
+  const run: DeployRun = { rt, ref: spec, view, ...(auth ? { auth } : {}) };
   let decided = decide(await previewContainers(rt, spec));
   if (runPlan.dryRun) return applySteps(run, decided.steps, decided.unconfigured, source, url);
   if (decided.steps.every((s) => s.action === 'keep')) {

@@ -12,7 +12,17 @@ export interface EngineCall {
   allow?: number[];
   /** A write that may be sent again after an answer that got lost (delete, start, tag). */
   idempotent?: boolean;
+  /** The API version in the path, when not the Docker API's (podman's own API: `v4.0.0`). */
+  apiVersion?: string;
   what: string;
+}
+
+/** A network as podman's own API lists it (`GET /libpod/networks/json`). */
+export interface LibpodNetwork {
+  name: string;
+  id: string;
+  created?: string;
+  labels?: Record<string, string> | null;
 }
 
 export interface EngineResponse<T> {

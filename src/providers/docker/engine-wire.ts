@@ -19,9 +19,9 @@ export function queryString(query: EngineCall['query']): string {
  * The request line for --debug: build argument values are left out. They are how people hand
  * a registry token to a build (NPM_TOKEN…), and nothing else shows them; their names stay.
  */
-export function loggedPath(path: string, query: EngineCall['query']): string {
+export function loggedPath(path: string, query: EngineCall['query'], version = API_VERSION): string {
   const args = query?.buildargs;
-  if (typeof args !== 'string') return `/${API_VERSION}${path}${queryString(query)}`;
+  if (typeof args !== 'string') return `/${version}${path}${queryString(query)}`;
   let names: string[];
   try {
     names = Object.keys(JSON.parse(args) as Record<string, unknown>);
@@ -29,7 +29,7 @@ export function loggedPath(path: string, query: EngineCall['query']): string {
     names = [];
   }
   const masked = JSON.stringify(Object.fromEntries(names.map((n) => [n, '***'])));
-  return `/${API_VERSION}${path}${queryString({ ...query, buildargs: masked })}`;
+  return `/${version}${path}${queryString({ ...query, buildargs: masked })}`;
 }
 
 /**

@@ -13,6 +13,7 @@ import { endpointFromDockerHost } from './docker-host.js';
 import type { ContainerInspect, ContainerSummary, EngineCall, EngineResponse, ImageInspect, ImageSummary, NetworkInspect, VolumeSummary } from './engine-types.js';
 import { API_VERSION, demuxLogs, loggedPath, queryString } from './engine-wire.js';
 import { exchange, openRequest, parseJsonBody, TransportError, type Endpoint } from './node-http.js';
+import { libpodNetwork, libpodNetworks } from './podman-api.js';
 
 export type * from './engine-types.js';
 export { endpointFromDockerHost } from './docker-host.js';
@@ -43,6 +44,8 @@ function looksLikeConflict(status: number, message: string | undefined): boolean
 export class DockerEngine {
   readonly stats = new RequestStats();
   readonly endpoint: Endpoint;
+  /** The podman version behind the Docker API, once an answer said so (its `Libpod-Api-Version` header). */
+  libpodVersion: string | undefined;
   private readonly options: EngineOptions;
 
   constructor(options: EngineOptions) {
@@ -94,7 +97,7 @@ export class DockerEngine {
   }
 
   private async once<T>(req: EngineCall): Promise<EngineResponse<T>> {
-    const path = `/${API_VERSION}${req.path}${queryString(req.query)}`;
+    const path = `/${req.apiVersion ?? API_VERSION}${req.path}${queryString(req.query)}`;
     const headers: Record<string, string> = { accept: 'application/json' };
     let body: string | undefined;
     if (req.body !== undefined) {
@@ -103,7 +106,7 @@ export class DockerEngine {
     }
     const timeoutMs = this.timeout(req.what);
     this.stats.record(req.method);
-    const shown = loggedPath(req.path, req.query);
+    const shown = loggedPath(req.path, req.query, req.apiVersion);
     this.options.logger.debug(`docker ${req.method} ${shown}`);
     let res;
     try {
@@ -114,6 +117,8 @@ export class DockerEngine {
     }
     const parsed = parseJsonBody(res.body);
     this.options.logger.debug(`docker → ${res.status} ${req.method} ${shown}`);
+    const libpod = res.headers['libpod-api-version'];
+    if (typeof libpod === 'string') this.libpodVersion = libpod;
     if ((res.status >= 200 && res.status < 300) || req.allow?.includes(res.status)) return { status: res.status, body: parsed as T };
     throw this.fail(res.status, parsed, req.what);
   }
@@ -184,18 +189,20 @@ export class DockerEngine {
     await this.call({ method: 'GET', path: '/_ping', what: 'reach the Docker Engine' });
   }
 
-  async inspectNetwork(name: string): Promise<NetworkInspect | undefined> {
+  /**
+   * One network by name or id. On podman its own inspect, which is cheap but says nothing of the
+   * containers connected (podman-api.ts): ask for `containers` when they matter.
+   */
+  async inspectNetwork(name: string, options: { containers?: boolean } = {}): Promise<NetworkInspect | undefined> {
+    if (this.libpodVersion && !options.containers) return libpodNetwork(this, name, `look up network ${name}`);
     const res = await this.call<NetworkInspect>({ method: 'GET', path: `/networks/${encodeURIComponent(name)}`, allow: [404], what: `look up network ${name}` });
     return res.status === 404 ? undefined : res.body;
   }
 
+  /** Networks with all these labels (on podman through its own listing, see podman-api.ts). */
   async listNetworks(labels: string[]): Promise<NetworkInspect[]> {
-    const res = await this.call<NetworkInspect[]>({
-      method: 'GET',
-      path: '/networks',
-      query: { filters: JSON.stringify({ label: labels }) },
-      what: 'list networks',
-    });
+    if (this.libpodVersion) return libpodNetworks(this, { label: labels }, 'list networks');
+    const res = await this.call<NetworkInspect[]>({ method: 'GET', path: '/networks', query: { filters: JSON.stringify({ label: labels }) }, what: 'list networks' });
     return res.body ?? [];
   }
 
@@ -205,8 +212,11 @@ export class DockerEngine {
    * name is checked here.
    */
   async networksNamed(name: string): Promise<NetworkInspect[]> {
-    const res = await this.call<NetworkInspect[]>({ method: 'GET', path: '/networks', query: { filters: JSON.stringify({ name: [name] }) }, what: `look up network ${name}` });
-    return (res.body ?? []).filter((n) => n.Name === name);
+    const what = `look up network ${name}`;
+    const found = this.libpodVersion
+      ? await libpodNetworks(this, { name: [name] }, what)
+      : ((await this.call<NetworkInspect[]>({ method: 'GET', path: '/networks', query: { filters: JSON.stringify({ name: [name] }) }, what })).body ?? []);
+    return found.filter((n) => n.Name === name);
   }
 
   async createNetwork(name: string, labels: Record<string, string>): Promise<string> {
@@ -242,6 +252,11 @@ export class DockerEngine {
 
   async startContainer(id: string): Promise<void> {
     await this.call({ method: 'POST', path: `/containers/${encodeURIComponent(id)}/start`, allow: [304], idempotent: true, what: `start container ${id.slice(0, 12)}` });
+  }
+
+  /** Stops a container, keeping it; a stopped one answers 304. The engine waits the container's stop timeout, then kills. */
+  async stopContainer(id: string): Promise<void> {
+    await this.call({ method: 'POST', path: `/containers/${encodeURIComponent(id)}/stop`, allow: [304], idempotent: true, what: `stop container ${id.slice(0, 12)}` });
   }
 
   async renameContainer(id: string, name: string): Promise<void> {

@@ -18,6 +18,10 @@ export const LABEL = {
   commit: 'preview-kit.commit',
   configHash: 'preview-kit.config-hash',
   buildHash: 'preview-kit.build-hash',
+  /** On a container: when the deploy that made it ran (ISO 8601), what `prune --ttl` measures. */
+  deployedAt: 'preview-kit.deployed-at',
+  /** On the network: when the preview was first made (ISO 8601). */
+  createdAt: 'preview-kit.created-at',
 } as const;
 
 export const OWNED = `${LABEL.managedBy}=${OWNER_MARKER}`;

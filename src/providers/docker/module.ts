@@ -9,6 +9,8 @@ export type { DockerSettings } from './settings.js';
 export const dockerModule: ProviderModule<DockerSettings> = {
   id: 'docker',
   description: 'containers on a Docker Engine behind Caddy',
+  // Caddy's `authentication` handler, with a bcrypt hash of the password (basic-auth.ts).
+  capabilities: { basicAuth: true },
   options: dockerOptions,
   schema: dockerSchema,
   // `--domain '{name}.{domain}'` reads like the service host templates of .preview.yml.

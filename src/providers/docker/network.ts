@@ -18,8 +18,13 @@ export function reconcileContext(rt: DockerRuntime, ref: PreviewRef): ReconcileC
 
 export const PLANNED_NETWORK_ID = '(planned)';
 
+/** A new network's labels: the preview's identity, and when it was made (what `list` shows as created). */
+function networkLabels(ref: PreviewRef): Record<string, string> {
+  return { ...identityLabels(ref), [LABEL.createdAt]: new Date().toISOString() };
+}
+
 export function networkHooks(rt: DockerRuntime, ref: PreviewRef): ResourceHooks<NetworkInspect> {
-  const labels = identityLabels(ref);
+  const labels = networkLabels(ref);
   return {
     noun: 'network',
     name: ref.name,
@@ -50,7 +55,7 @@ export function networkHooks(rt: DockerRuntime, ref: PreviewRef): ResourceHooks<
  * connected to it, since re-making it would cut them off.
  */
 async function relabel(rt: DockerRuntime, ref: PreviewRef, network: NetworkInspect): Promise<NetworkInspect> {
-  const current = await rt.engine.inspectNetwork(network.Id);
+  const current = await rt.engine.inspectNetwork(network.Id, { containers: true });
   const connected = Object.keys(current?.Containers ?? {});
   if (connected.length > 0) {
     throw new SafetyError(`network ${ref.name} (${network.Id.slice(0, 12)}) has ${connected.length} container(s) connected: it can only be taken over while empty`, {
@@ -58,7 +63,8 @@ async function relabel(rt: DockerRuntime, ref: PreviewRef, network: NetworkInspe
     });
   }
   await rt.engine.removeNetwork(network.Id);
-  const labels = identityLabels(ref);
+  // Taken over, not made now: it keeps the time it was made.
+  const labels = { ...networkLabels(ref), [LABEL.createdAt]: network.Labels?.[LABEL.createdAt] ?? (network.Created || new Date().toISOString()) };
   const id = await rt.engine.createNetwork(ref.name, labels);
   return (await rt.engine.inspectNetwork(id)) ?? { Id: id, Name: ref.name, Created: new Date().toISOString(), Labels: labels };
 }

@@ -5,7 +5,8 @@
  */
 import { AuthError } from '../../core/errors.js';
 import { ensureResource, findResource } from '../reconcile.js';
-import type { DeployResult, DestroyResult, EnsureResult, ImagePruneOptions, Preview, PreviewDomain, PreviewRef, PreviewSpec, Provider, ProviderContext, SourceRef } from '../types.js';
+import type { DeployResult, DestroyResult, EnsureResult, ImagePruneOptions, Preview, PreviewDomain, PreviewRef, PreviewSpec, Provider, ProviderContext, SleepResult, SourceRef } from '../types.js';
+import { routeAuthOf } from './basic-auth.js';
 import { CaddyAdmin } from './caddy-admin.js';
 import { liveRoute, routeId, syncRoutes, type RouteWishes } from './caddy-routes.js';
 import { deployPreview, dropNewEmptyNetwork } from './deploy.js';
@@ -14,10 +15,12 @@ import { pruneOldImages } from './image-prune.js';
 import { LABEL, OWNED } from './labels.js';
 import { networkHooks, PLANNED_NETWORK_ID, reconcileContext } from './network.js';
 import { groupPreviews, previewOf } from './preview-view.js';
+import { asleepRoute, findRoute, isAsleepRoute } from './route-shapes.js';
 import { nameOf, previewContainers, publishedPort, readCaddy, serviceOf, servicePlans, syncContext, type CaddyView, type DockerPreview, type DockerRuntime } from './runtime.js';
 import type { DockerSettings } from './settings.js';
 import { checkTargets, refuseOtherRoutes } from './targets.js';
-import { destroyPreview } from './teardown.js';
+import { plannedSleep, sleepPreview, wakePreview } from './sleep.js';
+import { destroyPreview, plannedTeardown } from './teardown.js';
 
 export interface DockerProviderInternals {
   /** Replaces the `ssh` binary used for `ssh://` engines (tests). */
@@ -65,33 +68,45 @@ export class DockerProvider implements Provider {
     // Caddy first: when it is unreachable nothing gets created on the engine.
     const view = await readCaddy(this.rt);
     const plans = servicePlans(this.rt, spec);
+    // A password Caddy could not check fails here, before anything is written.
+    const auth = routeAuthOf(spec);
     // Every target (network, each service's container, the routes) is judged before the first write.
     const { network } = await checkTargets(this.rt, spec, plans.map((p) => p.service), view.servers);
     const outcome = await ensureResource(networkHooks(this.rt, spec), reconcileContext(this.rt, spec), network);
     const planned = outcome.planned === true || outcome.id === PLANNED_NETWORK_ID;
-    const containers = planned ? [] : await previewContainers(this.rt, spec);
+    let containers = planned ? [] : await previewContainers(this.rt, spec);
+    const woken = await wakePreview(this.rt, spec, view, containers, auth);
+    if (woken && !this.rt.context.plan.dryRun) containers = await previewContainers(this.rt, spec);
     const preview: DockerPreview = {
       ...previewOf(this.rt, { name: spec.name, key: spec.key, ...(planned ? {} : { network: outcome.item }), containers, view }),
       ...(planned ? { id: outcome.id } : {}),
     };
     if (outcome.created && !planned) preview.networkCreated = true;
-    return { preview, created: outcome.created, changed: outcome.changed };
+    return { preview, created: outcome.created, changed: outcome.changed || woken };
   }
 
-  /** Routes need the containers' ports, so hosts take effect at deploy; here only running services are re-routed. */
+  /**
+   * Routes need the containers' ports, so hosts take effect at deploy; here only running services
+   * are re-routed, and the asleep page of sleeping ones follows the hosts and protection asked for.
+   */
   async setDomains(preview: Preview, spec: PreviewSpec): Promise<{ changed: boolean; domains: PreviewDomain[] }> {
     const view = await readCaddy(this.rt);
     const plans = servicePlans(this.rt, spec);
+    const auth = routeAuthOf(spec);
     const domains = plans.flatMap((p) => p.hosts.map((host) => ({ host })));
     refuseOtherRoutes(view.servers, spec);
     const containers = await previewContainers(this.rt, spec);
     const wishes: RouteWishes = new Map();
     for (const plan of plans) {
-      const c = containers.find((x) => serviceOf(x) === plan.service && x.State === 'running' && nameOf(x) === `${preview.name}-${plan.service}`);
-      const port = c ? publishedPort(c, plan.port) : undefined;
-      if (port === undefined) continue;
       const id = routeId(spec, plan.service);
-      wishes.set(id, liveRoute(id, plan.hosts, `${this.rt.settings.upstreamHost}:${port}`));
+      const c = containers.find((x) => serviceOf(x) === plan.service && nameOf(x) === `${preview.name}-${plan.service}`);
+      if (c && c.State !== 'running' && isAsleepRoute(findRoute(view.config.routes, id))) {
+        wishes.set(id, asleepRoute(id, plan.hosts, auth?.handler));
+        continue;
+      }
+      const port = c && c.State === 'running' ? publishedPort(c, plan.port) : undefined;
+      if (port === undefined) continue;
+      wishes.set(id, liveRoute(id, plan.hosts, `${this.rt.settings.upstreamHost}:${port}`, auth?.handler));
     }
     if (wishes.size === 0) return { changed: false, domains };
     const written = await syncRoutes(syncContext(this.rt), view.server, wishes, { ensureCatchAll: true });
@@ -108,8 +123,9 @@ export class DockerProvider implements Provider {
     }
   }
 
-  destroy(ref: PreviewRef): Promise<DestroyResult> {
-    return destroyPreview(this.rt, ref);
+  /** With `known` (prune, the fleet cap) a dry run plans from the listing; a real run always reads first. */
+  destroy(ref: PreviewRef, known?: Preview): Promise<DestroyResult> {
+    return (known && plannedTeardown(this.rt, ref, known)) || destroyPreview(this.rt, ref);
   }
 
   /** `prune --ttl`: old images of the project that no container uses (see image-prune.ts). */
@@ -118,12 +134,22 @@ export class DockerProvider implements Provider {
     return pruneOldImages({ engine: this.engine, plan, logger }, olderThanMs, options);
   }
 
+  /**
+   * Three reads, however many previews: our containers (state, commit, last deploy) and our networks
+   * (identity, creation, deploy locks) by label filter — containers first, whose answer says whether
+   * the engine is podman (see listNetworks) — and Caddy's servers once (URLs, asleep pages).
+   */
   async list(): Promise<Preview[]> {
-    const networks = await this.engine.listNetworks([OWNED]);
     const containers = await this.engine.listContainers([OWNED, LABEL.name]);
+    const networks = await this.engine.listNetworks([OWNED]);
     const groups = groupPreviews(networks, containers);
     const view = groups.length ? await this.caddyForUrls() : undefined;
     return groups.map((group) => previewOf(this.rt, { ...group, ...(view ? { view } : {}) }));
+  }
+
+  /** Stops the containers and shows the asleep page on the preview's hosts; nothing when asleep already or absent. */
+  sleep(ref: PreviewRef, known?: Preview): Promise<SleepResult> {
+    return (known && plannedSleep(this.rt, known)) || sleepPreview(this.rt, ref);
   }
 }
 

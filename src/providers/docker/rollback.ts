@@ -1,9 +1,12 @@
 /**
  * Undoing a deploy that failed before its switch: routes as they were (new services unrouted,
- * replaced ones dialling their old container, no staging routes) and this run's containers gone.
+ * replaced ones dialling their old container, or showing its asleep page, no staging routes) and
+ * this run's containers gone.
  */
 import { liveRoute, routeId, stagingRouteId, syncRoutes, type RouteWishes } from './caddy-routes.js';
 import { dial, type DeployRun, type ServiceStep } from './deploy-steps.js';
+import { authHandlerOf } from './basic-auth.js';
+import { findRoute, isAsleepRoute } from './route-shapes.js';
 import { publishedPort, syncContext } from './runtime.js';
 
 export async function rollBack(run: DeployRun, steps: ServiceStep[]): Promise<void> {
@@ -15,8 +18,11 @@ export async function rollBack(run: DeployRun, steps: ServiceStep[]): Promise<vo
     if (step.action === 'create') restore.set(live, null);
     if (step.action !== 'replace') continue;
     restore.set(stagingRouteId(ref, step.plan.service), null);
+    // As it was before this run: the old container's route, or its asleep page.
+    const before = findRoute(view.config.routes, live);
     const oldPort = step.current ? publishedPort(step.current, step.plan.port) : undefined;
-    if (oldPort !== undefined) restore.set(live, liveRoute(live, step.plan.hosts, dial(rt, oldPort)));
+    if (isAsleepRoute(before)) restore.set(live, before!);
+    else if (oldPort !== undefined) restore.set(live, liveRoute(live, step.plan.hosts, dial(rt, oldPort), before ? authHandlerOf(before) : run.auth?.handler));
   }
   if (restore.size) {
     try {

@@ -5,7 +5,7 @@
  * another preview's identity (or no marker) is left alone with a warning.
  */
 import { lookup, teardownTargets, type ResourceHooks } from '../reconcile.js';
-import type { DestroyResult, PreviewRef } from '../types.js';
+import type { DestroyResult, Preview, PreviewRef } from '../types.js';
 import { isPreviewRoute, routeKey, SERVERS_PATH, syncRoutes, type CaddyServer, type RouteWishes } from './caddy-routes.js';
 import { lockName } from './deploy-lock.js';
 import type { ContainerSummary } from './engine-types.js';
@@ -97,4 +97,39 @@ export async function destroyPreview(rt: DockerRuntime, ref: PreviewRef): Promis
     else removed.push(...(await removePreviewImages({ engine: rt.engine, plan, logger }, ref)));
   }
   return { deleted: removed.length > 0, removed };
+}
+
+/** What `list` said of a preview, as previewOf (preview-view.ts) records it in `details`. */
+interface KnownDetails {
+  network?: string;
+  routes?: string[];
+  containers?: Array<{ name: string; state: string }>;
+}
+
+/**
+ * A dry run of `stop` (or `prune`) for a preview `list` returned moments ago: the plan from what
+ * the listing said — its routes, containers and network — without reading anything again. Only
+ * when the listing read Caddy (else the routes are unknown: undefined, read as usual).
+ */
+export function plannedTeardown(rt: DockerRuntime, ref: PreviewRef, known: Preview): Promise<DestroyResult> | undefined {
+  const details = known.details as KnownDetails | undefined;
+  if (!rt.context.plan.dryRun || !details?.routes || known.identity === undefined) return undefined;
+  return (async () => {
+    const { plan } = rt.context;
+    const removed: string[] = [];
+    for (const id of details.routes!) {
+      await plan.apply({ kind: 'delete', target: `caddy route ${id}` }, async () => undefined, undefined);
+      removed.push(`route ${id}`);
+    }
+    for (const c of details.containers ?? []) {
+      await plan.apply({ kind: 'delete', target: `container ${c.name}` }, async () => undefined, undefined);
+      removed.push(`container ${c.name}`);
+    }
+    if (details.network) {
+      await plan.apply({ kind: 'delete', target: `network ${ref.name}` }, async () => undefined, undefined);
+      removed.push(`network ${ref.name}`);
+    }
+    if (rt.settings.removeImages) removed.push(...(await removePreviewImages({ engine: rt.engine, plan, logger: rt.context.logger }, ref)));
+    return { deleted: removed.length > 0, removed };
+  })();
 }

@@ -6,7 +6,7 @@
  * rewrites into a canonical form (quantities, int-or-string ports) compare by meaning.
  */
 import { createHash } from 'node:crypto';
-import { HASH_ANNOTATION, type KubeObject } from './labels.js';
+import { DEPLOYED_AT_ANNOTATION, HASH_ANNOTATION, type KubeObject } from './labels.js';
 
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
@@ -29,10 +29,14 @@ export function hashOf(value: unknown): string {
   return createHash('sha256').update(stableStringify(value)).digest('hex').slice(0, 32);
 }
 
-/** Hash of the desired object, ignoring the hash annotation itself. */
+/**
+ * Hash of the desired object, ignoring the hash annotation itself and the deploy time: a deploy
+ * keeps the live time when nothing else changes, so the time must not make the hashes differ.
+ */
 export function desiredHash(object: KubeObject): string {
   const annotations = { ...(object.metadata.annotations ?? {}) };
   delete annotations[HASH_ANNOTATION];
+  delete annotations[DEPLOYED_AT_ANNOTATION];
   return hashOf({ ...object, metadata: { ...object.metadata, annotations } });
 }
 
@@ -100,6 +104,9 @@ export function upToDate(desired: KubeObject, live: KubeObject | undefined): { e
   if (!live) return { equal: false, drift: [] };
   if (live.metadata.annotations?.[HASH_ANNOTATION] !== desired.metadata.annotations?.[HASH_ANNOTATION]) return { equal: false, drift: [] };
   const { status: _status, ...want } = desired;
-  const drift = driftPaths(want, live);
+  // The deploy time is never drift: it is kept from the live object unless something else changes.
+  const annotations = { ...(want.metadata.annotations ?? {}) };
+  delete annotations[DEPLOYED_AT_ANNOTATION];
+  const drift = driftPaths({ ...want, metadata: { ...want.metadata, annotations } }, live);
   return { equal: drift.length === 0, drift };
 }

@@ -2,11 +2,13 @@
  * `deploy`: the workloads with the commit on their pod template — so that an unchanged image tag
  * still rolls out — and the hash of the Secrets they read, then a wait for the rollout as
  * `kubectl rollout status` waits. Everything comes from the call's spec, so a lone `deploy`
- * renders exactly what the same `up` would.
+ * renders exactly what the same `up` would. A sleeping preview is woken first (sleep.ts), and every
+ * workload written or woken gets the deploy time that `list` reads (activity.ts).
  */
 import { ProviderError, TimeoutError } from '../../core/errors.js';
 import { poll } from '../../core/retry.js';
 import type { DeployResult, Preview, PreviewSpec, SourceRef } from '../types.js';
+import { stampDeployedAt } from './activity.js';
 import { ForbiddenError } from './client.js';
 import type { Cluster } from './cluster.js';
 import { applyGuarded } from './ensure.js';
@@ -16,6 +18,7 @@ import { guardTargets } from './ownership.js';
 import { configHashOf, databaseSecretName, envSecretName, secretObject } from './render.js';
 import { DERIVED_TYPES } from './resources.js';
 import { deploymentRollout, describeProblems, FATAL_WAITING_REASONS, notReadyPods, podProblems, type RolloutStatus } from './rollout.js';
+import { wakeWorkloads } from './sleep.js';
 import { ownerOf, phaseOf, render, renderContext } from './targets.js';
 
 type Template = { template?: { metadata?: { annotations?: Record<string, string> } } };
@@ -40,19 +43,24 @@ export async function deployPreview(cluster: Cluster, preview: Preview, spec: Pr
   if (!probe.length) throw new ProviderError(`deploy ${name}: nothing to deploy`, { hint: 'the manifests hold no Deployment or other workload' });
   const guarded = await guardTargets(store, probe, owner, { identity: owner.identity, adopt: context.adopt, logger: context.logger });
 
+  // A sleeping preview wakes first: its pods come back with the template they had.
+  const woken = await wakeWorkloads(cluster, guarded.map((g) => g.live));
+  const lives = new Map(guarded.map((g) => [`${g.object.kind}/${g.object.metadata.name}`, g.live]));
+  for (const [key, object] of woken) lives.set(key, object);
+  const liveOf = (o: KubeObject) => lives.get(`${o.kind}/${o.metadata.name}`);
   // Keep the restart marker of the live pods unless --force asks for a new one.
-  const live = guarded.filter((g) => g.object.kind === 'Deployment').map((g) => g.live);
+  const live = guarded.filter((g) => g.object.kind === 'Deployment').map((g) => liveOf(g.object));
   const sameCommit = live.length > 0 && live.every((d) => templateAnnotations(d)[COMMIT_ANNOTATION] === source.commit);
   let restartedAt = templateAnnotations(live[0])[RESTARTED_AT_ANNOTATION];
   if (source.force && sameCommit) restartedAt = new Date().toISOString();
-  const objects = render(cluster, { ...base, commit: source.commit, configHash, restartedAt, databaseSecret }).filter((o) => phaseOf(o) === 'deploy');
-  const lives = new Map(guarded.map((g) => [`${g.object.kind}/${g.object.metadata.name}`, g.live]));
+  const rendered = render(cluster, { ...base, commit: source.commit, configHash, restartedAt, databaseSecret }).filter((o) => phaseOf(o) === 'deploy');
+  const objects = stampDeployedAt(rendered, liveOf, new Date().toISOString());
   const outcomes = await applyGuarded(
     cluster,
-    objects.map((object) => ({ object, live: lives.get(`${object.kind}/${object.metadata.name}`) })),
+    objects.map((object) => ({ object, live: liveOf(object) })),
     owner,
   );
-  const wrote = outcomes.some((o) => o.action !== 'unchanged');
+  const wrote = outcomes.some((o) => o.action !== 'unchanged') || woken.size > 0;
   const url = preview.url || previewFrom(name, base.namespace, [], spec.domains).url;
   const short = source.commit.slice(0, 12);
   if (context.plan.dryRun) return { deployed: wrote, url, ...(wrote ? {} : { reason: `commit ${short} already live` }) };

@@ -2,8 +2,10 @@
  * `ensure` and `setDomains`. Before `ensure` writes anything, every object of the whole `up` and
  * the database are judged (ownership.ts): a refused run leaves nothing behind. Then the Namespace
  * (with --namespace-per-preview), the database and its Secret, the env Secret and the other
- * objects the workloads use are applied; `setDomains` applies the Ingress and removes our
- * Ingresses that no domain needs any more.
+ * objects the workloads use are applied, and a sleeping preview is woken (sleep.ts); `setDomains`
+ * applies the Ingress — with `--basic-auth`, its annotations and the Secret (and Traefik
+ * Middleware) of protection.ts, which go again without it — and removes our Ingresses that no
+ * domain needs any more.
  */
 import type { EnsureResult, Preview, PreviewDomain, PreviewSpec } from '../types.js';
 import type { Cluster } from './cluster.js';
@@ -12,7 +14,9 @@ import { ownSelector, type KubeObject, type Owner } from './labels.js';
 import { describeObject, type ApplyOutcome } from './objects.js';
 import { guardTargets, type Guarded } from './ownership.js';
 import { databaseSecretName, secretObject, type RenderContext } from './render.js';
-import { ownerOf, phaseOf, renderContext, routesOf, sortForApply, upTargets } from './targets.js';
+import { basicAuthName, htpasswdFor, protectionObjects, removeProtection } from './protection.js';
+import { wakeWorkloads } from './sleep.js';
+import { ownerOf, phaseOf, protectionTargets, renderContext, routesOf, sortForApply, upTargets } from './targets.js';
 
 /** Applies guarded objects in table order; says what changed (not in a dry run: nothing did). */
 export async function applyGuarded(cluster: Cluster, guarded: Guarded[], owner: Owner): Promise<ApplyOutcome[]> {
@@ -61,14 +65,18 @@ export async function ensurePreview(cluster: Cluster, spec: PreviewSpec): Promis
   const guarded = await guardTargets(cluster.store, upTargets(cluster, ctx), owner, judge(cluster, owner));
   const refused = await cluster.database?.refusal(owner);
   if (refused) throw refused;
-  const own = guarded.filter((g) => phaseOf(g.object) === 'ensure' && !(g.object.kind === 'Secret' && g.object.metadata.name === databaseSecretName(ctx.name)));
+  // The database and basic-auth Secrets are written in their own turns (below, and setDomains).
+  const later = new Set([databaseSecretName(ctx.name), basicAuthName(ctx.name)]);
+  const own = guarded.filter((g) => phaseOf(g.object) === 'ensure' && !(g.object.kind === 'Secret' && later.has(g.object.metadata.name!)));
   // The Namespace first: the database Secret is read and written in it.
   const outcomes = await applyGuarded(cluster, own.filter((g) => g.object.kind === 'Namespace'), owner);
   const db = await ensureDatabase(cluster, ctx, owner);
   if (db.outcome) outcomes.push(db.outcome);
   outcomes.push(...(await applyGuarded(cluster, own.filter((g) => g.object.kind !== 'Namespace'), owner)));
+  // A sleeping preview wakes here already; `deploy` waits for its pods.
+  const woken = await wakeWorkloads(cluster, guarded.filter((g) => phaseOf(g.object) === 'deploy').map((g) => g.live));
   const created = outcomes.every((o) => o.action === 'created');
-  const changed = db.changed || outcomes.some((o) => o.action !== 'unchanged');
+  const changed = db.changed || woken.size > 0 || outcomes.some((o) => o.action !== 'unchanged');
   return { preview: previewFrom(spec.name, ctx.namespace, outcomes.map((o) => o.object), spec.domains), created, changed };
 }
 
@@ -77,8 +85,15 @@ export async function setPreviewDomains(cluster: Cluster, _preview: Preview, spe
   const ctx = renderContext(cluster, spec);
   const { store, context } = cluster;
   const ingresses = routesOf(cluster, ctx, context.logger);
-  const outcomes = await applyGuarded(cluster, await guardTargets(store, ingresses, owner, judge(cluster, owner)), owner);
+  if (spec.basicAuth && !ingresses.length) context.logger.warn(`--basic-auth: ${spec.name} has no Ingress (no --domain), so there is no route to protect`);
+  const guarded = await guardTargets(store, [...protectionTargets(cluster, ctx, ingresses), ...ingresses], owner, judge(cluster, owner));
+  // The htpasswd Secret keeps the stored hash while the password still matches it.
+  const targets = guarded.map((g) =>
+    g.object.kind === 'Secret' && spec.basicAuth ? { ...g, object: protectionObjects(ctx, cluster.settings, htpasswdFor(g.live, cluster.settings, spec.basicAuth))[0]! } : g,
+  );
+  const outcomes = await applyGuarded(cluster, targets, owner);
   let changed = outcomes.some((o) => o.action !== 'unchanged');
+  if (!spec.basicAuth || !ingresses.length) changed = (await removeProtection(cluster, ctx, owner)) || changed;
   // Domains removed from the settings: our Ingresses that are no longer wanted go.
   const wanted = new Set(ingresses.map((i) => i.metadata.name));
   const live = await store.list(typeOf('Ingress'), ctx.namespace, ownSelector(owner));

@@ -1,7 +1,7 @@
 /**
  * Reading previews back: `find` selects a preview's objects by its name label and keeps those whose
- * identity key is its own (another preview's of the same name are named in debug output); `list`
- * groups every marked object by name and key, with the identity each one records.
+ * identity key is its own (another preview's of the same name are named in debug output);
+ * `previewFrom` makes the Preview of a set of objects, for `find` and for `list` (listing.ts).
  */
 import { parseIdentityJson } from '../../core/identity.js';
 import { urlOf } from '../../core/naming.js';
@@ -9,7 +9,8 @@ import { ownershipOf } from '../reconcile.js';
 import type { Preview, PreviewAddon, PreviewDomain, PreviewRef } from '../types.js';
 import type { Cluster } from './cluster.js';
 import { databaseSecretName } from './render.js';
-import { anyPreviewSelector, COMMIT_ANNOTATION, IDENTITY_ANNOTATION, KEY_LABEL, marksOf, PREVIEW_LABEL, previewSelector, type KubeObject } from './labels.js';
+import { lastDeployedAt, previewState } from './activity.js';
+import { COMMIT_ANNOTATION, IDENTITY_ANNOTATION, marksOf, previewSelector, type KubeObject } from './labels.js';
 import { oursAmong } from './ownership.js';
 import { RESOURCE_TYPES } from './resources.js';
 import { deploymentRollout } from './rollout.js';
@@ -55,6 +56,7 @@ export function previewFrom(name: string, namespace: string, objects: KubeObject
   }
   const created = objects.map((o) => o.metadata.creationTimestamp).filter((t): t is string => !!t).sort()[0];
   const identity = objects.map((o) => parseIdentityJson(o.metadata.annotations?.[IDENTITY_ANNOTATION])).find((i) => i !== undefined);
+  const deployedAt = lastDeployedAt(objects);
   return {
     name,
     id: `${namespace}/${name}`,
@@ -71,6 +73,8 @@ export function previewFrom(name: string, namespace: string, objects: KubeObject
       : undefined,
     ...(identity ? { identity } : {}),
     createdAt: created,
+    state: previewState(objects),
+    ...(deployedAt ? { lastDeployedAt: deployedAt } : {}),
     details: {
       namespace,
       objects: objects.map((o) => `${o.kind}/${o.metadata.name}`),
@@ -78,30 +82,6 @@ export function previewFrom(name: string, namespace: string, objects: KubeObject
       commit,
     },
   };
-}
-
-/** Every preview with our marker: one per name and identity key. */
-export async function listPreviews(cluster: Cluster): Promise<Preview[]> {
-  const { store } = cluster;
-  const selector = anyPreviewSelector();
-  const groups = new Map<string, { name: string; namespace: string; objects: KubeObject[] }>();
-  const add = (object: KubeObject, namespace: string) => {
-    const name = object.metadata.labels?.[PREVIEW_LABEL];
-    if (!name) return;
-    const id = `${namespace}|${name}|${object.metadata.labels?.[KEY_LABEL] ?? ''}`;
-    const group = groups.get(id) ?? { name, namespace, objects: [] };
-    group.objects.push(object);
-    groups.set(id, group);
-  };
-  if (cluster.settings.namespacePerPreview) {
-    for (const ns of await store.list(typeOf('Namespace'), undefined, selector)) add(ns, ns.metadata.name!);
-  } else {
-    const namespace = cluster.namespaceOf('');
-    for (const kind of ['Secret', 'Service', 'Ingress', 'Deployment']) for (const object of await store.list(typeOf(kind), namespace, selector)) add(object, namespace);
-  }
-  return [...groups.values()]
-    .sort((a, b) => a.name.localeCompare(b.name))
-    .map((g) => previewFrom(g.name, g.namespace, g.objects));
 }
 
 /** Whether an object is this preview's (its key), for callers that hold a single object. */

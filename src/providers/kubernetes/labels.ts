@@ -26,6 +26,13 @@ export const HASH_ANNOTATION = 'preview-kit/applied-hash';
 export const RESTARTED_AT_ANNOTATION = 'preview-kit/restarted-at';
 /** Hash of the env/database Secrets the pods read, so that a changed value rolls the pods. */
 export const CONFIG_HASH_ANNOTATION = 'preview-kit/config-hash';
+/**
+ * On a workload (not its pod template, so that it rolls nothing): when `deploy` last wrote it or
+ * woke it, ISO 8601. What `list` reads as the preview's last deployment and `prune --ttl` measures.
+ */
+export const DEPLOYED_AT_ANNOTATION = 'preview-kit/deployed-at';
+/** On a workload put to sleep: the replicas it ran, restored when `up` or `deploy` wakes it. */
+export const SLEEPING_REPLICAS_ANNOTATION = 'preview-kit/sleeping-replicas';
 
 /** Our field manager for server-side apply. */
 export const FIELD_MANAGER = 'preview-kit';

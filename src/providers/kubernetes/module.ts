@@ -9,6 +9,8 @@ export type { KubernetesSettings } from './settings.js';
 export const kubernetesModule: ProviderModule<KubernetesSettings> = {
   id: 'kubernetes',
   description: 'Deployments, Services and Ingresses applied with server-side apply (kubeconfig or in-cluster)',
+  // ingress-nginx annotations + an htpasswd Secret, or a Traefik Middleware (protection.ts).
+  capabilities: { basicAuth: true },
   options: kubernetesOptions,
   schema: kubernetesSchema,
   create: async (settings, context) => {

@@ -58,6 +58,34 @@ export class ObjectStore {
     return items.map((item) => ({ ...item, apiVersion: type.apiVersion, kind: type.kind }));
   }
 
+  /** Whether any object of the type in the namespace carries the selector (one `limit=1` listing). */
+  async any(type: ResourceType, namespace: string, selector: string): Promise<boolean> {
+    const res = await this.o.client.request<{ items?: unknown[] }>({
+      method: 'GET',
+      path: resourcePath(type, namespace),
+      query: { labelSelector: selector, limit: '1' },
+      what: `look for ${type.plural} in ${namespace}`,
+    });
+    return (res.body.items ?? []).length > 0;
+  }
+
+  /** Every object of the type carrying the selector, in every namespace (one cluster-scope call). */
+  async listEverywhere(type: ResourceType, selector: string): Promise<KubeObject[]> {
+    const items = await this.o.client.list<KubeObject>(resourcePath(type, undefined, undefined, true), `list ${type.plural} in all namespaces`, selector);
+    return items.map((item) => ({ ...item, apiVersion: type.apiVersion, kind: type.kind }));
+  }
+
+  /** A JSON merge patch of a live object (scaling for sleep and wake), through the plan. */
+  async patch(live: KubeObject, patch: Record<string, unknown>, detail: string): Promise<KubeObject> {
+    const what = describeObject(live);
+    const patched = await this.o.plan.apply(
+      { kind: 'update', target: what, detail },
+      () => this.o.client.mergePatch<KubeObject>(pathOf(live), patch, `${detail}: ${what}`),
+      live,
+    );
+    return { ...patched, apiVersion: live.apiVersion, kind: live.kind };
+  }
+
   /** The live object for a desired one, or undefined. */
   async read(object: KubeObject): Promise<KubeObject | undefined> {
     const live = await this.o.client.get<KubeObject>(pathOf(object), `read ${describeObject(object)}`);
@@ -175,7 +203,8 @@ export class ObjectStore {
         if (still.length) this.o.logger.progress(`waiting for ${still.map((t) => t.plural).join(', ')} to be deleted`);
         return still.length ? undefined : true;
       },
-      { deadline: this.o.deadline, what: `the preview's objects to be deleted`, initialMs: this.o.pollInitialMs, maxMs: this.o.pollMaxMs },
+      // Objects without dependents go within moments: look again soon, then back off (a prune waits this per preview).
+      { deadline: this.o.deadline, what: `the preview's objects to be deleted`, initialMs: Math.min(this.o.pollInitialMs, 100), maxMs: this.o.pollMaxMs },
     );
   }
 }

@@ -2,15 +2,18 @@
  * The Kubernetes provider. A preview is a set of objects in a shared namespace (or its own), each
  * labelled with the preview's name and identity key and annotated with its identity: `ensure`
  * applies the Secrets, Service and the database, `setDomains` the Ingress, `deploy` the workloads
- * and waits for the rollout; `destroy` removes what carries this preview's key. Each call gets
+ * and waits for the rollout; `destroy` removes what carries this preview's key; `sleep` scales the
+ * workloads to zero, and `ensure`/`deploy` scale them back. Each call gets
  * the preview through its ref/spec; the provider keeps only the connection to the cluster.
  */
-import type { DeployResult, DestroyResult, EnsureResult, Preview, PreviewDomain, PreviewRef, PreviewSpec, Provider, ProviderContext, SourceRef } from '../types.js';
+import type { DeployResult, DestroyResult, EnsureResult, Preview, PreviewDomain, PreviewRef, PreviewSpec, Provider, ProviderContext, SleepResult, SourceRef } from '../types.js';
 import { Cluster, type KubernetesTuning } from './cluster.js';
 import { deployPreview } from './deploy.js';
 import { ensurePreview, setPreviewDomains } from './ensure.js';
-import { findPreview, listPreviews } from './find.js';
+import { findPreview } from './find.js';
+import { listPreviews } from './listing.js';
 import type { KubernetesSettings } from './settings.js';
+import { sleepPreview } from './sleep.js';
 import { destroyPreview } from './teardown.js';
 
 export type { KubernetesTuning } from './cluster.js';
@@ -58,5 +61,9 @@ export class KubernetesProvider implements Provider {
 
   list(): Promise<Preview[]> {
     return listPreviews(this.cluster);
+  }
+
+  sleep(ref: PreviewRef): Promise<SleepResult> {
+    return sleepPreview(this.cluster, ref);
   }
 }

@@ -42,6 +42,8 @@ export interface RenderContext {
   databaseSecret?: string;
   /** Hash of the Secrets the pods read. */
   configHash: string;
+  /** `--basic-auth`: the Ingress gets the annotations that protect it (protection.ts). */
+  basicAuth?: { user: string; password: string };
 }
 
 export function envSecretName(name: string): string {

@@ -42,7 +42,14 @@ export const DERIVED_TYPES: readonly ResourceType[] = [
   { kind: 'Pod', apiVersion: 'v1', plural: 'pods', namespaced: true, phase: 'deploy' },
 ];
 
+/**
+ * Traefik's Middleware (CRD `middlewares.traefik.io`, served only where Traefik is installed):
+ * made for `--basic-auth` when the Ingress class is Traefik, and only then looked for.
+ */
+export const MIDDLEWARE_TYPE: ResourceType = { kind: 'Middleware', apiVersion: 'traefik.io/v1alpha1', plural: 'middlewares', namespaced: true, phase: 'routes' };
+
 export function resourceType(apiVersion: string, kind: string): ResourceType {
+  if (kind === MIDDLEWARE_TYPE.kind && apiVersion === MIDDLEWARE_TYPE.apiVersion) return MIDDLEWARE_TYPE;
   const type = RESOURCE_TYPES.find((t) => t.kind === kind && t.apiVersion === apiVersion);
   if (!type) {
     throw new ConfigError(`unsupported Kubernetes object ${apiVersion} ${kind}`, {
@@ -57,10 +64,10 @@ export function groupPath(apiVersion: string): string {
   return apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
 }
 
-/** Collection path (namespace given) or item path (name given). */
-export function resourcePath(type: ResourceType, namespace: string | undefined, name?: string): string {
+/** Collection path (namespace given, or `allNamespaces` for a cluster-scope list) or item path (name given). */
+export function resourcePath(type: ResourceType, namespace: string | undefined, name?: string, allNamespaces = false): string {
   let path = groupPath(type.apiVersion);
-  if (type.namespaced) {
+  if (type.namespaced && !allNamespaces) {
     if (!namespace) throw new Error(`${type.kind} needs a namespace`);
     path += `/namespaces/${encodeURIComponent(namespace)}`;
   }

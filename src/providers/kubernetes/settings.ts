@@ -36,6 +36,7 @@ export const kubernetesOptions: OptionSpec[] = [
   { key: 'imagePullSecrets', flag: 'image-pull-secret', type: 'list', env: ['K8S_IMAGE_PULL_SECRETS'], value: 'NAME', description: 'existing Secret(s) to pull the image with (repeatable)' },
   { key: 'ingressClass', flag: 'ingress-class', type: 'string', env: ['K8S_INGRESS_CLASS'], value: 'NAME', description: 'ingressClassName of the Ingress' },
   { key: 'ingressAnnotations', type: 'map', description: 'extra annotations on the Ingress (.preview.yml mapping)' },
+  { key: 'ingressController', flag: 'ingress-controller', type: 'string', env: ['K8S_INGRESS_CONTROLLER'], value: 'nginx|traefik', description: 'what serves the Ingress, for --basic-auth: ingress-nginx annotations, or a Traefik Middleware', defaultText: 'traefik when --ingress-class names it, else nginx' },
   { key: 'tlsSecret', flag: 'tls-secret', type: 'string', env: ['K8S_TLS_SECRET'], value: 'NAME', description: 'TLS Secret of the Ingress; {name} is replaced' },
   { key: 'certManagerIssuer', flag: 'cert-manager-issuer', type: 'string', env: ['K8S_CERT_MANAGER_ISSUER'], value: 'NAME', description: 'cert-manager issuer that makes the TLS Secret' },
   { key: 'certManagerIssuerKind', flag: 'cert-manager-issuer-kind', type: 'string', env: ['K8S_CERT_MANAGER_ISSUER_KIND'], value: 'KIND', description: 'ClusterIssuer or Issuer', defaultText: 'ClusterIssuer' },
@@ -86,6 +87,7 @@ const rawSchema = z.object({
   imagePullSecrets: z.array(z.string().min(1)).default([]),
   ingressClass: z.string().min(1).optional(),
   ingressAnnotations: z.record(z.string()).default({}),
+  ingressController: z.enum(['nginx', 'traefik'], { errorMap: () => ({ message: 'expected nginx or traefik' }) }).optional(),
   tlsSecret: z.string().min(1).optional(),
   certManagerIssuer: z.string().min(1).optional(),
   certManagerIssuerKind: z.enum(['ClusterIssuer', 'Issuer'], { errorMap: () => ({ message: 'expected ClusterIssuer or Issuer' }) }).default('ClusterIssuer'),
@@ -107,14 +109,16 @@ export interface InClusterSettings {
   serviceAccountDir: string;
 }
 
-export type KubernetesSettings = Omit<z.infer<typeof rawSchema>, 'kubernetesServiceHost' | 'kubernetesServicePort' | 'serviceAccountDir'> & {
+export type KubernetesSettings = Omit<z.infer<typeof rawSchema>, 'kubernetesServiceHost' | 'kubernetesServicePort' | 'serviceAccountDir' | 'ingressController'> & {
   /** Set when the process runs in a pod (the service env vars are present). */
   inCluster?: InClusterSettings;
+  /** How `--basic-auth` is put on the Ingress: ingress-nginx annotations, or a Traefik Middleware. */
+  ingressController: 'nginx' | 'traefik';
 };
 
 export const kubernetesSchema: z.ZodType<KubernetesSettings, z.ZodTypeDef, unknown> = rawSchema.transform((raw) => {
-  const { kubernetesServiceHost, kubernetesServicePort, serviceAccountDir, ...rest } = raw;
-  const settings: KubernetesSettings = { ...rest };
+  const { kubernetesServiceHost, kubernetesServicePort, serviceAccountDir, ingressController, ...rest } = raw;
+  const settings: KubernetesSettings = { ...rest, ingressController: ingressController ?? (/traefik/i.test(rest.ingressClass ?? '') ? 'traefik' : 'nginx') };
   if (kubernetesServiceHost && kubernetesServicePort) {
     settings.inCluster = { host: kubernetesServiceHost, port: kubernetesServicePort, serviceAccountDir };
   }

@@ -5,12 +5,13 @@
  * of them is known before the first write.
  */
 import type { Logger } from '../../core/logger.js';
-import type { PreviewRef } from '../types.js';
+import type { PreviewRef, PreviewSpec } from '../types.js';
 import type { Cluster } from './cluster.js';
 import type { KubeObject, Owner } from './labels.js';
 import { readManifests, renderFromManifests } from './manifests.js';
 import { databaseSecretName, envSecretName, ingressObject, renderFromSettings, secretObject, type RenderContext } from './render.js';
-import { RESOURCE_TYPES, resourceType, type ResourceType } from './resources.js';
+import { protectIngress, protectionObjects } from './protection.js';
+import { MIDDLEWARE_TYPE, RESOURCE_TYPES, resourceType, type ResourceType } from './resources.js';
 
 /** A commit for rendering workloads before the real one is known. */
 export const STAND_IN_COMMIT = '0'.repeat(40);
@@ -20,7 +21,8 @@ export function ownerOf(ref: PreviewRef): Owner {
 }
 
 /** The render context of one call: everything comes from its ref/spec, nothing from earlier calls. */
-export function renderContext(cluster: Cluster, ref: PreviewRef & { env?: Record<string, string>; domains?: string[] }, extra: Partial<RenderContext> = {}): RenderContext {
+export function renderContext(cluster: Cluster, ref: PreviewRef & Partial<Pick<PreviewSpec, 'env' | 'domains' | 'basicAuth'>>, extra: Partial<RenderContext> = {}): RenderContext {
+  cluster.context.logger.addSecret(ref.basicAuth?.password);
   return {
     name: ref.name,
     key: ref.key,
@@ -31,6 +33,7 @@ export function renderContext(cluster: Cluster, ref: PreviewRef & { env?: Record
     env: ref.env ?? {},
     domains: ref.domains ?? [],
     configHash: '',
+    ...(ref.basicAuth ? { basicAuth: ref.basicAuth } : {}),
     ...extra,
   };
 }
@@ -56,14 +59,20 @@ export function phaseOf(object: KubeObject): ResourceType['phase'] {
  * only Service; with several Services there is no telling which one serves (said once, when `warn`).
  */
 export function routesOf(cluster: Cluster, ctx: RenderContext, logger?: Logger): KubeObject[] {
+  const protect = (ingresses: KubeObject[]) => (ctx.basicAuth ? ingresses.map((i) => protectIngress(i, ctx, cluster.settings)) : ingresses);
   const rendered = render(cluster, ctx);
   const ingresses = rendered.filter((o) => phaseOf(o) === 'routes');
-  if (!cluster.settings.manifests || ingresses.length || !ctx.domains.length) return ingresses;
+  if (!cluster.settings.manifests || ingresses.length || !ctx.domains.length) return protect(ingresses);
   const services = rendered.filter((o) => o.kind === 'Service');
   const port = ((services[0]?.spec as { ports?: Array<{ port?: number }> } | undefined)?.ports ?? [])[0]?.port;
-  if (services.length === 1 && port) return [ingressObject(ctx, cluster.settings, services[0]!.metadata.name!, port)];
+  if (services.length === 1 && port) return protect([ingressObject(ctx, cluster.settings, services[0]!.metadata.name!, port)]);
   logger?.warn('--domain is set but the manifests hold no Ingress and not exactly one Service: no route made');
   return [];
+}
+
+/** The basic-auth Secret (and Middleware) a run with `--basic-auth` and a route writes; none otherwise. */
+export function protectionTargets(cluster: Cluster, ctx: RenderContext, routes: KubeObject[]): KubeObject[] {
+  return ctx.basicAuth && routes.length ? protectionObjects(ctx, cluster.settings, '') : [];
 }
 
 /** Everything a whole `up` writes, workloads rendered with a stand-in commit, Namespace first. */
@@ -71,14 +80,17 @@ export function upTargets(cluster: Cluster, ctx: RenderContext): KubeObject[] {
   const withDatabase = cluster.database !== undefined;
   const databaseSecret = withDatabase ? databaseSecretName(ctx.name) : undefined;
   const all = render(cluster, { ...ctx, commit: STAND_IN_COMMIT, databaseSecret });
-  const out = [...all.filter((o) => phaseOf(o) === 'ensure'), ...routesOf(cluster, ctx), ...all.filter((o) => phaseOf(o) === 'deploy')];
+  const routes = routesOf(cluster, ctx);
+  const out = [...all.filter((o) => phaseOf(o) === 'ensure'), ...routes, ...protectionTargets(cluster, ctx, routes), ...all.filter((o) => phaseOf(o) === 'deploy')];
   if (databaseSecret) out.push(secretObject(ctx, databaseSecret, {}, 'database'));
   return sortForApply(out);
 }
 
 /** Table order: Namespace first, then what the workloads use, the workloads last. */
 export function sortForApply(objects: KubeObject[]): KubeObject[] {
-  const order = (o: KubeObject) => RESOURCE_TYPES.findIndex((t) => t.kind === o.kind && t.apiVersion === o.apiVersion);
+  const ingress = RESOURCE_TYPES.findIndex((t) => t.kind === 'Ingress');
+  // A Traefik Middleware goes just before the Ingress that names it.
+  const order = (o: KubeObject) => (o.kind === MIDDLEWARE_TYPE.kind ? ingress - 0.5 : RESOURCE_TYPES.findIndex((t) => t.kind === o.kind && t.apiVersion === o.apiVersion));
   return [...objects].sort((a, b) => order(a) - order(b));
 }
 

@@ -1,17 +1,30 @@
 /**
  * `destroy`: everything of this preview — its own namespace, or in a shared namespace every object
  * with its name label and identity key, workloads first — then the database. Objects of that name
- * that belong to another preview are left alone with a warning; the run still succeeds.
+ * that belong to another preview are left alone with a warning; the run still succeeds. A run that
+ * removes several previews (prune) looks for the kinds its settings do not make only where an
+ * inventory of the namespace, taken once, found anything of ours.
  */
 import { ProviderError } from '../../core/errors.js';
-import type { DestroyResult, PreviewRef } from '../types.js';
+import { OWNER_MARKER, type DestroyResult, type PreviewRef } from '../types.js';
 import { ForbiddenError } from './client.js';
 import type { Cluster } from './cluster.js';
 import { isOwn, typeOf } from './find.js';
-import { ownSelector, previewSelector, type KubeObject } from './labels.js';
+import { MANAGED_BY, ownSelector, PREVIEW_LABEL, previewSelector, type KubeObject } from './labels.js';
+import { KindCensus } from './census.js';
 import { deletable } from './ownership.js';
-import { DERIVED_TYPES, RESOURCE_TYPES, type ResourceType } from './resources.js';
+import { DERIVED_TYPES, MIDDLEWARE_TYPE, RESOURCE_TYPES, type ResourceType } from './resources.js';
 import { kindsToFind, ownerOf, renderContext } from './targets.js';
+
+/** Removals made so far by each connection (one per run), and its census of kinds. */
+const removals = new WeakMap<Cluster, number>();
+const censuses = new WeakMap<Cluster, KindCensus>();
+
+function censusOf(cluster: Cluster): KindCensus {
+  let census = censuses.get(cluster);
+  if (!census) censuses.set(cluster, (census = new KindCensus(cluster.store, `${MANAGED_BY}=${OWNER_MARKER}`)));
+  return census;
+}
 
 export async function destroyPreview(cluster: Cluster, ref: PreviewRef): Promise<DestroyResult> {
   const { store, context } = cluster;
@@ -26,18 +39,34 @@ export async function destroyPreview(cluster: Cluster, ref: PreviewRef): Promise
       if (!context.plan.dryRun) await store.waitGone(target);
     }
   } else {
-    const types = [...RESOURCE_TYPES.filter((t) => t.namespaced), ...DERIVED_TYPES];
+    // A Traefik Middleware exists only for --basic-auth behind Traefik: looked for only then.
+    const traefik = cluster.settings.ingressController === 'traefik' ? [MIDDLEWARE_TYPE] : [];
+    const types = [...RESOURCE_TYPES.filter((t) => t.namespaced), ...traefik, ...DERIVED_TYPES];
     const found: ResourceType[] = [];
     const unchecked: ResourceType[] = [];
     // Kinds these settings make must be listed; other kinds are looked at in case older settings
     // made them, but a deployer role without rights on them (or a cluster without the API) must
     // not make every stop fail.
     const expected = new Set(kindsToFind(cluster, renderContext(cluster, ref)).map((t) => t.kind));
+    // From the second removal of a run on (a prune), the other kinds are looked for only where the
+    // run's inventory found anything of ours, and a dry run plans from it alone (census.ts).
+    const runs = (removals.get(cluster) ?? 0) + 1;
+    removals.set(cluster, runs);
+    const inventory = runs > 1 ? await censusOf(cluster).of(types, namespace) : undefined;
     // Workloads first, so their pods stop before the Secrets and Service they use go.
     for (const type of [...types].reverse()) {
+      const known = inventory?.get(type);
+      if (known && !expected.has(type.kind) && known.presence !== 'some') {
+        if (known.presence === 'unchecked') unchecked.push(type);
+        continue;
+      }
       let items: KubeObject[];
       try {
-        items = await store.list(type, namespace, previewSelector(ref.name));
+        // A dry run plans from the inventory; a real removal looks at the cluster as it is now.
+        items =
+          known && known.presence !== 'unchecked' && context.plan.dryRun
+            ? known.items.filter((item) => item.metadata.labels?.[PREVIEW_LABEL] === ref.name)
+            : await store.list(type, namespace, previewSelector(ref.name));
       } catch (error) {
         const unserved = error instanceof ProviderError && error.status === 404;
         if (expected.has(type.kind) || !(error instanceof ForbiddenError || unserved)) throw error;
@@ -56,7 +85,8 @@ export async function destroyPreview(cluster: Cluster, ref: PreviewRef): Promise
     if (unchecked.length) {
       context.logger.warn(`stop ${ref.name}: could not look for ${unchecked.map((t) => t.plural).join(', ')} in ${namespace} (forbidden or not served); these settings make none of them`);
     }
-    if (found.length && !context.plan.dryRun) await store.waitNoneLeft(types.filter((t) => !unchecked.includes(t)), namespace, ownSelector(owner));
+    // Only the kinds something was deleted from can still hold objects of this preview.
+    if (found.length && !context.plan.dryRun) await store.waitNoneLeft(found, namespace, ownSelector(owner));
   }
   const db = cluster.database;
   if (db) removed.push(...(await db.drop(owner)).removed.map((r) => `PostgreSQL ${r}`));

@@ -8,10 +8,15 @@
  *
  * Timings: the CLI has no setting that shortens Clever Cloud's poll intervals, so, as the CLI
  * tests of this provider do, the fake keeps its own delays short (repositories ready after 300 ms,
- * deployments done after 200 ms).
+ * deployments done after 200 ms) and answers without its default per-request latency, unless
+ * `FAKE_CLEVER_LATENCY_MS` says otherwise (a benchmark sets it to `DEFAULT_API_LATENCY_MS`).
+ *
+ * `compute()` reads the running instances the fake counts for the app; `plantPreview()` writes a
+ * tagged, deployed application straight into the fake's state (`/__fake/plant-preview`).
  */
 import { identityKey, identitySegments, type PreviewIdentity } from '../../../src/core/identity.js';
-import { startFakeCleverCloud, type AddonState, type AppState, type RequestLogEntry } from '../../fakes/clever-cloud/server.js';
+import { nameOfIdentity } from '../../../src/core/naming.js';
+import { startFakeCleverCloud, type AddonState, type AppSnapshot, type RequestLogEntry } from '../../fakes/clever-cloud/server.js';
 import { tempRepo } from '../../helpers/cli.js';
 import type { Backend, BackendOptions, ConformanceTarget, PlatformResource } from '../target.js';
 
@@ -51,6 +56,7 @@ const target: ConformanceTarget = {
       gitReadyDelayMs: 300,
       deployDurationMs: 200,
       listLagMs: options.listLagMs ?? 0,
+      latencyMs: Number(process.env.FAKE_CLEVER_LATENCY_MS ?? 0),
     });
     const repo = await tempRepo({ 'index.html': '<h1>conformance</h1>\n', 'package.json': '{"name":"conformance","scripts":{"start":"node -e 0"}}\n' }, 'main');
     let changes = 0;
@@ -61,7 +67,8 @@ const target: ConformanceTarget = {
       if (!res.ok) throw new Error(`fake admin ${method} ${path}: ${res.status} ${text}`);
       return JSON.parse(text) as T;
     };
-    const state = () => admin<{ apps: AppState[]; addons: AddonState[] }>('GET', 'state');
+    const state = () => admin<{ apps: AppSnapshot[]; addons: AddonState[] }>('GET', 'state');
+    const requestLog = () => admin<RequestLogEntry[]>('GET', 'requests');
 
     return {
       args: ['--provider', 'clever-cloud'],
@@ -89,8 +96,28 @@ const target: ConformanceTarget = {
       },
 
       async mutatingRequests() {
-        const log = await admin<RequestLogEntry[]>('GET', 'requests');
+        const log = await requestLog();
         return log.filter((r) => r.method !== 'GET' && r.method !== 'HEAD').length;
+      },
+
+      async requests() {
+        return (await requestLog()).length;
+      },
+
+      async compute(previewName: string) {
+        const apps = (await state()).apps.filter((a) => a.name === previewName);
+        if (apps.length === 0) return 'absent';
+        return apps.some((a) => a.runningInstances > 0) ? 'running' : 'stopped';
+      },
+
+      async plantPreview(identity: PreviewIdentity, options: { createdAt?: Date; deployedAt?: Date; asleep?: boolean } = {}) {
+        await admin('POST', 'plant-preview', {
+          name: nameOfIdentity(identity),
+          tags: tagsOf(identity),
+          ...(options.createdAt ? { createdAt: options.createdAt.getTime() } : {}),
+          ...(options.deployedAt ? { deployedAt: options.deployedAt.getTime() } : {}),
+          ...(options.asleep ? { asleep: true } : {}),
+        });
       },
 
       async resetLog() {

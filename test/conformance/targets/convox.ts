@@ -2,9 +2,12 @@
  * Convox for the conformance suite: the fake rack in either generation (v2 convox/rack on AWS,
  * v3 convox/convox on Kubernetes), a repository with a convox.yml, and views of the rack read
  * from the fake's own state and request log, never through the provider. App names are unique on
- * a rack; what marks an app as a preview's is its newest release's environment.
+ * a rack; what marks an app as a preview's is its newest release's environment. A preview's
+ * compute is its services' counts (v2 `<Service>Formation` parameters, v3 Deployment replicas).
  */
+import { randomBytes } from 'node:crypto';
 import { identityJson, identityKey, type PreviewIdentity } from '../../../src/core/identity.js';
+import { nameOfIdentity } from '../../../src/core/naming.js';
 import { startFakeRack, type AppRecord, type Generation } from '../../fakes/convox/server.js';
 import { tempRepo } from '../../helpers/cli.js';
 import type { Backend, BackendOptions, ConformanceTarget, PlatformResource } from '../target.js';
@@ -19,6 +22,11 @@ function envOf(app: AppRecord): Record<string, string> {
     if (eq > 0) env[line.slice(0, eq).trim()] = line.slice(eq + 1);
   }
   return env;
+}
+
+/** The marks preview-kit records in a release env (src/providers/convox/env.ts), written here from the README's description. */
+function marksOf(previewName: string, identity: PreviewIdentity): Record<string, string> {
+  return { PREVIEW_KIT_OWNER: `preview-kit:${previewName}`, PREVIEW_KIT_KEY: identityKey(identity), PREVIEW_KIT_IDENTITY: identityJson(identity) };
 }
 
 function resourceOf(app: AppRecord): PlatformResource {
@@ -53,17 +61,34 @@ async function start(options: BackendOptions): Promise<Backend> {
     async mutatingRequests() {
       return rack.mutatingRequests().length;
     },
+    async requests() {
+      return rack.requests.length;
+    },
+    async compute(previewName) {
+      const app = rack.app(previewName);
+      if (!app) return 'absent';
+      return Object.values(app.scale).some((s) => s.count > 0) ? 'running' : 'stopped';
+    },
+    async plantPreview(identity, options = {}) {
+      const name = nameOfIdentity(identity);
+      const created = options.createdAt ?? new Date();
+      rack.plantDeployed(name, {
+        env: { ...marksOf(name, identity), PREVIEW_KIT_CREATED: created.toISOString(), NODE_ENV: 'preview' },
+        manifest: CONVOX_YML,
+        gitSha: randomBytes(20).toString('hex'),
+        created: options.deployedAt ?? created,
+        asleep: options.asleep ?? false,
+      });
+    },
     async resetLog() {
       rack.resetLog();
     },
     async plant(previewName: string, identity: PreviewIdentity | undefined) {
-      const env: Record<string, string> = identity
-        ? { PREVIEW_KIT_OWNER: `preview-kit:${previewName}`, PREVIEW_KIT_KEY: identityKey(identity), PREVIEW_KIT_IDENTITY: identityJson(identity), NODE_ENV: 'theirs' }
-        : { DATABASE_URL: 'postgres://someone-else.example.test/app' };
+      const env: Record<string, string> = identity ? { ...marksOf(previewName, identity), NODE_ENV: 'theirs' } : { DATABASE_URL: 'postgres://someone-else.example.test/app' };
       rack.seedApp(previewName, { env });
     },
-    async faultWrites(rate, seed) {
-      rack.faultWrites(rate, seed);
+    async faultWrites(rate, seed, appliedShare) {
+      rack.faultWrites(rate, seed, appliedShare);
     },
     async credentials(mode) {
       rack.credentials(mode);

@@ -8,6 +8,11 @@
  * podman's image and container storage is shared by every backend and by the other Docker tests
  * running beside this one: `marked()` counts only what carries a preview key, app or name that
  * this backend's traffic (or `plant`) used. Caddy is this backend's own.
+ *
+ * `plantPreview` makes what `up` (or `sleep`) leaves — a labelled network, a labelled `web`
+ * container that serves (or, asleep, was never started), its Caddy route (or the asleep page) —
+ * directly on the engine and in Caddy (../../integration/docker/plant.ts). Call it many at a time:
+ * concurrent plants share one Caddy config load.
  */
 import { execFile } from 'node:child_process';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -17,6 +22,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { identityJson, identityKey, type PreviewIdentity } from '../../../src/core/identity.js';
 import { FaultProxy } from '../../fakes/shared/fault-proxy.js';
+import { mapBounded, Planter } from '../../integration/docker/plant.js';
 import { repoRoot, startServices, stopServices, type DockerServices } from '../../integration/docker/services.js';
 import type { Backend, BackendOptions, ConformanceTarget, PlatformResource } from '../target.js';
 
@@ -141,6 +147,7 @@ async function startBackend(_options: BackendOptions): Promise<Backend> {
   const repo = await makeRepo();
   const seen = new Seen();
   const planted: Array<{ kind: 'network' | 'container'; id: string }> = [];
+  const planter = new Planter(socketPath, services.caddyAdmin);
   const learn = () => seen.learn(engineProxy);
 
   const caddyRoutes = async (): Promise<Array<{ '@id'?: string }>> => {
@@ -219,6 +226,34 @@ async function startBackend(_options: BackendOptions): Promise<Backend> {
       return engineProxy.stats().mutating + caddyProxy.stats().mutating;
     },
 
+    async requests() {
+      return engineProxy.stats().total + caddyProxy.stats().total;
+    },
+
+    async compute(previewName) {
+      const listed = (await engine<Listed[]>(socketPath, 'GET', `/containers/json?all=1&${filters({ label: [`preview-kit.name=${previewName}`] })}`)).body ?? [];
+      if (listed.length === 0) return 'absent';
+      return listed.some((c) => (c as Listed & { State?: string }).State === 'running') ? 'running' : 'stopped';
+    },
+
+    async plantPreview(identity, options = {}) {
+      const made = await planter.plant(identity, options);
+      seen.labels(made.labels);
+    },
+
+    async protectedStatus(previewName, credentials) {
+      return new Promise<number>((resolve, reject) => {
+        const headers: Record<string, string> = { host: `${previewName}.localhost` };
+        if (credentials) headers.authorization = `Basic ${Buffer.from(`${credentials.user}:${credentials.password}`).toString('base64')}`;
+        const req = http.request({ host: '127.0.0.1', port: services.caddyHttpPort, path: '/', headers, agent: false }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    },
+
     async resetLog() {
       learn();
       engineProxy.resetCounts();
@@ -250,9 +285,9 @@ async function startBackend(_options: BackendOptions): Promise<Backend> {
       }
     },
 
-    async faultWrites(rate, seed) {
-      engineProxy.faultWrites(rate, seed);
-      caddyProxy.faultWrites(rate, seed + 1);
+    async faultWrites(rate, seed, appliedShare) {
+      engineProxy.faultWrites(rate, seed, undefined, appliedShare);
+      caddyProxy.faultWrites(rate, seed + 1, undefined, appliedShare);
     },
 
     async credentials(mode) {
@@ -270,10 +305,12 @@ async function startBackend(_options: BackendOptions): Promise<Backend> {
       // What this backend's runs and plants left on the shared engine.
       const { networks, containers, images } = await everything().catch(() => ({ networks: [] as Listed[], containers: [] as Listed[], images: [] as Listed[], volumes: [] as Listed[] }));
       const ours = (labels: Labels) => seen.covers(labels);
-      const containerIds = [...containers.filter((c) => ours(c.Labels)).map((c) => c.Id), ...planted.filter((p) => p.kind === 'container').map((p) => p.id)];
-      for (const id of new Set(containerIds)) await engine(socketPath, 'DELETE', `/containers/${id}?force=1&v=1`).catch(() => undefined);
-      const networkIds = [...networks.filter((n) => ours(n.Labels)).map((n) => n.Id), ...planted.filter((p) => p.kind === 'network').map((p) => p.id)];
-      for (const id of new Set(networkIds)) await engine(socketPath, 'DELETE', `/networks/${id}`).catch(() => undefined);
+      const plantedIds = new Set(planter.all.flatMap((p) => [p.containerId, p.networkId]));
+      await planter.removeAll().catch(() => undefined);
+      const containerIds = [...containers.filter((c) => ours(c.Labels) && !plantedIds.has(c.Id)).map((c) => c.Id), ...planted.filter((p) => p.kind === 'container').map((p) => p.id)];
+      await mapBounded([...new Set(containerIds)], 8, (id) => engine(socketPath, 'DELETE', `/containers/${id}?force=1&v=1`).catch(() => undefined));
+      const networkIds = [...networks.filter((n) => ours(n.Labels) && !plantedIds.has(n.Id)).map((n) => n.Id), ...planted.filter((p) => p.kind === 'network').map((p) => p.id)];
+      await mapBounded([...new Set(networkIds)], 8, (id) => engine(socketPath, 'DELETE', `/networks/${id}`).catch(() => undefined));
       for (const i of images.filter((image) => ours(image.Labels))) await engine(socketPath, 'DELETE', `/images/${i.Id}?force=1`).catch(() => undefined);
       await stopServices(services);
       await rm(repo.dir, { recursive: true, force: true });

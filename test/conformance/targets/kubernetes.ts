@@ -3,14 +3,21 @@
  * a kubeconfig for it, a repository to deploy, and — when the tests can reach PostgreSQL
  * (PREVIEW_TEST_POSTGRES_URL) — a per-preview database on it. What exists is read from the fake's
  * store, its request log and PostgreSQL's catalogue, never through the provider.
+ *
+ * `compute()` reads the Deployment (spec.replicas 0: stopped; replicas available: running);
+ * `plantPreview()` writes what `up` (and `sleep`) leave straight into the fake's store
+ * (../../integration/kubernetes/plant.ts); `protectedStatus()` answers from the Ingress, Secret and
+ * Middleware what the ingress controller would (a model: no controller runs here).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { identityJson, identityKey, type PreviewIdentity } from '../../../src/core/identity.js';
+import { kubernetesSchema } from '../../../src/providers/kubernetes/settings.js';
 import { startFakeKubernetes, writeKubeconfig } from '../../fakes/kubernetes/index.js';
 import { tempRepo } from '../../helpers/cli.js';
+import { plantPreview, routedStatus } from '../../integration/kubernetes/plant.js';
 import type { Backend, ConformanceTarget, PlatformResource } from '../target.js';
 
 const NAMESPACE = 'previews';
@@ -18,6 +25,8 @@ const BUILT_IN_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', NA
 /** Made by the cluster from our objects, not by preview-kit: not counted as resources. */
 const DERIVED = new Set(['Pod', 'ReplicaSet', 'Event']);
 const MARKER = 'preview-kit';
+const IMAGE = 'registry.example.com/shop:{shortCommit}';
+const DOMAIN = (name: string) => `${name}.preview.example.com`;
 
 type Obj = Record<string, any>;
 
@@ -46,6 +55,7 @@ const target: ConformanceTarget = {
     const kubeconfig = writeKubeconfig(fake, dir, { namespace: NAMESPACE });
     const repo = await tempRepo({ 'index.html': '<h1>conformance</h1>\n' }, 'main');
     const postgres = process.env.PREVIEW_TEST_POSTGRES_URL;
+    const plantSettings = kubernetesSchema.parse({ image: IMAGE, namespace: NAMESPACE });
     let commits = 0;
 
     // Preview names this backend has been asked about (from the request paths): the shared
@@ -86,7 +96,7 @@ const target: ConformanceTarget = {
     const objects = () => fake.objects().filter((o) => !(o.kind === 'Namespace' && BUILT_IN_NAMESPACES.has(String((o.metadata as Obj).name)))) as Obj[];
 
     return {
-      args: ['--provider', 'kubernetes', '--image', 'registry.example.com/shop:{shortCommit}', '--domain', '{name}.preview.example.com'],
+      args: ['--provider', 'kubernetes', '--image', IMAGE, '--domain', DOMAIN('{name}')],
       // The database URL reaches every command, as a pipeline's variables reach its stop job too:
       // `stop` needs it to drop the preview's database.
       env: { KUBECONFIG: kubeconfig, ...(postgres ? { PREVIEW_DATABASE_URL: postgres } : {}) },
@@ -107,6 +117,26 @@ const target: ConformanceTarget = {
       },
       async mutatingRequests() {
         return fake.mutatingRequests();
+      },
+      async requests() {
+        return fake.requests.length;
+      },
+      async compute(previewName) {
+        // A preview that was just woken or planted may still be starting its pod: give it a moment.
+        for (let attempt = 0; ; attempt++) {
+          const deployment = fake.get('Deployment', NAMESPACE, previewName) as Obj | undefined;
+          if (!deployment) return 'absent';
+          if (deployment.spec.replicas === 0) return 'stopped';
+          if ((deployment.status?.availableReplicas ?? 0) > 0) return 'running';
+          if (attempt >= 100) return 'stopped';
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      },
+      async plantPreview(identity, options = {}) {
+        seen.add(plantPreview(fake, plantSettings, NAMESPACE, DOMAIN, identity, options));
+      },
+      async protectedStatus(previewName, credentials) {
+        return routedStatus(fake, NAMESPACE, previewName, credentials);
       },
       async resetLog() {
         remember();

@@ -7,15 +7,17 @@
  *   POST /__fake/reset-log         empties the request log and the push log
  *   POST /__fake/faults            CleverFaultOptions JSON, or `null` to stop
  *   POST /__fake/list-lag          {"ms": 1000}: listings show new items that much later
+ *   POST /__fake/latency           {"ms": 50}: every /v2 request waits that long
  *   POST /__fake/credentials       {"mode": "ok" | "unauthorized" | "forbidden"}
  *   POST /__fake/git-stall         {"stall": true}: git requests get no answer
  *   POST /__fake/fail-next-deploy  {"commit": "<sha>"}
  *   POST /__fake/plant             PlantInput JSON → {"appId", "addonIds"}
+ *   POST /__fake/plant-preview     PlantPreviewInput JSON (times in ms) → {"appId"}
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseJson, readBody, sendJson } from '../shared/http.js';
 import type { CleverFaultOptions } from './faults.js';
-import type { PlantInput } from './plant.js';
+import type { PlantInput, PlantPreviewInput } from './plant.js';
 import type { CredentialsMode, FakeControls } from './server.js';
 
 const MODES: readonly CredentialsMode[] = ['ok', 'unauthorized', 'forbidden'];
@@ -41,6 +43,10 @@ export async function handleAdmin(req: IncomingMessage, res: ServerResponse, url
         if (typeof body?.ms !== 'number' || body.ms < 0) return sendJson(res, 400, { error: 'body must be {"ms": <number ≥ 0>}' });
         fake.setListLag(body.ms);
         return sendJson(res, 200, { ok: true });
+      case 'POST /__fake/latency':
+        if (typeof body?.ms !== 'number' || body.ms < 0) return sendJson(res, 400, { error: 'body must be {"ms": <number ≥ 0>}' });
+        fake.setLatency(body.ms);
+        return sendJson(res, 200, { ok: true });
       case 'POST /__fake/credentials':
         if (!MODES.includes(body?.mode as CredentialsMode)) return sendJson(res, 400, { error: `body must be {"mode": ${MODES.map((m) => `"${m}"`).join(' | ')}}` });
         fake.setCredentials(body!.mode as CredentialsMode);
@@ -55,6 +61,9 @@ export async function handleAdmin(req: IncomingMessage, res: ServerResponse, url
       case 'POST /__fake/plant':
         if (typeof body?.name !== 'string' || !Array.isArray(body.tags)) return sendJson(res, 400, { error: 'body must be {"name", "tags": [...], "addons"?: [...]}' });
         return sendJson(res, 200, await fake.plant(body as unknown as PlantInput));
+      case 'POST /__fake/plant-preview':
+        if (typeof body?.name !== 'string' || !Array.isArray(body.tags)) return sendJson(res, 400, { error: 'body must be {"name", "tags": [...], "createdAt"?, "deployedAt"?, "asleep"?}' });
+        return sendJson(res, 200, fake.plantPreview(body as unknown as PlantPreviewInput));
     }
   } catch (error) {
     return sendJson(res, 400, { error: (error as Error).message });

@@ -48,7 +48,7 @@ async function devPlan(provider = 'postgresql-addon'): Promise<string> {
 }
 
 beforeAll(async () => {
-  fake = await startFakeCleverCloud({ token: TOKEN, secret: SECRET, orgId: ORG, gitReadyDelayMs: 0, deployDurationMs: 20 });
+  fake = await startFakeCleverCloud({ latencyMs: 0, token: TOKEN, secret: SECRET, orgId: ORG, gitReadyDelayMs: 0, deployDurationMs: 20 });
 });
 afterAll(async () => {
   await fake.close();

@@ -58,6 +58,7 @@ export class GitEndpoint {
     if (!auth.ok) return refuse(401, 'Authorization Required\n', { 'www-authenticate': 'Basic realm="Clever Cloud"' });
     if (this.store.repoState(app) !== 'CREATED') return refuse(404, 'Repository not found\n');
 
+    await this.repos.ensure(appId);
     const receivePack = req.method === 'POST' && rest === '/git-receive-pack';
     await runGitHttpBackend({
       req,

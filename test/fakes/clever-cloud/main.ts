@@ -29,6 +29,7 @@ const FLAGS = {
   'fault-latency-ms': 'FAULT_LATENCY_MS',
   'fault-writes-only': 'FAULT_WRITES_ONLY',
   'list-lag-ms': 'LIST_LAG_MS',
+  'latency-ms': 'LATENCY_MS',
 } as const;
 
 function readOptions(argv: string[], env: NodeJS.ProcessEnv): FakeCleverOptions {
@@ -60,6 +61,7 @@ function readOptions(argv: string[], env: NodeJS.ProcessEnv): FakeCleverOptions 
             writesOnly: get('fault-writes-only') === 'true',
           },
     listLagMs: num('list-lag-ms'),
+    latencyMs: num('latency-ms'),
   };
 }
 

@@ -1,9 +1,10 @@
 /**
  * One bare git repository per application under a temporary project root, created with the app
- * and removed with it, as the git smart-HTTP endpoint serves them.
+ * and removed with it, as the git smart-HTTP endpoint serves them. Apps planted in bulk get theirs
+ * on first use (`ensure`), so that planting a thousand previews runs no git at all.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { access, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -24,6 +25,15 @@ export class Repos {
 
   async init(appId: string): Promise<void> {
     await initBareRepo(this.dir(appId), 'master');
+  }
+
+  /** Makes the repository if it is not there yet. */
+  async ensure(appId: string): Promise<void> {
+    try {
+      await access(this.dir(appId));
+    } catch {
+      await this.init(appId);
+    }
   }
 
   async remove(appId: string): Promise<void> {

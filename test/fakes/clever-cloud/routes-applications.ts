@@ -208,8 +208,8 @@ async function redeploy(ctx: ApiContext): Promise<ApiResult> {
 
 function listInstances(ctx: ApiContext): ApiResult {
   const app = requireApp(ctx);
-  const last = [...app.deployments].reverse().find((d) => d.action === 'DEPLOY' && d.state === 'OK');
-  if (app.state !== 'SHOULD_BE_UP' || !last) return ok([]);
+  const last = ctx.store.runningDeployment(app);
+  if (!last) return ok([]);
   const flavor = flavorView(app.instance.minFlavor);
   return ok(
     Array.from({ length: app.instance.minInstances }, (_, i) => ({
@@ -262,7 +262,7 @@ function cancelDeployment(ctx: ApiContext): ApiResult {
   const app = requireApp(ctx);
   const d = findDeployment(app, ctx.params.deploymentId!);
   if (!d) return notFound('Deployment');
-  if (d.state === 'WIP') d.state = 'CANCELLED';
+  ctx.store.cancelDeployment(app, d);
   return success('The deployment has been cancelled');
 }
 
@@ -275,7 +275,15 @@ function setBranch(ctx: ApiContext): ApiResult {
   return success('The branch has been updated');
 }
 
+/** `GET /v2/organisations/{id}/deployments`: every app's deployments in one answer. No `/self` variant exists. */
+function ownerDeployments(ctx: ApiContext): ApiResult {
+  if (ctx.viaSelf) return notFound('Route');
+  const limit = Number.parseInt(ctx.query.get('limit') ?? '', 10);
+  return ok(ctx.store.ownerDeploymentsView(ctx.owner, Number.isFinite(limit) ? limit : undefined));
+}
+
 export const applicationRoutes: Route[] = [
+  { pattern: 'deployments', methods: { GET: ownerDeployments } },
   {
     pattern: 'applications',
     methods: {

@@ -114,7 +114,7 @@ describe('fake Clever Cloud API', () => {
   let fake: FakeCleverCloud;
 
   beforeAll(async () => {
-    fake = await startFakeCleverCloud({ token: TOKEN, secret: SECRET, apiToken: API_TOKEN, orgId: ORG, orgName: 'Acme Previews', gitReadyDelayMs: 0, deployDurationMs: 50 });
+    fake = await startFakeCleverCloud({ latencyMs: 0, token: TOKEN, secret: SECRET, apiToken: API_TOKEN, orgId: ORG, orgName: 'Acme Previews', gitReadyDelayMs: 0, deployDurationMs: 50 });
   });
   afterAll(async () => {
     await fake.close();
@@ -369,7 +369,7 @@ describe('fake Clever Cloud API', () => {
 
 describe('fault injection', () => {
   async function sequence(seed: number): Promise<Array<[number, string | undefined]>> {
-    const fake = await startFakeCleverCloud({ token: TOKEN, secret: SECRET, faults: { rate: 0.4, seed, latencyMs: 5 } });
+    const fake = await startFakeCleverCloud({ latencyMs: 0, token: TOKEN, secret: SECRET, faults: { rate: 0.4, seed, latencyMs: 5 } });
     try {
       for (let i = 0; i < 30; i++) await call(fake, 'GET', '/v2/self');
       return fake.requests.map((r) => [r.status, r.fault]);
@@ -393,7 +393,7 @@ describe('fault injection', () => {
   });
 
   it('gives each kind its real-world shape; applied-503 makes the change anyway', async () => {
-    const fake = await startFakeCleverCloud({ token: TOKEN, secret: SECRET });
+    const fake = await startFakeCleverCloud({ latencyMs: 0, token: TOKEN, secret: SECRET });
     try {
       fake.setFaults({ rate: 1, kinds: ['503-html'] });
       const html = await call(fake, 'GET', '/v2/self');
@@ -460,7 +460,7 @@ describe('git smart HTTP', () => {
   }
 
   beforeAll(async () => {
-    fake = await startFakeCleverCloud({ token: TOKEN, secret: SECRET, apiToken: API_TOKEN, orgId: ORG, gitReadyDelayMs: READY_MS, deployDurationMs: 150 });
+    fake = await startFakeCleverCloud({ latencyMs: 0, token: TOKEN, secret: SECRET, apiToken: API_TOKEN, orgId: ORG, gitReadyDelayMs: READY_MS, deployDurationMs: 150 });
     work = await mkdtemp(path.join(tmpdir(), 'fake-clever-test-'));
     await git(['init', '-q', '-b', 'main', 'src'], work);
   });

@@ -13,7 +13,7 @@ import { handleApi } from './api.js';
 import { checkApiAuthorization, type Credentials } from './auth.js';
 import { APPLIED_KINDS, CleverFaults, type CleverFaultKind, type CleverFaultOptions } from './faults.js';
 import { GitEndpoint, isGitPath, type PushRecord } from './git-endpoint.js';
-import { plant, type PlantInput, type Planted } from './plant.js';
+import { plant, plantPreview, type PlantInput, type Planted, type PlantPreviewInput } from './plant.js';
 import { Repos } from './repos.js';
 import { apiError, ERROR_IDS, type ApiResult } from './router.js';
 import { CleverStore, type AddonState, type AppState } from './state.js';
@@ -22,7 +22,10 @@ export type { FaultKind, FaultOptions } from '../shared/faults.js';
 export type { CleverFaultKind, CleverFaultOptions } from './faults.js';
 export type { AddonRecord, AddonState, AppState, DeploymentRecord } from './state.js';
 export type { PushRecord } from './git-endpoint.js';
-export type { PlantInput, Planted } from './plant.js';
+export type { PlantInput, Planted, PlantPreviewInput } from './plant.js';
+
+/** An application as the admin routes show it: the stored record, tags included, and its running instances. */
+export type AppSnapshot = AppState & { runningInstances: number };
 
 /** `ok`: credentials are checked as usual; otherwise every request is refused with 401 or 403. */
 export type CredentialsMode = 'ok' | 'unauthorized' | 'forbidden';
@@ -37,6 +40,12 @@ export const DEFAULT_ORG_ID = 'orga_00000000-0000-4000-8000-000000000001';
 export const DEFAULT_ORG_NAME = 'preview-kit-fake-org';
 /** The personal space's id is the user's id, as on the real API. */
 export const DEFAULT_USER_ID = 'user_00000000-0000-4000-8000-000000000002';
+/**
+ * What every `/v2` request waits before it is answered, unless told otherwise: a round trip to the
+ * API from a runner in the same region plus the API's own time (see the README). Tests that count
+ * requests rather than time them pass 0.
+ */
+export const DEFAULT_API_LATENCY_MS = 50;
 
 export interface FakeCleverOptions {
   host?: string;
@@ -54,6 +63,8 @@ export interface FakeCleverOptions {
   faults?: CleverFaultOptions;
   /** Owner listings show a new application or add-on only this long after its creation. */
   listLagMs?: number;
+  /** Added to every `/v2` request, ms (default `DEFAULT_API_LATENCY_MS`). */
+  latencyMs?: number;
 }
 
 export interface RequestLogEntry {
@@ -67,17 +78,19 @@ export interface FakeCleverCloud {
   url: string;
   requests: RequestLogEntry[];
   pushes: PushRecord[];
-  /** Every application, tags included (which no API view carries). */
-  apps(): AppState[];
+  /** Every application, tags included (which no API view carries), with its running instances. */
+  apps(): AppSnapshot[];
   /** Every add-on, with its tags and the applications it is linked to. */
   addons(): AddonState[];
   failNextDeployOf(commit: string): void;
   setFaults(f: CleverFaultOptions | undefined): void;
   setListLag(ms: number): void;
+  setLatency(ms: number): void;
   setCredentials(mode: CredentialsMode): void;
   /** Git requests get no answer until this is turned off again (or the fake closes). */
   setGitStall(stall: boolean): void;
   plant(input: PlantInput): Promise<Planted>;
+  plantPreview(input: PlantPreviewInput): { appId: string };
   resetLog(): void;
   close(): Promise<void>;
 }
@@ -86,15 +99,17 @@ export interface FakeCleverCloud {
 export interface FakeControls {
   requests: RequestLogEntry[];
   pushes: PushRecord[];
-  apps(): AppState[];
+  apps(): AppSnapshot[];
   addons(): AddonState[];
   resetLog(): void;
   setFaults(f: CleverFaultOptions | undefined): void;
   setListLag(ms: number): void;
+  setLatency(ms: number): void;
   setCredentials(mode: CredentialsMode): void;
   setGitStall(stall: boolean): void;
   failNextDeployOf(commit: string): void;
   plant(input: PlantInput): Promise<Planted>;
+  plantPreview(input: PlantPreviewInput): { appId: string };
 }
 
 function sendResult(res: ServerResponse, result: ApiResult): void {
@@ -144,8 +159,9 @@ export async function startFakeCleverCloud(options: FakeCleverOptions = {}): Pro
   let faults = options.faults ? new CleverFaults(options.faults) : undefined;
   let credentialsMode: CredentialsMode = 'ok';
   let gitStall = false;
+  let latencyMs = options.latencyMs ?? DEFAULT_API_LATENCY_MS;
 
-  const snapshotApps = () => structuredClone([...store.apps.values()]);
+  const snapshotApps = (): AppSnapshot[] => [...store.apps.values()].map((a) => ({ ...structuredClone(a), runningInstances: store.runningInstances(a) }));
   const snapshotAddons = () => [...store.addons.values()].map((a) => store.addonState(a));
   const resetLog = () => {
     requests.length = 0;
@@ -164,6 +180,9 @@ export async function startFakeCleverCloud(options: FakeCleverOptions = {}): Pro
     setListLag: (ms) => {
       store.listLagMs = ms;
     },
+    setLatency: (ms) => {
+      latencyMs = ms;
+    },
     setCredentials: (mode) => {
       credentialsMode = mode;
     },
@@ -172,6 +191,7 @@ export async function startFakeCleverCloud(options: FakeCleverOptions = {}): Pro
     },
     failNextDeployOf: (commit) => store.failNextDeployOf(commit),
     plant: (input) => plant(store, repos, input),
+    plantPreview: (input) => plantPreview(store, input),
   };
 
   /** The refusal every request gets while credentials are forced to fail. */
@@ -192,6 +212,7 @@ export async function startFakeCleverCloud(options: FakeCleverOptions = {}): Pro
       entry.status = 413;
       return sendResult(res, apiError(413, ERROR_IDS.badRequest, error.message));
     }
+    if (latencyMs > 0) await sleep(latencyMs);
     const fault = faults?.next(entry.method, url.pathname);
     if (fault) entry.fault = fault;
     if (fault === 'latency') await sleep(faults!.latencyMs);

@@ -57,6 +57,8 @@ export interface AppState {
   archived: boolean;
   favourite: boolean;
   creationDate: number;
+  /** Listings show it from this time (ms epoch) on; default: `listLagMs` after its creation. */
+  listedFrom?: number;
   /** Before this time (ms epoch) the git repository refuses pushes, like a freshly created app. */
   gitReadyAt: number;
   state: 'SHOULD_BE_UP' | 'SHOULD_BE_DOWN' | 'WANTS_TO_BE_UP';
@@ -159,7 +161,8 @@ export class CleverStore {
   }
 
   /** Whether an owner listing shows the item yet (eventual consistency of listings). */
-  listed(item: { creationDate: number }): boolean {
+  listed(item: { creationDate: number; listedFrom?: number }): boolean {
+    if (item.listedFrom !== undefined) return this.now() >= item.listedFrom;
     return this.listLagMs <= 0 || this.now() - item.creationDate >= this.listLagMs;
   }
 
@@ -304,7 +307,10 @@ export class CleverStore {
       instances: app.instance.minInstances,
     };
     app.deployments.push(record);
-    app.state = 'SHOULD_BE_UP';
+    // A stopped app (stopped by `DELETE …/instances`, or never started) is `WANTS_TO_BE_UP` while
+    // its instances start, `SHOULD_BE_UP` once they run (clever-ripper's start/stop loop reads
+    // exactly these states); a running one stays up while the new commit deploys.
+    if (app.state !== 'SHOULD_BE_UP') app.state = 'WANTS_TO_BE_UP';
     const failIndex = origin.commit === null ? -1 : this.failCommits.indexOf(origin.commit);
     // Nothing to run without code: a restart of an app that never received a push fails.
     const fails = failIndex >= 0 || origin.commit === null;
@@ -313,14 +319,33 @@ export class CleverStore {
       this.timers.delete(timer);
       if (record.state !== 'WIP') return;
       record.state = fails ? 'FAIL' : 'OK';
-      if (!fails && this.apps.get(app.id) === app) app.commitId = record.commit;
+      if (this.apps.get(app.id) !== app) return;
+      if (!fails) {
+        app.commitId = record.commit;
+        app.state = 'SHOULD_BE_UP';
+      } else if (app.state === 'WANTS_TO_BE_UP') {
+        app.state = 'SHOULD_BE_DOWN';
+      }
     }, this.options.deployDurationMs);
     timer.unref();
     this.timers.add(timer);
     return record;
   }
 
+  /** A deployment cancelled while a stopped app was starting leaves it stopped. */
+  cancelDeployment(app: AppState, d: DeploymentRecord): void {
+    if (d.state !== 'WIP') return;
+    d.state = 'CANCELLED';
+    if (app.state === 'WANTS_TO_BE_UP' && !app.deployments.some((x) => x.state === 'WIP')) app.state = 'SHOULD_BE_DOWN';
+  }
+
+  /**
+   * `DELETE …/instances`: the instances stop, the app is `SHOULD_BE_DOWN` (what clever-ripper
+   * reads back after its stop), and an `UNDEPLOY` joins the deployments. Stopping a stopped app
+   * changes nothing.
+   */
   stopApp(app: AppState): void {
+    if (app.state === 'SHOULD_BE_DOWN' && !app.deployments.some((d) => d.state === 'WIP')) return;
     app.state = 'SHOULD_BE_DOWN';
     for (const d of app.deployments) if (d.state === 'WIP') d.state = 'CANCELLED';
     app.deployments.push({
@@ -333,6 +358,21 @@ export class CleverStore {
       cause: 'stop',
       instances: 0,
     });
+  }
+
+  /** The deployment the instances run: the newest successful DEPLOY, while the app should be up. */
+  runningDeployment(app: AppState): DeploymentRecord | undefined {
+    if (app.state !== 'SHOULD_BE_UP') return undefined;
+    for (let i = app.deployments.length - 1; i >= 0; i--) {
+      const d = app.deployments[i]!;
+      if (d.action === 'DEPLOY' && d.state === 'OK') return d;
+    }
+    return undefined;
+  }
+
+  /** How many instances run: `minInstances` while up with a successful deployment, else none. */
+  runningInstances(app: AppState): number {
+    return this.runningDeployment(app) ? app.instance.minInstances : 0;
   }
 
   addonState(addon: AddonRecord): AddonState {
@@ -432,15 +472,56 @@ export class CleverStore {
     };
   }
 
-  /** `GET /v2/summary`: the user's personal space apart, organisations in a list. */
+  /**
+   * `GET /v2/summary` (OpenAPI `getSummary`): the user, with the personal space's applications and
+   * add-ons, and each organisation with its own, every item with `state`, `commit` (applications)
+   * and `systemTags` / `customerTags`. `customerTags` are the tags written through the tag routes:
+   * the name says so, and Clever Cloud's own tooling filters resources by tag from this listing
+   * (clever-tools `terraform generate --tag`); no public test shows the two side by side.
+   */
   summaryView(): Record<string, unknown> {
-    const ownerSummary = (owner: Owner) => ({
-      id: owner.id,
-      name: owner.name,
-      avatar: null,
-      // Item fields as the OpenAPI `getSummary` schema lists them; `customerTags` are the tags set
-      // through the tag routes (inferred from the name: no public test shows it).
-      applications: this.appsOf(owner.id).filter((a) => this.listed(a)).map((a) => ({
+    const user = this.options.user;
+    const org = this.options.organisation;
+    return {
+      user: {
+        id: user.id,
+        name: user.name,
+        avatar: null,
+        ...this.ownerItems(user),
+        consumers: [],
+        email: userEmail(user),
+        lang: 'EN',
+        admin: false,
+        canSEPA: false,
+        partnerId: null,
+        partnerName: null,
+        partnerConsoleUrl: null,
+      },
+      organisations: [
+        {
+          id: org.id,
+          name: org.name,
+          avatar: null,
+          ...this.ownerItems(org),
+          consumers: [],
+          role: 'ADMIN',
+          providers: [],
+          vatState: 'NOT_NEEDED',
+          canPay: true,
+          canSEPA: false,
+          cleverEnterprise: false,
+          emergencyNumber: null,
+          isTrusted: false,
+        },
+      ],
+    };
+  }
+
+  /** The summary items of one owner's applications and add-ons (listing lag applies). */
+  private ownerItems(owner: Owner): { applications: unknown[]; addons: unknown[] } {
+    const applications = this.appsOf(owner.id)
+      .filter((a) => this.listed(a))
+      .map((a) => ({
         id: a.id,
         name: a.name,
         instanceType: a.instance.type,
@@ -453,8 +534,10 @@ export class CleverStore {
         commit: a.commitId,
         systemTags: [],
         customerTags: [...a.tags],
-      })),
-      addons: this.addonsOf(owner.id).filter((a) => this.listed(a)).map((a) => ({
+      }));
+    const addons = this.addonsOf(owner.id)
+      .filter((a) => this.listed(a))
+      .map((a) => ({
         id: a.id,
         name: a.name,
         realId: a.realId,
@@ -462,14 +545,26 @@ export class CleverStore {
         logoUrl: `https://assets.clever-cloud.com/logos/${findAddonProvider(a.providerId)!.logo}`,
         systemTags: [],
         customerTags: [...a.tags],
-      })),
-      consumers: [],
-      providers: [],
-    });
-    return {
-      user: { ...ownerSummary(this.options.user), email: userEmail(this.options.user), isAdmin: false, canPay: true },
-      organisations: [{ ...ownerSummary(this.options.organisation), role: 'ADMIN', canPay: true, cleverEnterprise: false }],
-    };
+      }));
+    return { applications, addons };
+  }
+
+  /**
+   * `GET /v2/organisations/{id}/deployments` (OpenAPI `listOrganisationDeployments`): an object
+   * keyed by application id, each value that app's deployments in the per-app view, newest first
+   * (clever-client.js `ListOrganisationDeploymentCommand` reads it as `Object.entries`). Apps
+   * never deployed have no key. `limit`, when given, is taken per application (the fake's
+   * reading: the API does not say whether it is per app or overall).
+   */
+  ownerDeploymentsView(owner: Owner, limit?: number): Record<string, unknown[]> {
+    const out: Record<string, unknown[]> = {};
+    for (const app of this.appsOf(owner.id)) {
+      if (!this.listed(app) || app.deployments.length === 0) continue;
+      let list = [...app.deployments].reverse();
+      if (limit !== undefined && limit >= 0) list = list.slice(0, limit);
+      out[app.id] = list.map((d) => this.deploymentView(d));
+    }
+    return out;
   }
 
   selfView(): Record<string, unknown> {

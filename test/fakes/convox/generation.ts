@@ -3,6 +3,7 @@
  * DynamoDB items, env in S3) and v3 (convox/convox, Kubernetes: namespaces, CRDs, atoms). Each
  * rule names the source it follows; README.md lists them all.
  */
+import { formationParameters } from './scale.js';
 import { formatEnvText, parseEnvText, type AppRecord, type ReleaseRecord } from './state.js';
 
 export type Generation = '2' | '3';
@@ -51,6 +52,10 @@ export interface GenerationRules {
   sameId(a: string, b: string): boolean;
   /** Status `BuildCreate` answers with (v2 the saved struct, v3 after the build pod started). */
   buildCreatedStatus: 'created' | 'running';
+  /** `ServiceUpdate` of a service the app does not run (v2: no `<Service>Formation` parameter; v3: no Deployment). */
+  serviceNotFound(name: string): RackError;
+  /** `ProcessList` for an app that does not exist (v2: its stack's resources; v3: pods of a namespace, none). */
+  processesWithoutApp(name: string, rackName: string): RackError | undefined;
 }
 
 const v2: GenerationRules = {
@@ -89,6 +94,8 @@ const v2: GenerationRules = {
   router: () => '',
   sameId: (a, b) => a === b,
   buildCreatedStatus: 'created',
+  serviceNotFound: (name) => ({ status: 500, error: `could not read formation for service: ${name}` }),
+  processesWithoutApp: (name, rackName) => ({ status: 500, error: `ValidationError: Stack with id ${rackName}-${name} does not exist` }),
 };
 
 const v3: GenerationRules = {
@@ -128,6 +135,9 @@ const v3: GenerationRules = {
   router: (domain) => `router.${domain}`,
   sameId: (a, b) => a.toLowerCase() === b.toLowerCase(),
   buildCreatedStatus: 'running',
+  // GetDeploymentFromInformer falls back to the API server, whose not-found is not an stdapi error.
+  serviceNotFound: (name) => ({ status: 500, error: `deployments.apps "${name}" not found` }),
+  processesWithoutApp: () => undefined, // pods listed by label in a namespace that is not there: none
 };
 
 export function rulesFor(generation: Generation): GenerationRules {
@@ -142,7 +152,8 @@ export function appJson(app: AppRecord, rules: GenerationRules, domain: string):
     release: app.release,
     router: rules.router(domain),
     status: app.status,
-    parameters: app.parameters,
+    // v2: every stack parameter, the services' `<Service>Formation` included; v3: the app's own.
+    parameters: rules.generation === '2' ? formationParameters(app) : app.parameters,
   };
 }
 

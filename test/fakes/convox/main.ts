@@ -8,8 +8,9 @@
  * RACK_URL does); stops on SIGTERM/SIGINT. Inspect it through `GET /__fake/requests`,
  * `GET /__fake/state`, `POST /__fake/reset-log`, `POST /__fake/faults` ({"faults":[…]}),
  * `POST /__fake/fail-next-build` ({"logTail":"…"}), `POST /__fake/fail-next-promote`,
- * `POST /__fake/fault-writes` ({"rate":0.2,"seed":1}), `POST /__fake/credentials`
- * ({"mode":"ok"|"unauthorized"|"forbidden"}) and `POST /__fake/seed-app` ({"name":…,"env":{…}}).
+ * `POST /__fake/fault-writes` ({"rate":0.2,"seed":1,"appliedShare":0.5}), `POST /__fake/credentials`
+ * ({"mode":"ok"|"unauthorized"|"forbidden"}), `POST /__fake/seed-app` ({"name":…,"env":{…}}) and
+ * `POST /__fake/plant-deployed` ({"name","env","manifest","gitSha","created","asleep"}).
  * `--generation 2|3` picks the rack generation (default 2).
  */
 import { startFakeRack, type FakeRackOptions } from './server.js';
@@ -26,6 +27,7 @@ const FLAGS = {
   'build-ms': 'BUILD_MS',
   'promote-ms': 'PROMOTE_MS',
   'delete-ms': 'DELETE_MS',
+  'terminate-ms': 'TERMINATE_MS',
   'fault-rate': 'FAULT_RATE',
   'fault-seed': 'FAULT_SEED',
 } as const;
@@ -37,6 +39,7 @@ function readOptions(argv: string[], env: NodeJS.ProcessEnv): FakeRackOptions {
   if (num('build-ms') !== undefined) delays.build = num('build-ms');
   if (num('promote-ms') !== undefined) delays.promote = num('promote-ms');
   if (num('delete-ms') !== undefined) delays.delete = num('delete-ms');
+  if (num('terminate-ms') !== undefined) delays.terminate = num('terminate-ms');
   const rate = num('fault-rate');
   const generation = get('generation');
   if (generation !== undefined && generation !== '2' && generation !== '3') throw new Error(`--generation must be 2 or 3, got ${generation}`);

@@ -6,7 +6,8 @@
 import { posix } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { appJson, releaseJson, type GenerationRules, type RackError } from './generation.js';
-import { buildJson, envDiff, formatEnvText, rackId, ZERO_TIME, type AppRecord, type BuildRecord, type ReleaseRecord } from './state.js';
+import { manifestServices, processesOf, promotedScale } from './scale.js';
+import { buildJson, envDiff, formatEnvText, rackId, ZERO_TIME, type AppRecord, type BuildRecord, type ReleaseRecord, type ServiceScale } from './state.js';
 import { readTarGz } from './tar.js';
 
 export interface FakeRackDelays {
@@ -20,6 +21,8 @@ export interface FakeRackDelays {
   promote: number;
   /** deleting → gone */
   delete: number;
+  /** v3: how long the pods of a scale-down keep running (their termination grace period) */
+  terminate: number;
 }
 
 export type Reply =
@@ -39,6 +42,7 @@ const failWith = (status: number, error: string): Reply => ({ status, error });
 const ROUTES: Array<[string[], string[]]> = [
   [['auth'], ['GET']],
   [['system'], ['GET']],
+  [['system', 'processes'], ['GET']],
   [['apps'], ['GET', 'POST']],
   [['apps', '*'], ['GET', 'PUT', 'DELETE']],
   [['apps', '*', 'objects', '**'], ['GET', 'HEAD', 'POST', 'DELETE']],
@@ -49,6 +53,8 @@ const ROUTES: Array<[string[], string[]]> = [
   [['apps', '*', 'releases', '*'], ['GET']],
   [['apps', '*', 'releases', '*', 'promote'], ['POST']],
   [['apps', '*', 'services'], ['GET']],
+  [['apps', '*', 'services', '*'], ['PUT']],
+  [['apps', '*', 'processes'], ['GET']],
 ];
 
 /** Whether a path is a route (`unknown` → 404 with no body, before any auth), and whether the method is one of its. */
@@ -56,18 +62,6 @@ export function matchRoute(method: string, parts: string[]): 'ok' | 'unknown' | 
   const shape = ROUTES.find(([p]) => (p.at(-1) === '**' ? parts.length >= p.length : parts.length === p.length) && p.every((s, i) => s === '*' || s === '**' || s === parts[i]));
   if (!shape) return 'unknown';
   return shape[1].includes(method) ? 'ok' : 'method';
-}
-
-interface ManifestService {
-  port?: number | string;
-  domain?: string | string[];
-  scale?: { count?: number | string };
-}
-
-function portOf(value: number | string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(String(value).split(':').pop());
-  return Number.isInteger(n) && n > 0 ? n : undefined;
 }
 
 export function cleanKey(key: string): string | undefined {
@@ -96,6 +90,8 @@ export class RackModel {
   readonly busyBeforePromote = new Set<string>();
   /** A promotion under way: v2 applies the release when the stack update ends. */
   private readonly updates = new WeakMap<AppRecord, { release: string; previous: string; rollback: boolean }>();
+  /** Every build by id, for v2's lookup by id alone (a DynamoDB GetItem, not a scan of every app). */
+  private readonly buildsById = new Map<string, { app: AppRecord; build: BuildRecord }>();
 
   constructor(private readonly o: RackModelOptions) {}
 
@@ -116,7 +112,7 @@ export class RackModel {
   }
 
   newApp(name: string, status: string): AppRecord {
-    const app: AppRecord = { name, generation: this.o.rules.generation, locked: false, status, release: '', parameters: this.o.rules.parameters(this.o.rackName), releases: [], builds: [], promotions: [] };
+    const app: AppRecord = { name, generation: this.o.rules.generation, locked: false, status, release: '', parameters: this.o.rules.parameters(this.o.rackName), releases: [], builds: [], promotions: [], scale: {}, draining: [] };
     this.apps.set(name, app);
     return app;
   }
@@ -161,8 +157,16 @@ export class RackModel {
 
   private findBuild(app: AppRecord, id: string): BuildRecord | undefined {
     // v2 BuildGet reads the DynamoDB item by id alone, whatever app it belongs to.
-    const pool = this.o.rules.generation === '2' ? [...this.apps.values()].flatMap((a) => a.builds) : app.builds;
-    return pool.find((b) => this.o.rules.sameId(b.id, id));
+    if (this.o.rules.generation === '2') {
+      const hit = this.buildsById.get(id);
+      return hit && this.live(hit.app) ? hit.build : undefined;
+    }
+    return app.builds.find((b) => this.o.rules.sameId(b.id, id));
+  }
+
+  private addBuild(app: AppRecord, build: BuildRecord): void {
+    app.builds.push(build);
+    this.buildsById.set(build.id, { app, build });
   }
 
   private finishBuild(app: AppRecord, build: BuildRecord): void {
@@ -190,9 +194,9 @@ export class RackModel {
     const manifestFile = files.find((f) => f.path === build.manifestPath && f.type === 'file');
     if (!manifestFile) return end('failed', `open ${build.manifestPath}: no such file or directory`);
     const manifest = manifestFile.data.toString('utf8');
-    let services: Record<string, ManifestService>;
+    let services: Record<string, unknown>;
     try {
-      services = ((parseYaml(manifest) as { services?: Record<string, ManifestService> } | null)?.services ?? {}) as Record<string, ManifestService>;
+      services = ((parseYaml(manifest) as { services?: Record<string, unknown> } | null)?.services ?? {}) as Record<string, unknown>;
     } catch (error) {
       return end('failed', `could not parse ${build.manifestPath}: ${(error as Error).message}`);
     }
@@ -209,24 +213,100 @@ export class RackModel {
     end('complete');
   }
 
+  /**
+   * `ServiceList`: v2 the live release's manifest with each service's `<Service>Formation`; v3 the
+   * app's Deployments (replicas) with the manifest's `min`/`max`, `cold-start` when both are zero.
+   */
   private servicesOf(app: AppRecord): unknown[] {
     const release = app.releases.find((r) => r.id === app.release);
     if (!release?.manifest) return [];
-    const parsed = (parseYaml(release.manifest) as { services?: Record<string, ManifestService | null> } | null)?.services ?? {};
-    return Object.entries(parsed).map(([name, s]) => {
-      const port = portOf(s?.port);
-      const service: Record<string, unknown> = {
-        count: Number(s?.scale?.count ?? 1) || 1,
-        cpu: 256,
-        domain: `${name}.${app.name}.${this.o.domain}`,
-        memory: 512,
-        name,
-        nlb: null,
-        ports: port ? [{ balancer: 443, certificate: '', container: port }] : [],
-      };
-      if (this.o.rules.generation === '3') Object.assign(service, { gpu: 0, 'gpu-vendor': '' });
-      return service;
-    });
+    const generation = this.o.rules.generation;
+    return manifestServices(release.manifest, generation)
+      .filter((s) => generation === '2' || app.scale[s.name])
+      .map((s) => {
+        const scale = app.scale[s.name] ?? { count: 0, cpu: s.cpu, memory: s.memory };
+        const service: Record<string, unknown> = {
+          count: scale.count,
+          cpu: scale.cpu,
+          domain: `${s.name}.${app.name}.${this.o.domain}`,
+          memory: scale.memory,
+          name: s.name,
+          nlb: null,
+          ports: s.port ? [{ balancer: 443, certificate: '', container: s.port }] : [],
+        };
+        if (generation === '3') Object.assign(service, { gpu: 0, 'gpu-vendor': '', min: s.min, max: s.max, ...(s.min === 0 && scale.count === 0 ? { 'cold-start': true } : {}) });
+        return service;
+      });
+  }
+
+  /**
+   * `PUT /apps/{app}/services/{name}` (`ServiceUpdate`, form `count`, `cpu`, `memory`). v2: a stack
+   * update of `<Service>Formation` — refused while another update runs or when nothing changes
+   * (CloudFormation), the app `updating` until it ends. v3: the Deployment's replicas, at once; the
+   * pods scaled away keep running for their grace period.
+   */
+  private serviceUpdate(app: AppRecord | undefined, appName: string, service: string, form: Record<string, string>): Reply {
+    if (!app) return failWith(404, `app not found: ${appName}`);
+    const current = app.scale[service];
+    if (!current) return fail(this.o.rules.serviceNotFound(service));
+    const next: ServiceScale = { ...current };
+    for (const key of ['count', 'cpu', 'memory'] as const) {
+      const raw = form[key];
+      if (raw === undefined) continue;
+      if (!/^[+-]?\d+$/.test(raw)) return failWith(500, `strconv.Atoi: parsing ${JSON.stringify(raw)}: invalid syntax`);
+      next[key] = Number(raw);
+    }
+    if (this.o.rules.generation === '2') {
+      const stack = `${this.o.rackName}-${app.name}`;
+      if (app.status !== 'running') return failWith(500, `ValidationError: Stack:${stack} is in ${app.status === 'creating' ? 'CREATE' : 'UPDATE'}_IN_PROGRESS state and can not be updated.`);
+      if (next.count === current.count && next.cpu === current.cpu && next.memory === current.memory) return failWith(500, 'ValidationError: No updates are to be performed.');
+      app.status = 'updating';
+      this.later(this.o.delays.promote, () => {
+        if (!this.live(app) || app.status !== 'updating') return;
+        app.scale[service] = next;
+        app.status = 'running';
+      });
+      return ok();
+    }
+    if (next.count < current.count) app.draining.push({ service, count: current.count - next.count, until: Date.now() + this.o.delays.terminate });
+    app.scale[service] = next;
+    return ok();
+  }
+
+  /** `GET /apps/{app}/processes` (`ProcessList`, query `service`, `release`). */
+  private processList(name: string, app: AppRecord | undefined, query: Record<string, string>): Reply {
+    if (!app) {
+      const missing = this.o.rules.processesWithoutApp(name, this.o.rackName);
+      return missing ? fail(missing) : json([]);
+    }
+    const all = processesOf(app, this.o.rules.generation);
+    return json(all.filter((p) => (query.service === undefined || p.name === query.service) && (query.release === undefined || p.release === query.release)));
+  }
+
+  /** `GET /system/processes` (`SystemProcesses`): the rack's own; with `all=true`, every app's too. */
+  private systemProcesses(all: boolean): Reply {
+    const generation = this.o.rules.generation;
+    const rackApp = generation === '3' ? 'system' : this.o.rackName;
+    const own = ['api', 'router'].map((service, i) => ({
+      id: `${service}-rack-${i}`,
+      app: rackApp,
+      command: '',
+      cpu: 0,
+      host: `10.0.255.${i + 1}`,
+      image: `convox/${generation === '3' ? 'convox' : 'rack'}:fake`,
+      instance: generation === '3' ? 'node-1' : 'i-0fake',
+      memory: 0,
+      name: service,
+      ports: [],
+      release: generation === '3' ? '3.19.0' : '20240501000000',
+      started: ZERO_TIME,
+      status: 'running',
+      ...(generation === '3' ? { gpu: 0, service } : { task_definition: '' }),
+    }));
+    if (!all) return json(own);
+    const out: unknown[] = [...own];
+    for (const app of this.apps.values()) out.push(...processesOf(app, generation));
+    return json(out);
   }
 
   /** Answers one authorised request. */
@@ -234,6 +314,7 @@ export class RackModel {
     const [root, name, sub] = parts;
     if (root === 'auth') return ok();
     if (root === 'system') {
+      if (parts[1] === 'processes') return this.systemProcesses(query.all === 'true');
       const version = this.o.rules.generation === '2' ? '20240501000000' : '3.19.0';
       return json({ count: 3, domain: this.o.domain, name: this.o.rackName, provider: this.o.rules.generation === '2' ? 'aws' : 'k8s', region: 'local', status: 'running', type: 'fake', version, parameters: {} });
     }
@@ -243,6 +324,8 @@ export class RackModel {
     if (parts.length === 2) return this.appRoute(method, name!, app, form);
     if (sub === 'builds') return this.buildRoute(method, name!, app, parts, query, form);
     if (sub === 'releases') return this.releaseRoute(method, name!, app, parts, query, form);
+    if (sub === 'processes') return this.processList(name!, app, query);
+    if (parts.length === 4) return this.serviceUpdate(app, name!, parts[3]!, form);
     if (!app) return failWith(404, `app not found: ${name}`);
     return json(this.servicesOf(app));
   }
@@ -353,7 +436,7 @@ export class RackModel {
       url: form.url ?? '',
       manifestPath: form.manifest || 'convox.yml',
     };
-    app.builds.push(build);
+    this.addBuild(app, build);
     const start = () => {
       build.status = 'running';
       build.process = `build-${build.id.toLowerCase()}`;
@@ -369,7 +452,7 @@ export class RackModel {
 
   /** An app record that is not on the rack, for lookups of a missing app's builds. */
   private newDetached(name: string): AppRecord {
-    return { name, generation: this.o.rules.generation, locked: false, status: '', release: '', parameters: {}, releases: [], builds: [], promotions: [] };
+    return { name, generation: this.o.rules.generation, locked: false, status: '', release: '', parameters: {}, releases: [], builds: [], promotions: [], scale: {}, draining: [] };
   }
 
   private releaseRoute(method: string, name: string, app: AppRecord | undefined, parts: string[], query: Record<string, string>, form: Record<string, string>): Reply {
@@ -431,12 +514,18 @@ export class RackModel {
     this.updates.set(app, update);
     app.promotions.push(release.id);
     app.status = 'updating';
-    if (rules.releaseMovesAtPromote) app.release = release.id;
+    if (rules.releaseMovesAtPromote) {
+      // The atom applies the new version's Deployments at once.
+      app.release = release.id;
+      app.scale = promotedScale(app.scale, release.manifest, rules.generation);
+    }
     this.later(this.o.delays.promote, () => {
       if (!this.live(app) || this.updates.get(app) !== update) return;
       this.updates.delete(app);
       if (!rollback) {
         app.release = update.release;
+        // v2: the stack's parameters of the new template, as the update leaves them.
+        if (!rules.releaseMovesAtPromote) app.scale = promotedScale(app.scale, release.manifest, rules.generation);
         app.status = 'running';
         return;
       }
@@ -456,6 +545,42 @@ export class RackModel {
     this.later(this.o.delays.promote, () => {
       if (this.live(app) && app.status === 'updating' && !this.updates.has(app)) app.status = 'running';
     });
+  }
+
+  /**
+   * An app as a deploy leaves it, written straight into the state (lists and prunes of hundreds):
+   * a complete build of `gitSha`, its release with `env` created at `created` and promoted, the
+   * services scaled as the manifest says, or to zero when `asleep`.
+   */
+  plantDeployed(name: string, p: { env: Record<string, string>; manifest: string; gitSha: string; created: string; asleep?: boolean }): AppRecord {
+    const app = this.newApp(name, 'running');
+    const description = `preview-kit ${p.gitSha}`;
+    const build: BuildRecord = {
+      id: rackId('B'),
+      app: name,
+      description,
+      entrypoint: '',
+      gitSha: p.gitSha,
+      logs: '',
+      manifest: p.manifest,
+      process: '',
+      release: '',
+      reason: '',
+      repository: '',
+      status: 'complete',
+      started: p.created,
+      ended: p.created,
+      url: '',
+      manifestPath: 'convox.yml',
+    };
+    this.addBuild(app, build);
+    const release = this.addRelease(app, { build: build.id, env: formatEnvText(p.env), manifest: p.manifest, description, created: p.created });
+    build.release = release.id;
+    app.release = release.id;
+    app.promotions.push(release.id);
+    app.scale = promotedScale({}, p.manifest, this.o.rules.generation);
+    if (p.asleep) for (const s of Object.values(app.scale)) s.count = 0;
+    return app;
   }
 
   seed(name: string, seed: { env?: Record<string, string>; status?: string; locked?: boolean } = {}): AppRecord {

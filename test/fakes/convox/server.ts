@@ -20,7 +20,7 @@ export type { AppRecord, BuildRecord, ReleaseRecord } from './state.js';
 export type { FakeRackDelays } from './routes.js';
 export type { Generation } from './generation.js';
 
-export const DEFAULT_DELAYS: FakeRackDelays = { create: 30, buildStart: 10, build: 40, promote: 30, delete: 30 };
+export const DEFAULT_DELAYS: FakeRackDelays = { create: 30, buildStart: 10, build: 40, promote: 30, delete: 30, terminate: 30 };
 
 export interface FakeRackOptions {
   /** Which rack to be: `2` (convox/rack, AWS) or `3` (convox/convox, Kubernetes). Default `2`. */
@@ -87,6 +87,12 @@ export interface FakeRack {
   /** An app made outside preview-kit: no owner record unless `env` has one. */
   seedApp(name: string, options?: { env?: Record<string, string>; status?: string; locked?: boolean }): AppRecord;
   /**
+   * An app as a deploy of `gitSha` leaves it, written straight into the state (fast enough for a
+   * thousand): a complete build, its release (`env`, `manifest`, created at `created`) promoted,
+   * services scaled as the manifest says — or to zero when `asleep`.
+   */
+  plantDeployed(name: string, options: { env: Record<string, string>; manifest: string; gitSha: string; created?: Date; asleep?: boolean }): void;
+  /**
    * The next `POST /apps` for `name` loses a race: another client creates the app first (and
    * writes a release with `env` after `envDelayMs`, once the app can hold one), then the request
    * gets the generation's "already exists".
@@ -101,8 +107,11 @@ export interface FakeRack {
   /** The next app created fails (v2: `rollback` then `failed`; v3: `rollback` then `running`). */
   failNextCreate(): void;
   setFaults(faults: FakeRackFault[]): void;
-  /** `rate` of the writes fail from now on: half answered 5xx untouched, half applied first and then answered 5xx or dropped. */
-  faultWrites(rate: number, seed?: number): void;
+  /**
+   * `rate` of the writes fail from now on: `appliedShare` of them (default half) applied first and
+   * then answered 5xx or dropped, the others answered 5xx untouched.
+   */
+  faultWrites(rate: number, seed?: number, appliedShare?: number): void;
   credentials(mode: CredentialsMode): void;
   resetLog(): void;
   close(): Promise<void>;
@@ -131,7 +140,7 @@ export async function startFakeRack(options: FakeRackOptions = {}): Promise<Fake
   const model = new RackModel({ rules, rackName, domain, delays: { ...DEFAULT_DELAYS, ...options.delays } });
   const requests: FakeRequest[] = [];
   let faults: Array<FakeRackFault & { left: number }> = [];
-  let writeFaults: { rate: number; random: Random } | undefined;
+  let writeFaults: { rate: number; random: Random; appliedShare: number } | undefined;
   let credentials: CredentialsMode = 'ok';
   const chaos = options.chaos ? new FaultInjector(options.chaos) : undefined;
   const sockets = new Set<Socket>();
@@ -177,7 +186,7 @@ export async function startFakeRack(options: FakeRackOptions = {}): Promise<Fake
     if (!writeFaults || !MUTATING(method)) return undefined;
     const [hit, applied, how] = [writeFaults.random(), writeFaults.random(), writeFaults.random()];
     if (hit >= writeFaults.rate) return undefined;
-    if (applied < 0.5) return 'reject';
+    if (applied < 1 - writeFaults.appliedShare) return 'reject';
     return how < 0.5 ? 'applied-503' : 'applied-drop';
   }
 
@@ -202,13 +211,22 @@ export async function startFakeRack(options: FakeRackOptions = {}): Promise<Fake
         faults = ((input.faults as FakeRackFault[] | undefined) ?? []).map((f) => ({ ...f, left: f.times ?? 1 }));
         return done();
       case '/__fake/fault-writes':
-        api.faultWrites(Number(input.rate ?? 0), Number(input.seed ?? 1));
+        api.faultWrites(Number(input.rate ?? 0), Number(input.seed ?? 1), input.appliedShare === undefined ? 0.5 : Number(input.appliedShare));
         return done();
       case '/__fake/credentials':
         api.credentials((input.mode as CredentialsMode | undefined) ?? 'ok');
         return done();
       case '/__fake/seed-app':
         model.seed(String(input.name), { env: input.env as Record<string, string> | undefined });
+        return done();
+      case '/__fake/plant-deployed':
+        api.plantDeployed(String(input.name), {
+          env: (input.env as Record<string, string> | undefined) ?? {},
+          manifest: String(input.manifest ?? ''),
+          gitSha: String(input.gitSha ?? ''),
+          ...(input.created ? { created: new Date(String(input.created)) } : {}),
+          asleep: input.asleep === true,
+        });
         return done();
       default:
         return undefined;
@@ -320,6 +338,9 @@ export async function startFakeRack(options: FakeRackOptions = {}): Promise<Fake
     },
     object: (app, key) => model.objects.get(`${app}/${cleanKey(key)}`),
     seedApp: (name, seed = {}) => copy(model.seed(name, seed)),
+    plantDeployed(name, plant) {
+      model.plantDeployed(name, { ...plant, created: (plant.created ?? new Date()).toISOString() });
+    },
     raceNextCreate(name, race = {}) {
       model.races.set(name, { ...(race.env ? { env: formatEnvText(race.env) } : {}), envDelayMs: race.envDelayMs ?? 0 });
     },
@@ -338,9 +359,10 @@ export async function startFakeRack(options: FakeRackOptions = {}): Promise<Fake
     setFaults(list) {
       faults = list.map((f) => ({ ...f, left: f.times ?? 1 }));
     },
-    faultWrites(rate, seed = 1) {
+    faultWrites(rate, seed = 1, appliedShare = 0.5) {
       if (!(rate >= 0 && rate <= 1)) throw new Error(`fault rate must be within [0, 1], got ${rate}`);
-      writeFaults = rate > 0 ? { rate, random: seededRandom(seed) } : undefined;
+      if (!(appliedShare >= 0 && appliedShare <= 1)) throw new Error(`applied share must be within [0, 1], got ${appliedShare}`);
+      writeFaults = rate > 0 ? { rate, random: seededRandom(seed), appliedShare } : undefined;
     },
     credentials(mode) {
       credentials = mode;

@@ -46,6 +46,13 @@ export interface BuildRecord {
   manifestPath: string;
 }
 
+/** A service's scale: v2 the `<Service>Formation` stack parameter (`count,cpu,memory`), v3 the Deployment. */
+export interface ServiceScale {
+  count: number;
+  cpu: number;
+  memory: number;
+}
+
 export interface AppRecord {
   name: string;
   generation: string;
@@ -60,6 +67,10 @@ export interface AppRecord {
   builds: BuildRecord[];
   /** Promotions the rack accepted, in order (release ids). */
   promotions: string[];
+  /** Running count of each service of the live release (see scale.ts for where each generation keeps it). */
+  scale: Record<string, ServiceScale>;
+  /** v3: instances of a scale-down still terminating (pods in their grace period), until `until` (ms). */
+  draining: Array<{ service: string; count: number; until: number }>;
 }
 
 export function buildJson(b: BuildRecord, generation: string): Record<string, unknown> {

@@ -9,7 +9,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { closeServer, listen, parseJson, readBody, sendJson } from '../shared/http.js';
-import { GitHubState, type Access, type Scope, type StatusRecord, type TokenGrant } from './state.js';
+import { GitHubState, type Access, type PullRequestRecord, type PullRequestSeed, type Scope, type StatusRecord, type TokenGrant } from './state.js';
 
 export interface RecordedRequest {
   method: string;
@@ -23,8 +23,8 @@ export interface RecordedRequest {
 export interface FakeGitHubOptions {
   owner?: string;
   repo?: string;
-  /** Pull request numbers that exist (comments on others answer 404). */
-  pullRequests?: number[];
+  /** Pull requests that exist (comments on others answer 404); a bare number is an open one. Default: #42. */
+  pullRequests?: PullRequestSeed[];
   tokens?: Record<string, TokenGrant>;
   /** Branches and tags a deployment `ref` may name (any 40-hex SHA is accepted too). */
   refs?: string[];
@@ -66,7 +66,7 @@ function allows(grant: TokenGrant, scopes: Scope[], need: Access): boolean {
 export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<FakeGitHub> {
   const owner = options.owner ?? 'octo-org';
   const repo = options.repo ?? 'shop';
-  const state = new GitHubState(owner, repo, new Set(options.pullRequests ?? [42]));
+  const state = new GitHubState(owner, repo, options.pullRequests ?? [{ number: 42, headRef: 'feature/cart' }]);
   const tokens = options.tokens ?? {};
   const refs = new Set(options.refs ?? ['main']);
   const requests: RecordedRequest[] = [];
@@ -88,6 +88,40 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     author_association: 'NONE',
     body: c.body,
     performed_via_github_app: null,
+  });
+
+  const repoJson = (fullName: string) => {
+    const [login, name] = fullName.split('/') as [string, string];
+    const ours = fullName === `${owner}/${repo}`;
+    return { id: ours ? 650_000_001 : 650_000_000 + fullName.length, node_id: `R_${fullName}`, name, full_name: fullName, private: false, owner: user(login), fork: !ours, url: `${base}/repos/${fullName}`, html_url: `https://github.com/${fullName}` };
+  };
+
+  /** A "pull-request-simple" item, as the list endpoint returns it. */
+  const pullJson = (p: PullRequestRecord) => ({
+    url: `${repoUrl()}/pulls/${p.number}`,
+    id: 2_000_000_000 + p.number,
+    node_id: `PR_${p.number}`,
+    html_url: `https://github.com/${owner}/${repo}/pull/${p.number}`,
+    diff_url: `https://github.com/${owner}/${repo}/pull/${p.number}.diff`,
+    patch_url: `https://github.com/${owner}/${repo}/pull/${p.number}.patch`,
+    issue_url: `${repoUrl()}/issues/${p.number}`,
+    number: p.number,
+    state: p.state,
+    locked: false,
+    title: p.title,
+    user: user(p.login),
+    body: null,
+    labels: [],
+    milestone: null,
+    created_at: p.createdAt,
+    updated_at: p.closedAt ?? p.createdAt,
+    closed_at: p.closedAt,
+    merged_at: null,
+    merge_commit_sha: null,
+    draft: false,
+    head: { label: `${(p.headRepo ?? 'unknown/unknown').split('/')[0]}:${p.headRef}`, ref: p.headRef, sha: p.headSha, user: user((p.headRepo ?? 'ghost/x').split('/')[0]!), repo: p.headRepo ? repoJson(p.headRepo) : null },
+    base: { label: `${owner}:${p.baseRef}`, ref: p.baseRef, sha: 'b'.repeat(40), user: user(owner), repo: repoJson(`${owner}/${repo}`) },
+    author_association: 'CONTRIBUTOR',
   });
 
   const deploymentJson = (d: NonNullable<ReturnType<typeof state.deployments.get>>) => ({
@@ -153,10 +187,20 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     const obj = (body && typeof body === 'object' && !Array.isArray(body) ? body : {}) as Record<string, unknown>;
     let m: RegExpMatchArray | null;
 
+    if (rest === '/pulls' && method === 'GET') {
+      need(['pull_requests'], 'read');
+      const wanted = query.state ?? 'open';
+      if (!['open', 'closed', 'all'].includes(wanted)) throw invalid('PullRequest', 'state', 'invalid');
+      const list = [...state.pulls.values()]
+        .filter((p) => wanted === 'all' || p.state === wanted)
+        .sort((a, b) => (query.direction === 'asc' ? a.number - b.number : b.number - a.number))
+        .map(pullJson);
+      return page(res, list, query, path);
+    }
     if ((m = rest.match(/^\/issues\/(\d+)\/comments$/))) {
       const issue = Number(m[1]);
       need(['issues', 'pull_requests'], method === 'GET' ? 'read' : 'write');
-      if (!state.pullRequests.has(issue)) throw notFound();
+      if (!state.pulls.has(issue)) throw notFound();
       if (method === 'GET') return page(res, state.commentsOf(issue).map(commentJson), query, path);
       if (method === 'POST') {
         if (typeof obj.body !== 'string') throw invalid('IssueComment', 'body');

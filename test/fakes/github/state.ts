@@ -1,6 +1,6 @@
 /**
- * In-memory state of the fake GitHub REST API: one repository's issue comments, deployments,
- * deployment statuses and environments, in the shapes the real API returns.
+ * In-memory state of the fake GitHub REST API: one repository's pull requests, issue comments,
+ * deployments, deployment statuses and environments, in the shapes the real API returns.
  */
 
 export type Scope = 'issues' | 'pull_requests' | 'deployments' | 'administration';
@@ -11,6 +11,24 @@ export interface TokenGrant {
   permissions: Partial<Record<Scope, Access>>;
   login?: string;
 }
+
+export interface PullRequestRecord {
+  number: number;
+  state: 'open' | 'closed';
+  title: string;
+  /** Head branch name. */
+  headRef: string;
+  headSha: string;
+  /** `owner/name` of the head repository: this repository, a fork's, or null when the fork was deleted. */
+  headRepo: string | null;
+  baseRef: string;
+  login: string;
+  createdAt: string;
+  closedAt: string | null;
+}
+
+/** How a test declares a pull request: a number (open, head `feature/<n>` in this repository) or more. */
+export type PullRequestSeed = number | (Partial<Omit<PullRequestRecord, 'number'>> & { number: number });
 
 export interface CommentRecord {
   id: number;
@@ -58,14 +76,37 @@ export class GitHubState {
   readonly deployments = new Map<number, DeploymentRecord>();
   readonly statuses: StatusRecord[] = [];
   readonly environments = new Map<string, EnvironmentRecord>();
+  readonly pulls = new Map<number, PullRequestRecord>();
   private nextId = 1000;
   private tick = 0;
 
   constructor(
     readonly owner: string,
     readonly repo: string,
-    readonly pullRequests: Set<number>,
-  ) {}
+    seeds: PullRequestSeed[],
+  ) {
+    for (const seed of seeds) this.addPullRequest(seed);
+  }
+
+  addPullRequest(seed: PullRequestSeed): PullRequestRecord {
+    const s = typeof seed === 'number' ? { number: seed } : seed;
+    const state = s.state ?? 'open';
+    const createdAt = s.createdAt ?? this.timestamp();
+    const record: PullRequestRecord = {
+      number: s.number,
+      state,
+      title: s.title ?? `Pull request ${s.number}`,
+      headRef: s.headRef ?? `feature/${s.number}`,
+      headSha: s.headSha ?? s.number.toString(16).padStart(40, 'a'),
+      headRepo: s.headRepo === undefined ? `${this.owner}/${this.repo}` : s.headRepo,
+      baseRef: s.baseRef ?? 'main',
+      login: s.login ?? 'octocat',
+      createdAt,
+      closedAt: s.closedAt ?? (state === 'closed' ? this.timestamp() : null),
+    };
+    this.pulls.set(record.number, record);
+    return record;
+  }
 
   id(): number {
     return ++this.nextId;

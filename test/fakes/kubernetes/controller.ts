@@ -4,14 +4,19 @@
  * them first), a ReplicaSet controller making fake pods that become ready after a delay — or sit in
  * a waiting reason when told to fail — and the garbage collector (foreground deletion, namespace
  * termination, orphaned dependents).
+ *
+ * Like the real controllers they work from what changed: store events put the affected Deployment,
+ * ReplicaSet, pod or deleted object on a queue, and a tick works through the queues only. What waits
+ * on time (a pod not ready yet, a rollout before its deadline, a deletion delay) stays queued. A
+ * cluster of a thousand settled previews costs a tick nothing.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { isObject, type JsonObject } from './fields.js';
-import { FAKE_RESOURCES, type FakeResource } from './resources.js';
+import { FAKE_RESOURCES, TRAEFIK_RESOURCES, type FakeResource } from './resources.js';
 import { matchesLabels, requirementsOfSelector } from './selectors.js';
-import { meta, now, type Store } from './store.js';
+import { meta, now, type Store, type StoreEvent } from './store.js';
 
-const R = (kind: string): FakeResource => FAKE_RESOURCES.find((r) => r.kind === kind)!;
+const R = (kind: string): FakeResource => [...FAKE_RESOURCES, ...TRAEFIK_RESOURCES].find((r) => r.kind === kind)!;
 
 export interface ControllerOptions {
   readyDelayMs: number;
@@ -31,25 +36,37 @@ function ownerRef(owner: Obj, kind: string, apiVersion: string): Obj {
   return { apiVersion, kind, name: meta(owner).name!, uid: meta(owner).uid!, controller: true, blockOwnerDeletion: true };
 }
 
-function ownedBy(object: Obj, uid: unknown): boolean {
-  const refs = meta(object).ownerReferences;
-  return Array.isArray(refs) && refs.some((r) => isObject(r) && r.uid === uid);
-}
-
 function templateHash(template: unknown): string {
   return createHash('sha256').update(JSON.stringify(template)).digest('hex').slice(0, 10);
 }
+
+type Queue = Set<string>;
+
+/** `namespace/name` of an object. */
+const at = (o: Obj): string => `${meta(o).namespace ?? ''}/${meta(o).name}`;
+const split = (key: string): [string, string] => {
+  const i = key.indexOf('/');
+  return [key.slice(0, i), key.slice(i + 1)];
+};
 
 export class Controllers {
   /** Failing rollouts by Deployment name (or namespace/name). */
   readonly failures = new Map<string, Failure>();
   private readonly rolloutStarted = new Map<string, { generation: number; at: number }>();
   private timer: NodeJS.Timeout | undefined;
+  private readonly syncDeployments: Queue = new Set();
+  private readonly statusDeployments: Queue = new Set();
+  private readonly syncReplicaSets: Queue = new Set();
+  private readonly syncPods: Queue = new Set();
+  /** Objects being deleted, and dependents whose owner went: `kind|namespace/name`. */
+  private readonly collect: Queue = new Set();
 
   constructor(
     private readonly store: Store,
     private readonly options: ControllerOptions,
-  ) {}
+  ) {
+    store.subscribe((event) => this.observe(event));
+  }
 
   start(intervalMs: number): void {
     this.timer = setInterval(() => {
@@ -67,12 +84,74 @@ export class Controllers {
     if (this.timer) clearInterval(this.timer);
   }
 
+  /** Objects queued for the next tick (0: the cluster is settled and a tick costs nothing). */
+  pending(): number {
+    return this.syncDeployments.size + this.statusDeployments.size + this.syncReplicaSets.size + this.syncPods.size + this.collect.size;
+  }
+
+  /** A failure was set or healed: every pod and Deployment is looked at again. */
+  touchAll(): void {
+    for (const d of this.store.select(R('Deployment'), undefined)) this.touchDeployment(at(d));
+    for (const pod of this.store.select(R('Pod'), undefined)) this.syncPods.add(at(pod));
+  }
+
+  /** What a change means for the controllers: the object, its owner and its owner's owner are looked at. */
+  private observe(event: StoreEvent): void {
+    const o = event.object;
+    const kind = event.res.kind;
+    if (event.type === 'DELETED') {
+      for (const child of this.store.childrenOf(meta(o).uid)) this.collect.add(`${child.res.kind}|${at(child.object)}`);
+    } else if (meta(o).deletionTimestamp) {
+      this.collect.add(`${kind}|${at(o)}`);
+    }
+    const ns = String(meta(o).namespace ?? '');
+    const owner = (meta(o).ownerReferences as Obj[] | undefined)?.[0];
+    if (kind === 'Deployment') {
+      this.syncDeployments.add(at(o));
+      this.statusDeployments.add(at(o));
+    } else if (kind === 'ReplicaSet') {
+      if (event.type !== 'DELETED') this.syncReplicaSets.add(at(o));
+      if (owner?.kind === 'Deployment') this.touchDeployment(`${ns}/${String(owner.name)}`);
+    } else if (kind === 'Pod') {
+      if (event.type !== 'DELETED') this.syncPods.add(at(o));
+      if (owner?.kind === 'ReplicaSet') {
+        this.syncReplicaSets.add(`${ns}/${String(owner.name)}`);
+        const rs = this.store.get(R('ReplicaSet'), ns, String(owner.name));
+        const dRef = rs && (meta(rs).ownerReferences as Obj[] | undefined)?.[0];
+        if (dRef?.kind === 'Deployment') this.touchDeployment(`${ns}/${String(dRef.name)}`);
+      }
+    }
+  }
+
+  private touchDeployment(key: string): void {
+    this.syncDeployments.add(key);
+    this.statusDeployments.add(key);
+  }
+
+  private static take(queue: Queue): string[] {
+    const keys = [...queue];
+    queue.clear();
+    return keys;
+  }
+
   tick(): void {
-    this.collectGarbage();
-    for (const d of this.store.list(R('Deployment'))) if (!meta(d).deletionTimestamp) this.syncDeployment(d);
-    for (const rs of this.store.list(R('ReplicaSet'))) if (!meta(rs).deletionTimestamp) this.syncReplicaSet(rs);
-    for (const pod of this.store.list(R('Pod'))) this.syncPod(pod);
-    for (const d of this.store.list(R('Deployment'))) if (!meta(d).deletionTimestamp) this.deploymentStatus(d);
+    this.collectGarbage(Controllers.take(this.collect));
+    for (const key of Controllers.take(this.syncDeployments)) {
+      const d = this.store.get(R('Deployment'), ...split(key));
+      if (d && !meta(d).deletionTimestamp) this.syncDeployment(d);
+    }
+    for (const key of Controllers.take(this.syncReplicaSets)) {
+      const rs = this.store.get(R('ReplicaSet'), ...split(key));
+      if (rs && !meta(rs).deletionTimestamp) this.syncReplicaSet(rs);
+    }
+    for (const key of Controllers.take(this.syncPods)) {
+      const pod = this.store.get(R('Pod'), ...split(key));
+      if (pod && !this.syncPod(pod)) this.syncPods.add(key);
+    }
+    for (const key of Controllers.take(this.statusDeployments)) {
+      const d = this.store.get(R('Deployment'), ...split(key));
+      if (d && !meta(d).deletionTimestamp && !this.deploymentStatus(d)) this.statusDeployments.add(key);
+    }
   }
 
   private failureFor(deployment: Obj): Failure | undefined {
@@ -81,11 +160,11 @@ export class Controllers {
   }
 
   private replicaSetsOf(d: Obj): Obj[] {
-    return this.store.list(R('ReplicaSet'), meta(d).namespace as string).filter((rs) => ownedBy(rs, meta(d).uid));
+    return this.store.childrenOf(meta(d).uid).flatMap((c) => (c.res.kind === 'ReplicaSet' ? [c.object] : []));
   }
 
   private podsOf(owner: Obj): Obj[] {
-    return this.store.list(R('Pod'), meta(owner).namespace as string).filter((p) => ownedBy(p, meta(owner).uid) && !meta(p).deletionTimestamp);
+    return this.store.childrenOf(meta(owner).uid).flatMap((c) => (c.res.kind === 'Pod' && !meta(c.object).deletionTimestamp ? [c.object] : []));
   }
 
   private syncDeployment(d: Obj): void {
@@ -173,10 +252,11 @@ export class Controllers {
     return dRef ? this.store.get(R('Deployment'), meta(pod).namespace as string, String(dRef.name)) : undefined;
   }
 
-  private syncPod(pod: Obj): void {
-    if (meta(pod).deletionTimestamp) return;
+  /** Moves a pod to ready (or to its failure) once it is old enough; false while it is not. */
+  private syncPod(pod: Obj): boolean {
+    if (meta(pod).deletionTimestamp) return true;
     const created = Date.parse(String(meta(pod).creationTimestamp));
-    if (Date.now() - created < this.options.readyDelayMs) return;
+    if (Date.now() - created < this.options.readyDelayMs) return false;
     const deployment = this.deploymentOfPod(pod);
     // Only pods of the template being rolled out fail; the old ones keep serving.
     const currentTemplate = deployment && (meta(pod).labels as Obj | undefined)?.['pod-template-hash'] === templateHash((deployment.spec as Obj).template);
@@ -205,11 +285,13 @@ export class Controllers {
       };
     }
     const previous = pod.status as Obj | undefined;
-    if (previous && JSON.stringify(previous.containerStatuses) === JSON.stringify(status.containerStatuses) && previous.phase === status.phase) return;
+    if (previous && JSON.stringify(previous.containerStatuses) === JSON.stringify(status.containerStatuses) && previous.phase === status.phase) return true;
     this.store.writeStatus(R('Pod'), pod, status);
+    return true;
   }
 
-  private deploymentStatus(d: Obj): void {
+  /** Writes the Deployment's status; false while its rollout is not complete (its deadline is a matter of time). */
+  private deploymentStatus(d: Obj): boolean {
     const spec = d.spec as Obj;
     const key = `${meta(d).namespace}/${meta(d).name}`;
     const generation = Number(meta(d).generation ?? 1);
@@ -246,35 +328,45 @@ export class Controllers {
       ],
     };
     this.store.writeStatus(R('Deployment'), d, status);
+    return complete || stuck;
   }
 
-  /** Foreground deletion, namespace termination and orphans whose owner is gone. */
-  private collectGarbage(): void {
-    const all = this.store.all();
-    const uids = new Set(all.map((i) => meta(i.object).uid));
-    for (const { res, object } of all) {
+  /**
+   * Foreground deletion, namespace termination and orphans whose owner is gone, for the queued
+   * objects; what must wait (a deletion delay, dependents still there) is queued again.
+   */
+  private collectGarbage(keys: string[]): void {
+    for (const key of keys) {
+      const bar = key.indexOf('|');
+      const res = R(key.slice(0, bar));
+      const [ns, name] = split(key.slice(bar + 1));
+      const object = this.store.get(res, res.namespaced ? ns : undefined, name);
+      if (!object) continue;
       const m = meta(object);
       if (m.deletionTimestamp) {
         const since = Date.now() - Date.parse(String(m.deletionTimestamp));
+        let done = false;
         if (res.kind === 'Namespace') {
-          const inside = all.filter((i) => meta(i.object).namespace === m.name);
+          const inside = this.store.inNamespace(String(m.name));
           for (const i of inside) this.store.remove(i.res, i.object);
-          if (!inside.length && since >= this.options.deletionDelayMs) this.store.remove(res, object);
-          continue;
-        }
-        const dependents = all.filter((i) => ownedBy(i.object, m.uid));
-        const foreground = Array.isArray(m.finalizers) && m.finalizers.includes('foregroundDeletion');
-        if (foreground) {
-          for (const dep of dependents) {
-            if (dep.res.kind === 'Pod') this.store.remove(dep.res, dep.object);
-            else if (!meta(dep.object).deletionTimestamp) this.store.writeMeta(dep.res, dep.object, { deletionTimestamp: now(), finalizers: ['foregroundDeletion'] });
+          done = !inside.length && since >= this.options.deletionDelayMs;
+        } else {
+          const dependents = this.store.childrenOf(m.uid);
+          const foreground = Array.isArray(m.finalizers) && m.finalizers.includes('foregroundDeletion');
+          if (foreground) {
+            for (const dep of dependents) {
+              if (dep.res.kind === 'Pod') this.store.remove(dep.res, dep.object);
+              else if (!meta(dep.object).deletionTimestamp) this.store.writeMeta(dep.res, dep.object, { deletionTimestamp: now(), finalizers: ['foregroundDeletion'] });
+            }
           }
+          done = (!foreground || dependents.length === 0) && since >= this.options.deletionDelayMs;
         }
-        if ((!foreground || dependents.length === 0) && since >= this.options.deletionDelayMs) this.store.remove(res, object);
+        if (done) this.store.remove(res, object);
+        else this.collect.add(key);
         continue;
       }
       const refs = m.ownerReferences;
-      if (Array.isArray(refs) && refs.length && refs.every((r) => isObject(r) && !uids.has(r.uid))) this.store.remove(res, object);
+      if (Array.isArray(refs) && refs.length && refs.every((r) => isObject(r) && !this.store.hasUid(String(r.uid)))) this.store.remove(res, object);
     }
   }
 }

@@ -51,12 +51,26 @@ export const FAKE_RESOURCES: FakeResource[] = [
   r('rbac.authorization.k8s.io', 'v1', 'RoleBinding', 'rolebindings', true),
 ];
 
+/**
+ * Traefik's Middleware, a custom resource (traefik/traefik
+ * docs/content/reference/dynamic-configuration/traefik.io_middlewares.yaml: group traefik.io,
+ * version v1alpha1, plural middlewares, Namespaced, no status subresource). Served only by a fake
+ * started with `traefik: true`, as only a cluster with Traefik's CRDs serves it. Custom resources
+ * bump `metadata.generation` on every change outside metadata.
+ */
+export const TRAEFIK_RESOURCES: FakeResource[] = [r('traefik.io', 'v1alpha1', 'Middleware', 'middlewares', true, { generation: true })];
+
+/** What one fake serves: the built-in resources, plus the custom ones it was started with. */
+export function servedResources(traefik: boolean): FakeResource[] {
+  return traefik ? [...FAKE_RESOURCES, ...TRAEFIK_RESOURCES] : FAKE_RESOURCES;
+}
+
 export function apiVersionOf(res: FakeResource): string {
   return res.group ? `${res.group}/${res.version}` : res.version;
 }
 
-export function findResource(group: string, version: string, plural: string): FakeResource | undefined {
-  return FAKE_RESOURCES.find((x) => x.group === group && x.version === version && x.plural === plural);
+export function findResource(group: string, version: string, plural: string, served: FakeResource[] = FAKE_RESOURCES): FakeResource | undefined {
+  return served.find((x) => x.group === group && x.version === version && x.plural === plural);
 }
 
 export function resourceOfKind(apiVersion: string, kind: string): FakeResource | undefined {
@@ -68,8 +82,8 @@ const VERBS = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'];
 /** Kinds with a `/scale` subresource. */
 export const SCALABLE = new Set(['Deployment', 'ReplicaSet', 'StatefulSet']);
 
-export function resourceList(group: string, version: string): Record<string, unknown> | undefined {
-  const resources = FAKE_RESOURCES.filter((x) => x.group === group && x.version === version);
+export function resourceList(group: string, version: string, served: FakeResource[] = FAKE_RESOURCES): Record<string, unknown> | undefined {
+  const resources = served.filter((x) => x.group === group && x.version === version);
   if (!resources.length) return undefined;
   const items = resources.flatMap((x) => {
     const main = {
@@ -88,9 +102,9 @@ export function resourceList(group: string, version: string): Record<string, unk
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version, resources: items };
 }
 
-export function apiGroupList(): Record<string, unknown> {
+export function apiGroupList(served: FakeResource[] = FAKE_RESOURCES): Record<string, unknown> {
   const groups = new Map<string, string[]>();
-  for (const x of FAKE_RESOURCES) {
+  for (const x of served) {
     if (!x.group) continue;
     const versions = groups.get(x.group) ?? [];
     if (!versions.includes(x.version)) versions.push(x.version);
@@ -117,17 +131,17 @@ export function apiVersions(serverAddress: string): Record<string, unknown> {
  * kubectl's default validation (`--validate=strict`) lets the server validate instead of
  * downloading schemas. No schemas are served.
  */
-export function openApiRoot(): Record<string, unknown> {
+export function openApiRoot(served: FakeResource[] = FAKE_RESOURCES): Record<string, unknown> {
   const paths: Record<string, unknown> = {};
-  for (const x of FAKE_RESOURCES) {
+  for (const x of served) {
     const gv = x.group ? `apis/${x.group}/${x.version}` : `api/${x.version}`;
     paths[gv] = { serverRelativeURL: `/openapi/v3/${gv}?hash=fake` };
   }
   return { paths };
 }
 
-export function openApiGroupVersion(group: string, version: string): Record<string, unknown> | undefined {
-  const resources = FAKE_RESOURCES.filter((x) => x.group === group && x.version === version);
+export function openApiGroupVersion(group: string, version: string, served: FakeResource[] = FAKE_RESOURCES): Record<string, unknown> | undefined {
+  const resources = served.filter((x) => x.group === group && x.version === version);
   if (!resources.length) return undefined;
   const prefix = group ? `/apis/${group}/${version}` : `/api/${version}`;
   const paths: Record<string, unknown> = {};

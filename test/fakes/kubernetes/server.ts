@@ -37,7 +37,7 @@ import {
   type JsonObject,
 } from './fields.js';
 import { applyMerge, jsonPatch, mergePatch, PatchError, strategicMergePatch } from './patch.js';
-import { apiGroupList, apiVersionOf, apiVersions, FAKE_RESOURCES, findResource, openApiGroupVersion, openApiRoot, resourceList, SCALABLE, type FakeResource } from './resources.js';
+import { apiGroupList, apiVersionOf, apiVersions, FAKE_RESOURCES, findResource, openApiGroupVersion, openApiRoot, resourceList, SCALABLE, servedResources, type FakeResource } from './resources.js';
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, SelectorError } from './selectors.js';
 import { ApiError, meta, notFound, now, qualified, Store, type StoreEvent } from './store.js';
 
@@ -56,6 +56,8 @@ export interface FakeKubernetesOptions {
   deletionDelayMs?: number;
   /** Failing rollouts get ProgressDeadlineExceeded after this long (default: the Deployment's own deadline). */
   progressDeadlineMs?: number;
+  /** Serve Traefik's Middleware custom resource (`traefik.io/v1alpha1`), as a cluster with Traefik's CRDs does. */
+  traefik?: boolean;
   /** Serve HTTPS with this key and certificate; with `clientCa`, client certificates signed by it authenticate too. */
   tls?: { key: string | Buffer; cert: string | Buffer; clientCa?: string | Buffer };
 }
@@ -93,6 +95,13 @@ export interface FakeKubernetes {
   get(kind: string, namespace: string | undefined, name: string): JsonObject | undefined;
   /** Stores an object as another client would (field manager `kubectl`), e.g. an unlabelled one. */
   seed(object: JsonObject): JsonObject;
+  /**
+   * Stores an object as a server-side apply by `manager` would have left it, created at `createdAt`
+   * (a preview planted with a history; fast enough for thousands: no request, no diff).
+   */
+  plant(object: JsonObject, options?: { manager?: string; createdAt?: string }): JsonObject;
+  /** Objects the controllers still have queued: 0 once the cluster is settled. */
+  controllerQueue(): number;
   /** New pods of this Deployment (name or namespace/name) will not start: they wait with `reason`. */
   failRollout(name: string, reason?: string, message?: string): void;
   healRollout(name: string): void;
@@ -124,7 +133,7 @@ interface Route {
 }
 
 /** `/api/v1/...` or `/apis/<group>/<version>/...` to a resource route; undefined for unknown paths. */
-function route(path: string): Route | 'discovery' | undefined {
+function route(path: string, served: FakeResource[]): Route | 'discovery' | undefined {
   const parts = path.split('/').filter((p) => p !== '').map(decodeURIComponent);
   let group: string;
   let version: string;
@@ -141,13 +150,13 @@ function route(path: string): Route | 'discovery' | undefined {
   if (!rest.length) return 'discovery';
   let namespace: string | undefined;
   if (rest[0] === 'namespaces' && rest.length >= 3) {
-    const inner = findResource(group, version, rest[2]!);
+    const inner = findResource(group, version, rest[2]!, served);
     if (inner?.namespaced) {
       namespace = rest[1];
       rest = rest.slice(2);
     }
   }
-  const res = findResource(group, version, rest[0]!);
+  const res = findResource(group, version, rest[0]!, served);
   if (!res || rest.length > 3) return undefined;
   if (res.namespaced === false && namespace !== undefined) return undefined;
   return { res, namespace, name: rest[1], subresource: rest[2] };
@@ -229,6 +238,7 @@ export async function startFakeKubernetes(options: FakeKubernetesOptions = {}): 
   const requests: RecordedRequest[] = [];
   const watchers = new Set<ServerResponse>();
   const NS = FAKE_RESOURCES.find((r) => r.kind === 'Namespace')!;
+  const served = servedResources(options.traefik ?? false);
   for (const ns of options.namespaces ?? ['default', 'kube-system', 'kube-public']) store.write(NS, { metadata: { name: ns }, status: { phase: 'Active' } }, undefined, { keepStatus: false });
 
   const authenticated = (req: IncomingMessage): boolean => {
@@ -343,24 +353,22 @@ export async function startFakeKubernetes(options: FakeKubernetesOptions = {}): 
       return store.writeMeta(r.res, object, { deletionTimestamp: m.deletionTimestamp ?? now(), finalizers });
     }
     if (policy === 'Orphan') {
-      for (const { res, object: other } of store.all()) {
-        const refs = meta(other).ownerReferences;
-        if (Array.isArray(refs) && refs.some((x) => isObject(x) && x.uid === m.uid)) {
-          const kept = refs.filter((x) => !(isObject(x) && x.uid === m.uid));
-          store.writeMeta(res, other, { ownerReferences: kept.length ? kept : (undefined as unknown as Json) });
-        }
+        for (const { res, object: other } of store.childrenOf(m.uid)) {
+        const refs = meta(other).ownerReferences as Json[];
+        const kept = refs.filter((x) => !(isObject(x) && x.uid === m.uid));
+        store.writeMeta(res, other, { ownerReferences: kept.length ? kept : (undefined as unknown as Json) });
       }
     }
     store.remove(r.res, object);
     return undefined;
   };
 
+  /** The matching stored objects, not copies: they are serialized as they are. */
   const list = (r: Route, query: URLSearchParams): JsonObject[] => {
     const labels = parseLabelSelector(query.get('labelSelector'));
     const fields = parseFieldSelector(query.get('fieldSelector'));
-    return store
-      .list(r.res, r.res.namespaced ? r.namespace : undefined)
-      .filter((o) => matchesLabels(labels, meta(o).labels as Record<string, string>) && matchesFields(fields, o));
+    const found = store.select(r.res, r.res.namespaced ? r.namespace : undefined, labels);
+    return fields.length ? found.filter((o) => matchesFields(fields, o)) : found;
   };
 
   const watch = (r: Route, query: URLSearchParams, res: ServerResponse): void => {
@@ -579,23 +587,23 @@ export async function startFakeKubernetes(options: FakeKubernetesOptions = {}): 
         if (credentialMode === 'unauthorized' || !authenticated(req)) return reply(401, unauthorized().toStatus());
         const path = parsed.pathname.replace(/\/+$/, '') || '/';
         if (credentialMode === 'forbidden') {
-          const r = route(path);
+          const r = route(path, served);
           const attributes = r && r !== 'discovery' ? { group: r.res.group, plural: r.res.plural, namespace: r.namespace, name: r.name } : { group: '', plural: path };
           return reply(403, forbidden({ method: record.method, watch: parsed.searchParams.get('watch') === 'true', ...attributes }).toStatus());
         }
         if (path === '/version') return reply(200, { major: '1', minor: '32', gitVersion: 'v1.32.0-fake', gitCommit: '0000000', gitTreeState: 'clean', buildDate: '2025-01-01T00:00:00Z', goVersion: 'go1.23', compiler: 'gc', platform: 'linux/amd64' });
         if (path === '/api') return reply(200, apiVersions(new URL(url).host));
-        if (path === '/apis') return reply(200, apiGroupList());
-        if (path === '/openapi/v3') return reply(200, openApiRoot());
+        if (path === '/apis') return reply(200, apiGroupList(served));
+        if (path === '/openapi/v3') return reply(200, openApiRoot(served));
         if (path.startsWith('/openapi/v3/')) {
           const parts = path.slice('/openapi/v3/'.length).split('/');
-          const doc = parts[0] === 'api' ? openApiGroupVersion('', parts[1] ?? '') : openApiGroupVersion(parts[1] ?? '', parts[2] ?? '');
+          const doc = parts[0] === 'api' ? openApiGroupVersion('', parts[1] ?? '', served) : openApiGroupVersion(parts[1] ?? '', parts[2] ?? '', served);
           return doc ? reply(200, doc) : reply(404, '404 page not found\n');
         }
-        const r = route(path);
+        const r = route(path, served);
         if (r === 'discovery') {
           const parts = path.split('/').filter(Boolean);
-          const doc = parts[0] === 'api' ? resourceList('', parts[1]!) : resourceList(parts[1]!, parts[2]!);
+          const doc = parts[0] === 'api' ? resourceList('', parts[1]!, served) : resourceList(parts[1]!, parts[2]!, served);
           return doc ? reply(200, doc) : reply(404, '404 page not found\n');
         }
         if (!r) return reply(404, '404 page not found\n');
@@ -644,7 +652,7 @@ export async function startFakeKubernetes(options: FakeKubernetesOptions = {}): 
   controllers.start(options.controllerIntervalMs ?? 10);
 
   const kindRes = (kind: string) => {
-    const res = FAKE_RESOURCES.find((x) => x.kind === kind);
+    const res = served.find((x) => x.kind === kind);
     if (!res) throw new Error(`fake kubernetes: unknown kind ${kind}`);
     return res;
   };
@@ -676,13 +684,22 @@ export async function startFakeKubernetes(options: FakeKubernetesOptions = {}): 
     },
     get: (kind, namespace, name) => store.get(kindRes(kind), namespace, name),
     seed(object) {
-      const res = FAKE_RESOURCES.find((x) => x.kind === object.kind && apiVersionOf(x) === object.apiVersion);
+      const res = served.find((x) => x.kind === object.kind && apiVersionOf(x) === object.apiVersion);
       if (!res) throw new Error(`fake kubernetes: unknown ${String(object.apiVersion)} ${String(object.kind)}`);
       const m = meta(object);
       const old = store.get(res, m.namespace as string | undefined, String(m.name));
       const next = structuredClone(object);
       meta(next).managedFields = managedAfterUpdate(old, next, 'kubectl-create', apiVersionOf(res)) as unknown as JsonObject[];
       return store.write(res, next, old).object;
+    },
+    controllerQueue: () => controllers.pending(),
+    plant(object, { manager = 'preview-kit', createdAt } = {}) {
+      const res = served.find((x) => x.kind === object.kind && apiVersionOf(x) === object.apiVersion);
+      if (!res) throw new Error(`fake kubernetes: unknown ${String(object.apiVersion)} ${String(object.kind)}`);
+      const next = structuredClone(object);
+      const entry: ManagedEntry = { manager, operation: 'Apply', apiVersion: apiVersionOf(res), time: createdAt ?? now(), fieldsType: 'FieldsV1', fieldsV1: toFieldsV1(fieldSet(next)) };
+      meta(next).managedFields = [entry] as unknown as JsonObject[];
+      return store.write(res, next, undefined, { createdAt }).object;
     },
     failRollout(name, reason = 'ImagePullBackOff', message) {
       const failure: Failure = {
@@ -694,9 +711,11 @@ export async function startFakeKubernetes(options: FakeKubernetesOptions = {}): 
             : `Back-off pulling image: rpc error: code = NotFound desc = failed to pull and unpack image`),
       };
       controllers.failures.set(name, failure);
+      controllers.touchAll();
     },
     healRollout(name) {
       controllers.failures.delete(name);
+      controllers.touchAll();
     },
     async close() {
       controllers.stop();

@@ -1,12 +1,13 @@
 /**
  * The fake API server's object store: one resourceVersion counter for everything, an event log for
- * watches (replayable from a resourceVersion), and the common write path (defaults, validation,
- * generation, no-op detection).
+ * watches (replayable from a resourceVersion), the common write path (defaults, validation,
+ * generation, no-op detection), and indexes by resource, label and owner.
  */
 import { randomUUID } from 'node:crypto';
 import { applyDefaults, validate } from './defaults.js';
 import { deepEqual, isObject, type JsonObject } from './fields.js';
 import { apiVersionOf, type FakeResource } from './resources.js';
+import { matchesLabels, type Requirement } from './selectors.js';
 
 export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -63,9 +64,37 @@ function withoutVolatile(object: JsonObject): unknown {
   return { ...object, metadata: m };
 }
 
+interface Item {
+  key: string;
+  res: FakeResource;
+  object: JsonObject;
+}
+
+/** Owner uids of an object (its ownerReferences). */
+function ownerUids(object: JsonObject): string[] {
+  const refs = meta(object).ownerReferences;
+  return Array.isArray(refs) ? refs.flatMap((r) => (isObject(r) && typeof r.uid === 'string' ? [r.uid] : [])) : [];
+}
+
+function labelsOf(object: JsonObject): Record<string, string> {
+  const labels = meta(object).labels;
+  return isObject(labels) ? (labels as Record<string, string>) : {};
+}
+
+/**
+ * Indexed like the API server's watch cache: by resource, by label (`key=value`, for the equality
+ * terms of a label selector) and by owner uid (for the garbage collector), so that a selector list
+ * over thousands of objects looks only at the candidates, and nothing scans the whole store per object.
+ */
 export class Store {
   private rv = 1000;
-  private readonly items = new Map<string, { res: FakeResource; object: JsonObject }>();
+  private readonly items = new Map<string, Item>();
+  private readonly byRes = new Map<FakeResource, Map<string, Item>>();
+  /** Items of a resource sorted by namespace/name, rebuilt after an add or a removal. */
+  private readonly sorted = new Map<FakeResource, Item[]>();
+  private readonly byLabel = new Map<FakeResource, Map<string, Set<string>>>();
+  private readonly byOwner = new Map<string, Set<string>>();
+  private readonly byUid = new Map<string, string>();
   readonly events: StoreEvent[] = [];
   private readonly listeners = new Set<(event: StoreEvent) => void>();
 
@@ -77,16 +106,108 @@ export class Store {
     return `${res.plural}.${res.group}|${res.namespaced ? (namespace ?? '') : ''}|${name}`;
   }
 
+  private unindex(item: Item): void {
+    const labels = this.byLabel.get(item.res);
+    for (const [k, v] of Object.entries(labelsOf(item.object))) labels?.get(`${k}=${v}`)?.delete(item.key);
+    for (const uid of ownerUids(item.object)) this.byOwner.get(uid)?.delete(item.key);
+    const uid = meta(item.object).uid;
+    if (typeof uid === 'string') this.byUid.delete(uid);
+  }
+
+  private put(res: FakeResource, object: JsonObject): void {
+    const m = meta(object);
+    const key = this.key(res, m.namespace as string | undefined, String(m.name));
+    const old = this.items.get(key);
+    if (old) this.unindex(old);
+    const item = { key, res, object };
+    this.items.set(key, item);
+    let ofRes = this.byRes.get(res);
+    if (!ofRes) this.byRes.set(res, (ofRes = new Map()));
+    ofRes.set(key, item);
+    if (!old) this.sorted.delete(res);
+    let labels = this.byLabel.get(res);
+    if (!labels) this.byLabel.set(res, (labels = new Map()));
+    for (const [k, v] of Object.entries(labelsOf(object))) {
+      const term = `${k}=${v}`;
+      let keys = labels.get(term);
+      if (!keys) labels.set(term, (keys = new Set()));
+      keys.add(key);
+    }
+    for (const uid of ownerUids(object)) {
+      let children = this.byOwner.get(uid);
+      if (!children) this.byOwner.set(uid, (children = new Set()));
+      children.add(key);
+    }
+    if (typeof m.uid === 'string') this.byUid.set(m.uid, key);
+  }
+
+  private drop(item: Item): void {
+    this.unindex(item);
+    this.items.delete(item.key);
+    this.byRes.get(item.res)?.delete(item.key);
+    this.sorted.delete(item.res);
+  }
+
+  private sortedItems(res: FakeResource): Item[] {
+    let list = this.sorted.get(res);
+    if (!list) {
+      list = [...(this.byRes.get(res)?.values() ?? [])].sort((a, b) => compareItems(a, b));
+      this.sorted.set(res, list);
+    }
+    return list;
+  }
+
   get(res: FakeResource, namespace: string | undefined, name: string): JsonObject | undefined {
     const item = this.items.get(this.key(res, namespace, name));
     return item ? structuredClone(item.object) : undefined;
   }
 
+  /** Whether an object with this uid exists. */
+  hasUid(uid: string): boolean {
+    return this.byUid.has(uid);
+  }
+
+  /**
+   * The stored objects of a resource (in a namespace, when given) that match the label selector,
+   * sorted by namespace/name — NOT copies: callers serialize them or copy them before changing anything.
+   */
+  select(res: FakeResource, namespace: string | undefined, labels: Requirement[] = []): JsonObject[] {
+    let candidates: Item[] | undefined;
+    for (const r of labels) {
+      const value = r.op === 'eq' ? r.value : r.op === 'in' && r.values.length === 1 ? r.values[0] : undefined;
+      if (value === undefined) continue;
+      const keys = this.byLabel.get(res)?.get(`${r.key}=${value}`);
+      if (!keys || keys.size === 0) return [];
+      if (!candidates || keys.size < candidates.length) candidates = [...keys].map((k) => this.items.get(k)!);
+    }
+    const pool = candidates ? candidates.sort(compareItems) : this.sortedItems(res);
+    const out: JsonObject[] = [];
+    for (const item of pool) {
+      if (namespace !== undefined && res.namespaced && meta(item.object).namespace !== namespace) continue;
+      if (!matchesLabels(labels, labelsOf(item.object))) continue;
+      out.push(item.object);
+    }
+    return out;
+  }
+
   list(res: FakeResource, namespace?: string): JsonObject[] {
-    return [...this.items.values()]
-      .filter((i) => i.res === res && (namespace === undefined || meta(i.object).namespace === namespace))
-      .map((i) => structuredClone(i.object))
-      .sort((a, b) => `${meta(a).namespace ?? ''}/${meta(a).name}`.localeCompare(`${meta(b).namespace ?? ''}/${meta(b).name}`));
+    return this.select(res, namespace).map((o) => structuredClone(o));
+  }
+
+  /** Copies of the objects whose ownerReferences name this uid. */
+  childrenOf(uid: unknown): Array<{ res: FakeResource; object: JsonObject }> {
+    const keys = typeof uid === 'string' ? this.byOwner.get(uid) : undefined;
+    return [...(keys ?? [])].flatMap((k) => {
+      const item = this.items.get(k);
+      return item ? [{ res: item.res, object: structuredClone(item.object) }] : [];
+    });
+  }
+
+  /** Copies of every object in a namespace (a terminating namespace takes its content with it). */
+  inNamespace(namespace: string): Array<{ res: FakeResource; object: JsonObject }> {
+    const out: Array<{ res: FakeResource; object: JsonObject }> = [];
+    for (const item of this.items.values()) if (item.res.namespaced && meta(item.object).namespace === namespace) out.push({ res: item.res, object: structuredClone(item.object) });
+    return out;
   }
 
   all(): Array<{ res: FakeResource; object: JsonObject }> {
@@ -98,8 +219,9 @@ export class Store {
     return () => this.listeners.delete(listener);
   }
 
+  /** `object` must be one nobody changes afterwards: stored objects are replaced, never changed in place. */
   private emit(type: EventType, res: FakeResource, object: JsonObject): void {
-    const event = { rv: this.rv, type, res, object: structuredClone(object) };
+    const event = { rv: this.rv, type, res, object };
     this.events.push(event);
     if (this.events.length > 5000) this.events.splice(0, 1000);
     for (const listener of this.listeners) listener(event);
@@ -108,8 +230,9 @@ export class Store {
   /**
    * Stores a new version: defaults, validation (422), generation, uid, timestamps. Returns the
    * stored object and whether anything changed (a no-op write keeps the resourceVersion).
+   * `createdAt` sets the creation time of a new object (objects planted with a history).
    */
-  write(res: FakeResource, next: JsonObject, old: JsonObject | undefined, options: { keepStatus?: boolean } = {}): { object: JsonObject; changed: boolean } {
+  write(res: FakeResource, next: JsonObject, old: JsonObject | undefined, options: { keepStatus?: boolean; createdAt?: string } = {}): { object: JsonObject; changed: boolean } {
     next.apiVersion = apiVersionOf(res);
     next.kind = res.kind;
     const m = meta(next);
@@ -147,14 +270,15 @@ export class Store {
       if (deepEqual(withoutVolatile(old), withoutVolatile(next))) return { object: structuredClone(old), changed: false };
     } else {
       m.uid = randomUUID();
-      m.creationTimestamp = now();
+      m.creationTimestamp = options.createdAt ?? now();
       m.generation = 1;
     }
     this.rv++;
     m.resourceVersion = String(this.rv);
-    this.items.set(this.key(res, m.namespace as string | undefined, String(m.name)), { res, object: structuredClone(next) });
-    this.emit(old ? 'MODIFIED' : 'ADDED', res, next);
-    return { object: structuredClone(next), changed: true };
+    const stored = structuredClone(next);
+    this.put(res, stored);
+    this.emit(old ? 'MODIFIED' : 'ADDED', res, stored);
+    return { object: next, changed: true };
   }
 
   /** Status written by the fake's controllers (no validation, no generation change). */
@@ -164,7 +288,7 @@ export class Store {
     current.status = status;
     this.rv++;
     meta(current).resourceVersion = String(this.rv);
-    this.items.set(this.key(res, meta(current).namespace as string | undefined, String(meta(current).name)), { res, object: current });
+    this.put(res, current);
     this.emit('MODIFIED', res, current);
   }
 
@@ -174,7 +298,7 @@ export class Store {
     Object.assign(meta(current), patch);
     this.rv++;
     meta(current).resourceVersion = String(this.rv);
-    this.items.set(this.key(res, meta(current).namespace as string | undefined, String(meta(current).name)), { res, object: current });
+    this.put(res, current);
     this.emit('MODIFIED', res, current);
     return structuredClone(current);
   }
@@ -184,10 +308,21 @@ export class Store {
     const key = this.key(res, m.namespace as string | undefined, String(m.name));
     const current = this.items.get(key);
     if (!current) return;
-    this.items.delete(key);
+    this.drop(current);
     this.rv++;
     const gone = structuredClone(current.object);
     meta(gone).resourceVersion = String(this.rv);
     this.emit('DELETED', res, gone);
   }
+}
+
+function compareItems(a: Item, b: Item): number {
+  const am = meta(a.object);
+  const bm = meta(b.object);
+  const an = String(am.namespace ?? '');
+  const bn = String(bm.namespace ?? '');
+  if (an !== bn) return an < bn ? -1 : 1;
+  const x = String(am.name);
+  const y = String(bm.name);
+  return x === y ? 0 : x < y ? -1 : 1;
 }

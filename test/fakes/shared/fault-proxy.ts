@@ -4,13 +4,15 @@
  * both ways, trailers included (Caddy sends its config Etag as a trailer) — except what a test
  * asks it to break:
  *
- * - `faultWrites(rate, seed)`: a seeded share of writes (POST/PUT/PATCH/DELETE) is answered 503
- *   without being forwarded, or forwarded, applied, and then answered 502 (the answer got lost);
+ * - `faultWrites(rate, seed, kinds?, appliedShare?)`: a seeded share of writes (POST/PUT/PATCH/DELETE)
+ *   is answered 503 without being forwarded, or forwarded, applied, and then answered 502 (the
+ *   answer got lost) — half each, or `appliedShare` of them applied;
  * - `credentials('unauthorized' | 'forbidden')`: every request is answered 401 or 403, with a body
  *   shaped like the Engine API's errors (`{"message": …}`; a 403 as moby's authorization plugins
  *   word it, pkg/authorization/authz.go).
  *
- * It counts the requests it receives, by method, so a test can tell how many writes a run made.
+ * It counts the requests it receives, by method (reads included), so a test can tell how many
+ * requests and writes a run made.
  */
 import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -74,6 +76,7 @@ export class FaultProxy {
   private random: Random = seededRandom(1);
   private rate = 0;
   private kinds: WriteFault[] = ['refuse', 'apply'];
+  private appliedShare: number | undefined;
   private mode: CredentialsMode = 'ok';
   private counts: ProxyCounts = FaultProxy.emptyCounts();
   /** Every request received, oldest first (bodies of JSON writes kept). */
@@ -113,12 +116,18 @@ export class FaultProxy {
     return `tcp://127.0.0.1:${this.port}`;
   }
 
-  /** From now on `rate` of the writes fail, each with one of `kinds` (seeded: the same requests get the same faults). */
-  faultWrites(rate: number, seed: number, kinds: WriteFault[] = ['refuse', 'apply']): void {
+  /**
+   * From now on `rate` of the writes fail, each with one of `kinds` (seeded: the same requests get
+   * the same faults) — or, with `appliedShare`, that share of them applied then answered 502 and
+   * the rest refused with 503.
+   */
+  faultWrites(rate: number, seed: number, kinds: WriteFault[] = ['refuse', 'apply'], appliedShare?: number): void {
     if (!(rate >= 0 && rate <= 1)) throw new Error(`fault rate must be within [0, 1], got ${rate}`);
     if (kinds.length === 0) throw new Error('give at least one kind of fault');
+    if (appliedShare !== undefined && !(appliedShare >= 0 && appliedShare <= 1)) throw new Error(`applied share must be within [0, 1], got ${appliedShare}`);
     this.rate = rate;
     this.kinds = kinds;
+    this.appliedShare = appliedShare;
     this.random = seededRandom(seed);
   }
 
@@ -145,6 +154,7 @@ export class FaultProxy {
     const hit = this.random();
     const pick = this.random();
     if (hit >= this.rate) return undefined;
+    if (this.appliedShare !== undefined) return pick < this.appliedShare ? 'apply' : 'refuse';
     return this.kinds[Math.min(this.kinds.length - 1, Math.floor(pick * this.kinds.length))];
   }
 

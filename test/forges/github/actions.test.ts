@@ -10,8 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { previewName } from '../../../src/core/naming.js';
 import { startFakeCleverCloud, type FakeCleverCloud } from '../../fakes/clever-cloud/server.js';
 import { startFakeGitHub, type FakeGitHub } from '../../fakes/github/server.js';
-import { baseEnv, ROOT, tempRepo } from '../../helpers/cli.js';
-import { runAction, runWorkflowJob, type ActionRun } from './runner.js';
+import { parse } from 'yaml';
+import { ROOT, tempRepo } from '../../helpers/cli.js';
+import { loadAction, runAction, runWorkflowJob, type ActionRun } from './runner.js';
+import { leaks, pullRequestEvent, runnerEnv as jobEnv, type PullRequestEventKind } from './workflow-env.js';
 
 const TOKEN = 'tok_gh_actions_4b1d9e2f7c3a5b6d8e9f0a1b';
 const SECRET = 'sec_gh_actions_9a8b7c6d5e4f3a2b1c0d9e8f';
@@ -31,61 +33,22 @@ let work: string;
 const cleverMutations = () => clever.requests.filter((r) => r.method !== 'GET' && r.method !== 'HEAD');
 
 /** The event payload the runner would write, with the head commit of our test repository. */
-async function event(kind: 'opened' | 'synchronize' | 'closed' | 'opened.fork', headSha: string): Promise<{ path: string; payload: Record<string, unknown> }> {
-  const payload = JSON.parse(await readFile(join(FIXTURES, `pull_request.${kind}.json`), 'utf8')) as { pull_request: { head: { sha: string } } };
-  payload.pull_request.head.sha = headSha;
-  const path = join(work, `event-${kind}-${headSha.slice(0, 7)}.json`);
-  await writeFile(path, JSON.stringify(payload));
-  return { path, payload: payload as unknown as Record<string, unknown> };
-}
+const event = (kind: PullRequestEventKind, headSha: string) => pullRequestEvent(work, kind, headSha);
 
 /** What a hosted runner puts in the environment of a `pull_request` job. */
-async function runnerEnv(eventPath: string, extra: Record<string, string> = {}): Promise<Record<string, string>> {
-  const summary = join(work, `summary-${Math.random().toString(36).slice(2)}.md`);
-  await writeFile(summary, '');
-  return baseEnv({
-    CI: 'true',
-    GITHUB_ACTIONS: 'true',
-    GITHUB_REPOSITORY: 'octo-org/shop',
-    GITHUB_REPOSITORY_OWNER: 'octo-org',
-    GITHUB_EVENT_NAME: 'pull_request',
-    GITHUB_EVENT_PATH: eventPath,
-    GITHUB_HEAD_REF: 'feature/cart',
-    GITHUB_BASE_REF: 'main',
-    GITHUB_REF: 'refs/pull/42/merge',
-    GITHUB_REF_NAME: '42/merge',
-    // The temporary merge commit: never what the preview deploys.
-    GITHUB_SHA: '1b6453892473a467d07372d45eb05abc2031647a',
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_API_URL: gh.url,
-    GITHUB_RUN_ID: '9001',
-    GITHUB_WORKSPACE: repo.dir,
-    GITHUB_STEP_SUMMARY: summary,
-    RUNNER_OS: 'Linux',
-    RUNNER_TEMP: work,
-    ...extra,
-  }) as Record<string, string>;
-}
+const runnerEnv = (eventPath: string, extra: Record<string, string> = {}) => jobEnv({ dir: work, eventPath, eventName: 'pull_request', apiUrl: gh.url, workspace: repo.dir, extra });
 
-const cleverInputs = () => ({ provider: 'clever-cloud', 'clever-token': TOKEN, 'clever-secret': SECRET, org: ORG, 'api-url': clever.url, timeout: '2m' });
+/** Credentials as inputs; the provider's other settings in the one `settings` input, as in .preview.yml. */
+const cleverInputs = () => ({ provider: 'clever-cloud', 'clever-token': TOKEN, 'clever-secret': SECRET, settings: `clever-cloud:\n  org: ${ORG}\n  api-url: ${clever.url}\n`, timeout: '2m' });
 
 async function run(name: string, eventKind: Parameters<typeof event>[0], inputs: Record<string, string>, extraEnv: Record<string, string> = {}): Promise<ActionRun> {
   const ev = await event(eventKind, (await repo.git('rev-parse', 'HEAD')).stdout.trim());
   return runAction({ action: action(name), with: inputs, env: await runnerEnv(ev.path, extraEnv), cwd: repo.dir, githubToken: GH_TOKEN, github: { event: ev.payload } });
 }
 
-/** Secrets may appear only in `::add-mask::` commands, which the runner consumes. */
-function leaks(r: ActionRun, ...secrets: string[]): string[] {
-  const text = `${r.stdout}\n${r.stderr}\n${r.summary}\n${JSON.stringify(r.outputs)}`;
-  return text
-    .split('\n')
-    .filter((line) => !line.startsWith('::add-mask::'))
-    .filter((line) => secrets.some((s) => line.includes(s)));
-}
-
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'pk-gh-actions-'));
-  clever = await startFakeCleverCloud({ token: TOKEN, secret: SECRET, orgId: ORG, gitReadyDelayMs: 300, deployDurationMs: 200 });
+  clever = await startFakeCleverCloud({ latencyMs: 0, token: TOKEN, secret: SECRET, orgId: ORG, gitReadyDelayMs: 300, deployDurationMs: 200 });
   gh = await startFakeGitHub({ tokens: { [GH_TOKEN]: { permissions: { pull_requests: 'write', deployments: 'write' } } } });
   repo = await tempRepo({ 'index.html': '<h1>cart v1</h1>\n', 'package.json': '{"name":"shop","scripts":{"start":"node -e 0"}}\n' }, 'feature/cart');
 });
@@ -116,7 +79,8 @@ describe('actions/up and actions/stop on a pull request', () => {
     expect(apps[0]!.env).toMatchObject({ GREETING: 'hello world', MODE: 'preview' });
 
     expect(r.summary).toContain('### preview-kit up');
-    expect(r.summary).toContain(`| URL | ${URL_} |`);
+    expect(r.summary).toContain('| Preview | Commit | State | URL | Last deployed | Changed in this run |');
+    expect(r.summary).toMatch(new RegExp(`^\\| \`${NAME}\` \\| \`${repo.first.slice(0, 12)}\` \\| deployed \\| <${URL_}> \\| \\d{4}-\\d\\d-\\d\\dT[\\d:]+Z \\| `, 'm'));
     expect(r.stderr).toContain('::group::');
     expect(r.stderr).toContain('::endgroup::');
     expect(r.stderr).toContain(`::add-mask::${TOKEN}`);
@@ -154,22 +118,24 @@ describe('actions/up and actions/stop on a pull request', () => {
     expect(r.outputs).toMatchObject({ 'app-id': appId, created: 'false', deployed: 'true', commit: second });
     expect(gh.mutations().map((m) => `${m.method} ${m.path}`)).toContain(`PATCH /repos/octo-org/shop/issues/comments/${commentId}`);
     expect(gh.state.comments.size).toBe(1);
-    expect(gh.state.comments.get(commentId!)!.body).toContain(`\`${second.slice(0, 7)}\``);
+    expect(gh.state.comments.get(commentId!)!.body).toContain(`| \`${NAME}\` | \`${second.slice(0, 12)}\` | deployed | <${URL_}> |`);
   });
 
-  it('closed: stop removes the app, marks the deployment inactive, says "removed", warns once about the environment', async () => {
+  it('closed: stop removes the app, marks the deployment inactive, says "removed", and with the default inputs warns about nothing', async () => {
     gh.requests.length = 0;
     const r = await run('stop', 'closed', cleverInputs());
     expect(r.exitCode, r.stderr).toBe(0);
-    expect(r.outputs).toMatchObject({ name: NAME, deleted: 'true' });
-    expect(r.outputs.removed).toContain(appId);
+    expect(r.outputs).toEqual({ name: NAME, deleted: 'true', removed: expect.stringContaining(appId) });
     expect(clever.apps().filter((a) => a.name === NAME)).toEqual([]);
     for (const id of gh.state.deployments.keys()) expect(gh.state.latestState(id)).toBe('inactive');
-    expect([...gh.state.comments.values()][0]!.body).toContain('removed');
-    // The workflow token cannot delete environments: one warning, and the step still succeeds.
-    expect(r.stderr.match(/^::warning::/gm)).toHaveLength(1);
-    expect(r.stderr).toContain('administration: write');
+    const comment = [...gh.state.comments.values()][0]!.body;
+    expect(comment).toContain(`### Preview \`${NAME}\` removed`);
+    expect(comment).toContain(`| \`${NAME}\` | — | removed |`);
+    // The environment is only deleted when asked: the workflow token never may, so no call and no warning.
+    expect(gh.requests.filter((q) => q.path.includes('/environments/'))).toEqual([]);
+    expect(r.stderr).not.toMatch(/^::warning/m);
     expect(r.summary).toContain('### preview-kit stop');
+    expect(r.summary).toContain(`| \`${NAME}\` | — | removed |`);
   });
 
   it('closed again: stop is a no-op that exits 0', async () => {
@@ -252,6 +218,42 @@ describe("a fork's pull request with the same branch name as an internal one", (
   });
 });
 
+describe('an input left at its default', () => {
+  it('is not passed on: the same setting in .preview.yml still applies (force: true there redeploys a live commit)', async () => {
+    const forced = await tempRepo({ 'index.html': '<h1>forced</h1>\n', '.preview.yml': 'force: true\n' }, 'feature/forced');
+    try {
+      const ev = await event('opened', forced.first);
+      const up = async () => runAction({ action: action('up'), with: { ...cleverInputs(), branch: 'feature/forced', comment: 'false', deployment: 'false' }, env: await runnerEnv(ev.path), cwd: forced.dir, githubToken: GH_TOKEN, github: { event: ev.payload } });
+      const first = await up();
+      expect(first.exitCode, first.stderr).toBe(0);
+      const again = await up();
+      expect(again.exitCode, again.stderr).toBe(0);
+      // The action's force input is "false" (its default), yet the file's force: true decided.
+      expect(again.outputs).toMatchObject({ created: 'false', deployed: 'true', commit: forced.first });
+      const stopped = await runAction({ action: action('stop'), with: { ...cleverInputs(), branch: 'feature/forced', comment: 'false', deployment: 'false' }, env: await runnerEnv(ev.path), cwd: forced.dir, githubToken: GH_TOKEN, github: { event: ev.payload } });
+      expect(stopped.exitCode, stopped.stderr).toBe(0);
+    } finally {
+      await forced.remove();
+    }
+  });
+});
+
+describe('actions/stop with delete-environment: true', () => {
+  it('and the workflow token: the preview goes, the step succeeds, and one ::warning says which permission is missing', async () => {
+    const opened = await run('up', 'opened', cleverInputs());
+    expect(opened.exitCode, opened.stderr).toBe(0);
+    gh.requests.length = 0;
+    const r = await run('stop', 'closed', { ...cleverInputs(), 'delete-environment': 'true' });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.outputs.deleted).toBe('true');
+    expect(gh.requests.filter((q) => q.method === 'DELETE').map((q) => `${q.path} ${q.status}`)).toEqual([`/repos/octo-org/shop/environments/preview%2F${NAME} 403`]);
+    const warnings = `${r.stdout}${r.stderr}`.split('\n').filter((l) => l.startsWith('::warning'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('administration: write');
+    expect(`${r.stdout}${r.stderr}`).not.toMatch(/^::error/m);
+  });
+});
+
 describe('examples/github/preview.yml', () => {
   it('runs the up job on opened and the stop job on closed', async () => {
     const workflow = join(ROOT, 'examples', 'github', 'preview.yml');
@@ -282,5 +284,40 @@ describe('examples/github/preview.yml', () => {
     expect(stop.exitCode, stop.stderr).toBe(0);
     expect(stop.used).toEqual(['preview-kit/preview-kit/actions/stop@v0']);
     expect(clever.apps().filter((a) => a.name === NAME)).toEqual([]);
+  });
+});
+
+/** The first ```yaml block of a Markdown section. */
+function yamlBlockOf(markdown: string, heading: string): string {
+  const start = markdown.indexOf(`${heading}\n`);
+  expect(start, heading).toBeGreaterThanOrEqual(0);
+  const block = /```yaml\n([\s\S]*?)```/.exec(markdown.slice(start))?.[1];
+  expect(block, `a yaml block under ${heading}`).toBeDefined();
+  return block!;
+}
+
+describe('the README\'s "### GitHub Actions" workflow, copied as it is', () => {
+  it('runs up on opened and stop on closed, with the inputs and defaults it shows', async () => {
+    const workflow = join(work, 'readme-preview.yml');
+    await writeFile(workflow, yamlBlockOf(await readFile(join(ROOT, 'README.md'), 'utf8'), '### GitHub Actions'));
+    const head = (await repo.git('rev-parse', 'HEAD')).stdout.trim();
+    const common = { workflow, cwd: repo.dir, githubToken: GH_TOKEN, secrets: { CLEVER_TOKEN: TOKEN, CLEVER_SECRET: SECRET }, vars: { CLEVER_ORG: ORG }, actionsRoot: join(ROOT, 'actions') };
+    const opened = await event('opened', head);
+    const up = await runWorkflowJob({ ...common, job: 'up', event: opened.payload, eventName: 'pull_request', env: await runnerEnv(opened.path, { CLEVER_API_URL: clever.url }) });
+    expect(up.exitCode, up.stderr).toBe(0);
+    expect(up.used).toEqual(['actions/checkout@v4', 'preview-kit/preview-kit/actions/up@v0']);
+    expect(clever.apps().filter((a) => a.name === NAME)).toHaveLength(1);
+    const closed = await event('closed', head);
+    const stop = await runWorkflowJob({ ...common, job: 'stop', event: closed.payload, eventName: 'pull_request', env: await runnerEnv(closed.path, { CLEVER_API_URL: clever.url }) });
+    expect(stop.exitCode, stop.stderr).toBe(0);
+    expect(`${stop.stdout}${stop.stderr}`).not.toMatch(/^::(warning|error)/m);
+    expect(clever.apps().filter((a) => a.name === NAME)).toEqual([]);
+  });
+
+  it("actions/README.md's example step uses only inputs actions/up has", async () => {
+    const steps = parse(yamlBlockOf(await readFile(join(ROOT, 'actions', 'README.md'), 'utf8'), '# GitHub Actions')) as Array<{ uses: string; with?: Record<string, string> }>;
+    const up = steps.find((s) => s.uses.includes('/actions/up@'))!;
+    const inputs = Object.keys((await loadAction(action('up'))).inputs ?? {});
+    expect(Object.keys(up.with ?? {}).filter((k) => !inputs.includes(k))).toEqual([]);
   });
 });

@@ -101,11 +101,10 @@ describe('reportToGitHub after up', () => {
       deployed: 'true',
       commit: SHA1,
     });
+    // The same compact table as the PR comment and the GitLab job log.
+    const row = `| \`shop-feature-cart\` | \`${SHA1.slice(0, 12)}\` | deployed | <https://shop-feature-cart.preview.example.com> | 1970-01-01T00:00:02Z | create application shop-feature-cart; deploy 3f78685 |`;
     const summary = await readFile(e.GITHUB_STEP_SUMMARY, 'utf8');
-    expect(summary).toContain('### preview-kit up');
-    expect(summary).toContain('| URL | https://shop-feature-cart.preview.example.com |');
-    expect(summary).toContain('| changes | create application shop-feature-cart; deploy 3f78685 |');
-    expect(summary).toContain('| time | 2.5s |');
+    expect(summary).toBe(`### preview-kit up\n\n| Preview | Commit | State | URL | Last deployed | Changed in this run |\n|---|---|---|---|---|---|\n${row}\n\n`);
 
     const repo = '/repos/octo-org/shop';
     expect(calls()).toEqual([`POST ${repo}/deployments 201`, `POST ${repo}/deployments/${[...gh.state.deployments.keys()][0]}/statuses 201`, `POST ${repo}/issues/42/comments 201`]);
@@ -130,8 +129,9 @@ describe('reportToGitHub after up', () => {
     });
     const body = (commentCall!.body as { body: string }).body;
     expect(body.startsWith(commentMarker('shop-feature-cart'))).toBe(true);
-    expect(body).toContain('<https://shop-feature-cart.preview.example.com>');
-    expect(body).toContain(`[\`3f78685\`](https://github.com/octo-org/shop/commit/${SHA1})`);
+    expect(body).toContain('### Preview `shop-feature-cart` is ready');
+    expect(body).toContain(row);
+    expect(body).toContain('[last change](https://github.com/octo-org/shop/actions/runs/7001)');
     expect(warnings()).toEqual([]);
   });
 
@@ -155,7 +155,7 @@ describe('reportToGitHub after up', () => {
       `PATCH /repos/octo-org/shop/issues/comments/${commentId} 200`,
     ]);
     expect(gh.state.comments.size).toBe(1);
-    expect(gh.state.comments.get(commentId!)!.body).toContain('`89e6c98`');
+    expect(gh.state.comments.get(commentId!)!.body).toContain(`| \`${SHA2.slice(0, 12)}\` | deployed |`);
   });
 
   it('removes duplicate comments left by concurrent runs, keeping the oldest', async () => {
@@ -225,35 +225,73 @@ describe('reportToGitHub after up', () => {
 });
 
 describe('reportToGitHub after stop', () => {
-  it('marks deployments inactive, says "removed" in the comment, and warns once when the environment may not be deleted', async () => {
+  it('marks deployments inactive and says "removed" in the comment; by default the environment is left and nothing warns', async () => {
     await report(upResult(SHA1), await env('opened'));
     const [deploymentId] = gh.state.deployments.keys();
     const [commentId] = gh.state.comments.keys();
     gh.requests.length = 0;
     await report(stopResult, await env('closed'));
-    expect(calls()).toEqual([
-      `POST /repos/octo-org/shop/deployments/${deploymentId}/statuses 201`,
-      'DELETE /repos/octo-org/shop/environments/preview%2Fshop-feature-cart 403',
-      `PATCH /repos/octo-org/shop/issues/comments/${commentId} 200`,
-    ]);
+    expect(calls()).toEqual([`POST /repos/octo-org/shop/deployments/${deploymentId}/statuses 201`, `PATCH /repos/octo-org/shop/issues/comments/${commentId} 200`]);
     expect(gh.state.latestState(deploymentId!)).toBe('inactive');
-    expect(gh.state.comments.get(commentId!)!.body).toContain('removed');
+    const body = gh.state.comments.get(commentId!)!.body;
+    expect(body.startsWith(commentMarker('shop-feature-cart'))).toBe(true);
+    expect(body).toContain('### Preview `shop-feature-cart` removed');
+    expect(body).toContain('| `shop-feature-cart` | — | removed | — | — | delete application app_1 |');
+    expect(warnings()).toEqual([]);
+  });
+
+  it('asked to delete the environment with the workflow token: tries once and warns once', async () => {
+    await report(upResult(SHA1), await env('opened'));
+    gh.requests.length = 0;
+    await report(stopResult, { ...(await env('closed')), PREVIEW_GITHUB_DELETE_ENVIRONMENT: 'true' });
+    expect(calls()).toContain('DELETE /repos/octo-org/shop/environments/preview%2Fshop-feature-cart 403');
     expect(warnings()).toHaveLength(1);
     expect(warnings()[0]).toContain('administration: write');
   });
 
-  it('deletes the environment with a token that may, and a second stop makes no mutating call', async () => {
+  it('deletes the environment when asked with a token that may, and a second stop makes no mutating call', async () => {
+    const asked = async () => ({ ...(await env('closed', ADMIN_TOKEN)), PREVIEW_GITHUB_DELETE_ENVIRONMENT: 'true' });
     await report(upResult(SHA1), await env('opened'));
-    await report(stopResult, await env('closed', ADMIN_TOKEN));
+    await report(stopResult, await asked());
     expect(gh.state.environments.has('preview/shop-feature-cart')).toBe(false);
     expect(warnings()).toEqual([]);
     gh.requests.length = 0;
-    await report({ ...stopResult, deleted: false, removed: [] }, await env('closed', ADMIN_TOKEN));
+    await report({ ...stopResult, deleted: false, removed: [], plan: [] }, await asked());
     expect(gh.mutations()).toEqual([]);
   });
 
   it('does not create a "removed" comment for a preview that never had one', async () => {
     await report(stopResult, await env('closed', ADMIN_TOKEN));
     expect(gh.state.comments.size).toBe(0);
+  });
+});
+
+describe('outputs and summary of the other actions', () => {
+  it('ensure-app writes exactly the outputs its action declares', async () => {
+    const e = await env('opened');
+    await report({ command: 'ensure-app', name: 'shop-feature-cart', id: 'app_1', url: 'https://app-1.example.com', created: true, changed: true, plan: ['create application'] }, e);
+    expect(parseOutputs(await readFile(e.GITHUB_OUTPUT, 'utf8'))).toEqual({ name: 'shop-feature-cart', url: 'https://app-1.example.com', 'app-id': 'app_1', created: 'true', changed: 'true' });
+    expect(gh.requests).toEqual([]);
+  });
+
+  it('prune: removed and kept as outputs, one table row per preview judged, no GitHub call', async () => {
+    const e = await env('opened');
+    const decisions = [
+      { name: 'shop-feature-gone', url: 'https://gone.example.com', commit: SHA1, lastDeployed: '2026-01-02T03:04:05.000Z', action: 'removed', why: 'branch is gone' },
+      { name: 'shop-pr-7', url: 'https://pr-7.example.com', action: 'kept' },
+    ];
+    await report({ command: 'prune', name: 'shop', removed: ['shop-feature-gone'], kept: ['shop-pr-7'], decisions, plan: ['delete application app_9'] }, e);
+    expect(parseOutputs(await readFile(e.GITHUB_OUTPUT, 'utf8'))).toEqual({ removed: 'shop-feature-gone', kept: 'shop-pr-7' });
+    const summary = await readFile(e.GITHUB_STEP_SUMMARY, 'utf8');
+    expect(summary).toContain('### preview-kit prune');
+    expect(summary).toContain(`| \`shop-feature-gone\` | \`${SHA1.slice(0, 12)}\` | removed | <https://gone.example.com> | 2026-01-02T03:04:05Z | branch is gone |`);
+    expect(summary).toContain('| `shop-pr-7` | — | kept | <https://pr-7.example.com> | — | nothing |');
+    expect(gh.requests).toEqual([]);
+  });
+
+  it('prune with nothing to judge says so', async () => {
+    const e = await env('opened');
+    await report({ command: 'prune', name: 'shop', removed: [], kept: [], decisions: [], plan: [] }, e);
+    expect(await readFile(e.GITHUB_STEP_SUMMARY, 'utf8')).toBe('### preview-kit prune\n\nNo previews of `shop` found.\n\n');
   });
 });

@@ -6,10 +6,11 @@
  * else throws, so an action cannot quietly depend on something this harness does not model.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { parse } from 'yaml';
+import { DIST, ROOT } from '../../helpers/cli.js';
 
 export interface ActionYaml {
   name: string;
@@ -65,7 +66,7 @@ export function parseOutputs(text: string): Record<string, string> {
 }
 
 export interface Contexts {
-  inputs: Record<string, string>;
+  inputs: Record<string, string | boolean>;
   github: Record<string, unknown>;
   steps: Record<string, { outputs: Record<string, string> }>;
   runner: Record<string, string>;
@@ -189,11 +190,32 @@ function runBash(script: string, env: Record<string, string>, cwd: string): Prom
   });
 }
 
+let staged: Promise<string> | undefined;
+
+/**
+ * The actions run `../dist/cli/index.js` beside them. When the bundle under test is a scratch
+ * build (PREVIEW_KIT_DIST), the actions run from a copy of `actions/` placed next to it, so a test
+ * never runs a stale committed bundle.
+ */
+export async function actionUnderTest(path: string): Promise<string> {
+  const actions = join(ROOT, 'actions');
+  const inside = relative(actions, path);
+  if (DIST === join(ROOT, 'dist') || inside.startsWith('..')) return path;
+  staged ??= (async () => {
+    const root = await mkdtemp(join(tmpdir(), 'pk-actions-'));
+    await cp(actions, join(root, 'actions'), { recursive: true });
+    await symlink(DIST, join(root, 'dist'));
+    return join(root, 'actions');
+  })();
+  return join(await staged, inside);
+}
+
 export async function loadAction(path: string): Promise<ActionYaml> {
   return parse(await readFile(path, 'utf8')) as ActionYaml;
 }
 
 export async function runAction(options: RunActionOptions): Promise<ActionRun> {
+  options = { ...options, action: await actionUnderTest(options.action) };
   const action = await loadAction(options.action);
   if (action.runs.using !== 'composite') throw new Error(`${options.action}: not a composite action`);
   const temp = await mkdtemp(join(tmpdir(), 'pk-runner-'));
@@ -278,6 +300,8 @@ export interface RunJobOptions {
   vars: Record<string, string>;
   /** Folder holding `actions/<name>/action.yml`: `uses: <owner>/<repo>/actions/<name>@<ref>` resolves here. */
   actionsRoot: string;
+  /** The `inputs` context: a `workflow_dispatch` run's inputs (empty on other events). */
+  inputs?: Record<string, string | boolean>;
 }
 
 /**
@@ -299,7 +323,7 @@ export async function runWorkflowJob(options: RunJobOptions): Promise<JobRun> {
     token: options.githubToken,
     workspace: options.cwd,
   };
-  const ctx: Contexts = { inputs: {}, github, steps: {}, runner: { os: 'Linux', temp: tmpdir() }, env: { ...options.env }, secrets: options.secrets, vars: options.vars };
+  const ctx: Contexts = { inputs: options.inputs ?? {}, github, steps: {}, runner: { os: 'Linux', temp: tmpdir() }, env: { ...options.env }, secrets: options.secrets, vars: options.vars };
   const run: JobRun = { skipped: false, exitCode: 0, stdout: '', stderr: '', steps: {}, used: [] };
   if (!condition(job.if, ctx)) return { ...run, skipped: true };
   const jobEnv: Record<string, string> = {};

@@ -14,6 +14,7 @@ import { GitHubLogger } from '../../../src/forges/github/index.js';
 import { environmentName, loadGitHubSettings } from '../../../src/forges/github/options.js';
 import { commentMarker, renderComment } from '../../../src/forges/github/pr-comment.js';
 import { formatOutputs } from '../../../src/forges/github/step-files.js';
+import { markdownTable } from '../../../src/forges/report-table.js';
 import { parseOutputs } from './runner.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'github');
@@ -124,11 +125,19 @@ describe('GitHubLogger', () => {
     expect(lines).toContain('::warning::first line%0Asecond line\n');
     expect(lines.at(-1)).toBe('::endgroup::\n');
   });
+
+  it('prints error() as plain lines: the one ::error annotation of a failure is the CLI\'s last line', () => {
+    const { log, lines } = logger();
+    log.addSecret('s3cr3t-value');
+    log.error('last lines of the build log:\nnpm ERR! s3cr3t-value');
+    expect(lines.slice(1)).toEqual(['last lines of the build log:\nnpm ERR! ***\n']);
+    expect(lines.join('')).not.toMatch(/^::error/m);
+  });
 });
 
 describe('settings and rendering', () => {
   it('reads the forge settings from env with defaults, and rejects a bad boolean naming the variable', () => {
-    expect(loadGitHubSettings({})).toMatchObject({ comment: true, deployment: true, environment: 'preview/{name}', deleteEnvironment: true, allowForks: false, apiUrl: 'https://api.github.com' });
+    expect(loadGitHubSettings({})).toMatchObject({ comment: true, deployment: true, environment: 'preview/{name}', deleteEnvironment: false, allowForks: false, apiUrl: 'https://api.github.com' });
     expect(loadGitHubSettings({ PREVIEW_GITHUB_TOKEN: 'a', GITHUB_TOKEN: 'b' }).token).toBe('a');
     expect(() => loadGitHubSettings({ PREVIEW_GITHUB_COMMENT: 'maybe' })).toThrow(ConfigError);
     expect(() => loadGitHubSettings({ PREVIEW_GITHUB_COMMENT: 'maybe' })).toThrow(/PREVIEW_GITHUB_COMMENT/);
@@ -139,12 +148,14 @@ describe('settings and rendering', () => {
     expect(environmentName('pr-{pr} ({branch})', { name: 'n', pr: 7, branch: 'feature/x' })).toBe('pr-7 (feature/x)');
   });
 
-  it('puts the hidden marker first so the comment can be found again', () => {
-    const live = renderComment({ kind: 'live', name: 'shop-x', url: 'https://x.example.com', commit: 'a'.repeat(40) });
-    const removed = renderComment({ kind: 'removed', name: 'shop-x', removed: ['application app_1'] });
+  it('puts the hidden marker first so the comment can be found again, then the report table', () => {
+    const row = { preview: 'shop-x', commit: 'a'.repeat(12), state: 'deployed', url: 'https://x.example.com', lastDeployed: '2026-01-01T00:00:00Z', changed: 'deploy aaaaaaa' };
+    const live = renderComment({ kind: 'live', name: 'shop-x', rows: [row] });
+    const removed = renderComment({ kind: 'removed', name: 'shop-x', rows: [{ preview: 'shop-x', state: 'removed', changed: 'delete application app_1' }] });
     for (const body of [live, removed]) expect(body.split('\n')[0]).toBe(commentMarker('shop-x'));
-    expect(live).toContain('<https://x.example.com>');
-    expect(removed).toContain('removed');
-    expect(removed).toContain('`application app_1`');
+    expect(live).toContain('### Preview `shop-x` is ready');
+    expect(live).toContain(markdownTable([row]));
+    expect(removed).toContain('### Preview `shop-x` removed');
+    expect(removed).toContain('| `shop-x` | — | removed | — | — | delete application app_1 |');
   });
 });

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Redactor } from '../../../src/core/redact.js';
-import { GitLabLogger, writeDotenv } from '../../../src/forges/gitlab/index.js';
+import type { CommandResult } from '../../../src/commands/context.js';
+import { GitLabLogger, reportToGitLab, writeDotenv } from '../../../src/forges/gitlab/index.js';
 
 describe('GitLabLogger', () => {
   it('wraps a phase in a collapsible section with matching start and end ids, secrets redacted', async () => {
@@ -35,6 +36,21 @@ describe('GitLabLogger', () => {
     await log.group('two', async () => undefined);
     const ids = [...out.join('').matchAll(/section_start:\d+:(\w+)/g)].map((m) => m[1]);
     expect(new Set(ids).size).toBe(2);
+  });
+});
+
+describe('reportToGitLab', () => {
+  it('ends the log with the report table in an open section of its own, with no phase lines around it', async () => {
+    const out: string[] = [];
+    const log = new GitLabLogger({ redactor: new Redactor(), sink: { write: (t) => void out.push(t) } });
+    const result = { command: 'up', name: 'shop-feature-cart', url: 'https://shop-feature-cart.example.com', commit: 'abcdef0123456789', deployed: true, plan: ['deploy application shop-feature-cart (push abcdef0)'] } as CommandResult;
+    await reportToGitLab({ result, logger: log, now: new Date('2026-12-01T10:00:00Z') });
+    const lines = out.join('').split('\n');
+    expect(lines[0]).toMatch(/^\x1b\[0Ksection_start:\d+:preview_kit_report\[collapsed=false\]\r\x1b\[0Kpreview-kit up: shop-feature-cart$/);
+    expect(lines[1]).toMatch(/^Preview\s+Commit\s+State\s+URL\s+Last deployed\s+Changed in this run$/);
+    expect(lines[2]).toMatch(/^shop-feature-cart\s+abcdef012345\s+deployed\s+https:\/\/shop-feature-cart\.example\.com\s+2026-12-01T10:00:00Z\s+deploy application/);
+    expect(lines[3]).toMatch(/^\x1b\[0Ksection_end:\d+:preview_kit_report\r\x1b\[0K$/);
+    expect(lines.slice(4)).toEqual(['']);
   });
 });
 

@@ -1,96 +1,45 @@
 /**
- * The GitLab CI definitions we ship: generated files up to date, components without global
- * keywords and with fully described inputs, every file accepted by gitlab-ci-local (which checks
- * GitLab's CI schema), and the Clever Cloud jobs run for real with the shell executor against the
- * fake Clever Cloud: the review job creates the preview and its dotenv, the stop job removes it
- * without the repository, and `include:` with inputs resolves. Needs `npm run build` and rsync.
+ * The GitLab CI definitions we ship, as files: generated files up to date, components without
+ * global keywords and with fully described inputs whose settings never become job variables of
+ * their own name, the jobs' rules for each kind of pipeline, and every file accepted by
+ * gitlab-ci-local (which checks GitLab's CI schema and the inputs' regexes) in branch, merge
+ * request and scheduled pipelines. The jobs run for real in pipelines.test.ts and prune.test.ts.
  */
-import { execa } from 'execa';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
-import { previewName } from '../../../src/core/naming.js';
+import { componentInputs, DEFAULT_IMAGE, INPUT_PREFIX } from '../../../src/forges/gitlab/component-inputs.js';
 import { componentPath, includeTemplatePath, PROVIDERS, renderAll } from '../../../src/forges/gitlab/template-spec.js';
 import { VERSION } from '../../../src/version.js';
-import { startFakeCleverCloud, type FakeCleverCloud } from '../../fakes/clever-cloud/server.js';
-import { baseEnv, CLI, ROOT, tempRepo } from '../../helpers/cli.js';
+import { ROOT } from '../../helpers/cli.js';
+import { BRANCH_WITH_OPEN_MR, copyIntoProject, gcl, listedJobs, mergeRequestPipeline, project, SCHEDULE } from './gcl.js';
 
-const TOKEN = 'tok_gitlab_6a5b4c3d2e1f0a9b8c7d6e5f';
-const SECRET = 'sec_gitlab_0f1e2d3c4b5a69788796a5b4';
-const ORG = 'orga_00000000-0000-4000-8000-000000000001';
-const NAME = previewName({ app: 'shop', branch: 'feature/cart' });
-const SCRIPT = join(ROOT, 'scripts', 'gitlab-ci-local.sh');
+type Rule = { if: string; when?: string };
+type Job = Record<string, unknown> & { variables?: Record<string, string>; environment?: Record<string, string>; rules?: Rule[]; script?: string[] };
 
-type Job = Record<string, unknown> & { variables?: Record<string, string>; environment?: Record<string, string>; rules?: Array<Record<string, string>>; script?: string[] };
-
-let clever: FakeCleverCloud;
 let home: string;
 const cleanups: Array<() => Promise<void>> = [];
 
-/** A project checkout as a runner sees it: a git repository on a branch with an origin. */
-async function project(files: Record<string, string>, branch = 'feature/cart') {
-  const repo = await tempRepo(files, branch);
-  cleanups.push(repo.remove);
-  await repo.git('remote', 'add', 'origin', 'https://gitlab.example.com/octo-org/shop.git');
-  // The default branch gitlab-ci-local reports, as a clone from GitLab would have it.
-  await repo.git('update-ref', 'refs/remotes/origin/main', 'HEAD');
-  await repo.git('symbolic-ref', 'refs/remotes/origin/HEAD', 'refs/remotes/origin/main');
-  return repo;
-}
-
-async function copyIntoProject(files: string[]): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const f of files) out[f] = await readFile(join(ROOT, f), 'utf8');
-  return out;
-}
-
-async function gcl(dir: string, args: string[]) {
-  const r = await execa('bash', [SCRIPT, ...args], { cwd: dir, env: baseEnv({ HOME: home }), extendEnv: false, reject: false, stdin: 'ignore', timeout: 120_000, all: true });
-  return { code: r.exitCode ?? -1, output: r.all ?? '' };
-}
-
-/** gitlab-ci-local sets GITLAB_CI=false on purpose; GitLab's runners set true, and so the CLI logs GitLab's way. */
-const AS_ON_GITLAB = ['--variable', 'GITLAB_CI=true', '--ignore-predefined-vars', 'GITLAB_CI'];
-const fakeVariables = () => [...AS_ON_GITLAB, '--variable', `CLEVER_TOKEN=${TOKEN}`, '--variable', `CLEVER_SECRET=${SECRET}`, '--variable', `CLEVER_ORG=${ORG}`, '--variable', `CLEVER_API_URL=${clever.url}`];
-/** What the templates run instead of the published package: the bundle of this working tree. */
-const localCli = `node ${CLI}`;
-
-async function dotenvOf(dir: string): Promise<Record<string, string>> {
-  const found: string[] = [];
-  const walk = async (d: string) => {
-    for (const entry of await readdir(d, { withFileTypes: true })) {
-      if (entry.isDirectory()) await walk(join(d, entry.name));
-      else if (entry.name === 'preview.env') found.push(join(d, entry.name));
-    }
-  };
-  await walk(join(dir, '.gitlab-ci-local', 'artifacts'));
-  expect(found, 'exactly one dotenv report').toHaveLength(1);
-  const text = await readFile(found[0]!, 'utf8');
-  return Object.fromEntries(text.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
-}
-
-const ours = () => clever.apps().filter((a) => a.name === NAME);
-
 beforeAll(async () => {
   home = await mkdtemp(join(tmpdir(), 'pk-gcl-home-'));
-  clever = await startFakeCleverCloud({ token: TOKEN, secret: SECRET, orgId: ORG, gitReadyDelayMs: 300, deployDurationMs: 200 });
 });
 
 afterAll(async () => {
-  await clever?.close();
   for (const c of cleanups) await c();
   if (home) await rm(home, { recursive: true, force: true });
 });
+
+const files = PROVIDERS.map((p) => [p.file ?? p.id, p.id] as const);
 
 describe('generated files', () => {
   it.each(renderAll(ROOT).map(([path, text]) => [path.slice(ROOT.length + 1), text]))('%s is what the generator writes', async (path, text) => {
     expect(await readFile(join(ROOT, path), 'utf8'), 'stale: run npx tsx src/forges/gitlab/template-spec.ts --write').toBe(text);
   });
 
-  it.each(PROVIDERS.map((p) => p.file ?? p.id))('the %s component has only jobs (no global keywords) and fully described inputs', async (id) => {
-    const [specDoc, bodyDoc, ...rest] = parseAllDocuments(await readFile(componentPath(ROOT, id), 'utf8'));
+  it.each(files)('the %s component has only jobs (no global keywords), fully described inputs, and no input as a job variable of its setting', async (file) => {
+    const [specDoc, bodyDoc, ...rest] = parseAllDocuments(await readFile(componentPath(ROOT, file), 'utf8'));
     expect(rest).toEqual([]);
     const inputs = (specDoc!.toJS() as { spec: { inputs: Record<string, { description: string; type: string; default: unknown; options?: unknown[]; regex?: string }> } }).spec.inputs;
     for (const [name, input] of Object.entries(inputs)) {
@@ -101,139 +50,128 @@ describe('generated files', () => {
       if (input.options) expect(input.options, name).toContain(input.default);
       if (input.regex) expect(String(input.default), `${name} default matches its regex`).toMatch(new RegExp(input.regex));
     }
+    expect(inputs.job_image!.default).toBe(DEFAULT_IMAGE);
     const body = bodyDoc!.toJS() as Record<string, Job>;
-    expect(Object.keys(body)).toEqual(['$[[ inputs.as ]]:review', '$[[ inputs.as ]]:stop']);
+    expect(Object.keys(body)).toEqual(['$[[ inputs.as ]]:review', '$[[ inputs.as ]]:stop', '$[[ inputs.as ]]:prune']);
     const used = JSON.stringify(body).match(/\$\[\[ inputs\.(\w+) \]\]/g)!.map((m) => m.slice(11, -3));
     expect(Object.keys(inputs).filter((i) => !used.includes(i)), 'inputs that reach no job').toEqual([]);
     expect(used.filter((i) => !(i in inputs)), 'undeclared inputs').toEqual([]);
+    for (const [name, job] of Object.entries(body)) {
+      // An input as a job variable of the setting's own name would beat the project's top-level variables, even empty.
+      for (const [variable, value] of Object.entries(job.variables ?? {})) {
+        if (value.includes('$[[ inputs.') && variable !== 'PREVIEW_KIT_CLI') expect(variable, `${name}: ${variable}`).toMatch(new RegExp(`^${INPUT_PREFIX}`));
+      }
+      const carried = Object.keys(job.variables ?? {}).filter((v) => v.startsWith(INPUT_PREFIX));
+      for (const variable of carried) expect(job.script![0], `${name} exports ${variable} only when set`).toContain(`[ -z "$${variable}" ] || export ${variable.slice(INPUT_PREFIX.length)}="$${variable}"`);
+    }
   });
 
-  it.each(PROVIDERS.map((p) => [p.file ?? p.id, p.id]))('the %s include template: review job with environment, resource_group and dotenv; stop job without checkout', async (file, id) => {
+  it.each(files)('the %s include template: review in merge request and branch pipelines, stop the same but manual, prune on schedules', async (file, id) => {
     const doc = parse(await readFile(includeTemplatePath(ROOT, file), 'utf8')) as Record<string, Job>;
     const review = doc['preview:review']!;
     const stop = doc['preview:stop']!;
+    const prune = doc['preview:prune']!;
     expect(review.environment).toEqual({ name: 'review/$CI_COMMIT_REF_SLUG', url: '$PREVIEW_URL', on_stop: 'preview:stop', auto_stop_in: '1 week' });
     expect(review.resource_group).toBe('review/$CI_COMMIT_REF_SLUG');
     expect(review.artifacts).toEqual({ reports: { dotenv: review.variables!.PREVIEW_DOTENV } });
     expect(review.variables!.PREVIEW_PROVIDER).toBe(id);
+    expect(review.rules).toEqual([
+      { if: '$CI_PIPELINE_SOURCE == "schedule"', when: 'never' },
+      { if: '$CI_PIPELINE_SOURCE == "merge_request_event"' },
+      { if: '$CI_OPEN_MERGE_REQUESTS', when: 'never' },
+      { if: '$CI_COMMIT_BRANCH && $CI_COMMIT_BRANCH != $CI_DEFAULT_BRANCH' },
+    ]);
     expect(stop.environment).toEqual({ name: 'review/$CI_COMMIT_REF_SLUG', action: 'stop' });
     expect(stop.variables!.GIT_STRATEGY).toBe('none');
     expect(stop.resource_group).toBe(review.resource_group);
-    expect(stop.rules).toEqual([{ if: review.rules![0]!.if, when: 'manual' }]);
-    expect(stop.allow_failure).toBe(true);
+    expect(stop.rules).toEqual(review.rules!.map((r) => (r.when === 'never' ? r : { ...r, when: 'manual' })));
     expect(stop.script).toEqual(['$PREVIEW_KIT_CLI stop']);
-    expect((doc.variables as unknown as Record<string, string>).PREVIEW_KIT_CLI).toBe(`npx --yes preview-kit@${VERSION}`);
+    expect(prune.rules).toEqual([{ if: '$CI_PIPELINE_SOURCE == "schedule"' }]);
+    expect(prune.allow_failure, 'a failed prune fails the scheduled pipeline').toBeUndefined();
+    expect(prune.variables!.GIT_STRATEGY, 'prune needs the checkout').toBeUndefined();
+    const variables = doc.variables as unknown as Record<string, string>;
+    expect(variables.PREVIEW_KIT_CLI).toBe(`npx --yes preview-kit@${VERSION}`);
+    expect(variables.PREVIEW_KIT_IMAGE).toBe(DEFAULT_IMAGE);
   });
 
-  it('the GitLab example includes the component of this version', async () => {
+  it('the default image is a maintained Node.js LTS line in the full Debian image (which has git)', () => {
+    // Node.js 24 is maintained until 2028-04-30; 20 ended 2026-04-30. `-slim` and `-alpine` have no git.
+    expect(DEFAULT_IMAGE).toMatch(/^node:(2[2468]|[3-9][02468])-(trixie|bookworm)$/);
+    expect(DEFAULT_IMAGE).not.toMatch(/^node:20\b/);
+  });
+
+  it("the README's GitLab section names every input of the components, in their order", async () => {
+    const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### GitLab CI'), readme.indexOf('\n### ', readme.indexOf('### GitLab CI') + 1));
+    const listed = /The inputs: ([^.]+)\./.exec(section.replace(/\s+/g, ' '))![1]!.match(/`(\w+)`/g)!.map((m) => m.slice(1, -1));
+    expect(listed).toEqual(componentInputs().map((i) => i.name));
+  });
+
+  it('the GitLab examples include the component and the template of this version', async () => {
     const text = await readFile(join(ROOT, 'examples', 'gitlab', '.gitlab-ci.yml'), 'utf8');
     expect(text).toContain(`/clever-cloud@${VERSION}\n`);
-    expect(text).toContain(`ref: v${VERSION}\n`);
+    const schedule = await readFile(join(ROOT, 'examples', 'gitlab', 'schedule', '.gitlab-ci.yml'), 'utf8');
+    expect(schedule).toContain(`ref: v${VERSION}\n`);
   });
 });
 
-describe('gitlab-ci-local accepts every file', () => {
-  it('all four include templates, and all four components included with inputs in one pipeline', async () => {
-    const files = await copyIntoProject([...PROVIDERS.map((p) => `gitlab-templates/${p.file ?? p.id}.yml`), ...PROVIDERS.map((p) => `templates/${p.file ?? p.id}/template.yml`)]);
-    const components = PROVIDERS.map((p) => `  - local: templates/${p.file ?? p.id}/template.yml\n    inputs:\n      as: ${p.id.replace('-', '_')}\n`).join('');
-    const repo = await project({ ...files, '.gitlab-ci.yml': `include:\n${components}` });
-    const listed = await gcl(repo.dir, ['--list']);
-    expect(listed.code, listed.output).toBe(0);
-    for (const p of PROVIDERS) {
-      expect(listed.output).toMatch(new RegExp(`${p.id.replace('-', '_')}:review\\s+deploy\\s+on_success`));
-      expect(listed.output).toMatch(new RegExp(`${p.id.replace('-', '_')}:stop\\s+deploy\\s+manual`));
+describe('gitlab-ci-local accepts every file and picks the jobs of each pipeline', () => {
+  const asName = (id: string) => id.replace('-', '_');
+
+  it('all four components included with inputs in one pipeline, and each include template', async () => {
+    const copied = await copyIntoProject([...files.map(([f]) => `gitlab-templates/${f}.yml`), ...files.map(([f]) => `templates/${f}/template.yml`)]);
+    const components = files.map(([f, id]) => `  - local: templates/${f}/template.yml\n    inputs:\n      as: ${asName(id)}\n`).join('');
+    const repo = await project({ ...copied, '.gitlab-ci.yml': `include:\n${components}` }, { cleanups });
+    const expectJobs = async (args: string[], jobs: (id: string) => string[]) => {
+      const r = await gcl(repo.dir, ['--list', ...args], home);
+      expect(r.code, r.output).toBe(0);
+      expect(listedJobs(r.output).sort()).toEqual(files.flatMap(([, id]) => jobs(id)).sort());
+      return r.output;
+    };
+    const branch = await expectJobs([], (id) => [`${asName(id)}:review`, `${asName(id)}:stop`]);
+    for (const [, id] of files) {
+      expect(branch).toMatch(new RegExp(`${asName(id)}:review\\s+deploy\\s+on_success\\s+false\\s+review/feature-cart`));
+      expect(branch).toMatch(new RegExp(`${asName(id)}:stop\\s+deploy\\s+manual\\s+true\\s+review/feature-cart`));
     }
-    for (const p of PROVIDERS) {
-      await writeFile(join(repo.dir, '.gitlab-ci.yml'), `include:\n  - local: gitlab-templates/${p.file ?? p.id}.yml\n`);
-      const r = await gcl(repo.dir, ['--list']);
+    await expectJobs(mergeRequestPipeline({ iid: 7, sourceBranch: 'feature/cart' }), (id) => [`${asName(id)}:review`, `${asName(id)}:stop`]);
+    // The branch pipeline of a branch with an open merge request leaves the preview to the merge request pipeline.
+    await expectJobs(BRANCH_WITH_OPEN_MR, () => []);
+    await expectJobs(SCHEDULE, (id) => [`${asName(id)}:prune`]);
+
+    for (const [f] of files) {
+      await writeFile(join(repo.dir, '.gitlab-ci.yml'), `include:\n  - local: gitlab-templates/${f}.yml\n`);
+      const r = await gcl(repo.dir, ['--list'], home);
       expect(r.code, r.output).toBe(0);
       expect(r.output).toMatch(/preview:review\s+deploy\s+on_success\s+false\s+review\/feature-cart/);
       expect(r.output).toMatch(/preview:stop\s+deploy\s+manual\s+true\s+review\/feature-cart/);
+      const mr = await gcl(repo.dir, ['--list', ...mergeRequestPipeline({ iid: 7, sourceBranch: 'feature/cart' })], home);
+      expect(listedJobs(mr.output)).toEqual(['preview:review', 'preview:stop']);
+      const scheduled = await gcl(repo.dir, ['--list', ...SCHEDULE], home);
+      expect(listedJobs(scheduled.output)).toEqual(['preview:prune']);
     }
   });
 
+  it('on the default branch, no preview job runs', async () => {
+    const copied = await copyIntoProject(['gitlab-templates/clever-cloud.yml']);
+    const repo = await project({ ...copied, '.gitlab-ci.yml': 'include:\n  - local: gitlab-templates/clever-cloud.yml\n' }, { branch: 'main', cleanups });
+    const r = await gcl(repo.dir, ['--list'], home);
+    expect(r.code, r.output).toBe(0);
+    expect(listedJobs(r.output)).toEqual([]);
+  });
+
+  it('stop_allow_failure: false makes the stop job one whose failure fails the pipeline', async () => {
+    const copied = await copyIntoProject(['templates/clever-cloud/template.yml']);
+    const repo = await project({ ...copied, '.gitlab-ci.yml': 'include:\n  - local: templates/clever-cloud/template.yml\n    inputs:\n      stop_allow_failure: false\n' }, { cleanups });
+    const r = await gcl(repo.dir, ['--list'], home);
+    expect(r.code, r.output).toBe(0);
+    expect(r.output).toMatch(/preview:stop\s+deploy\s+manual\s+false\s+review\/feature-cart/);
+  });
+
   it('rejects an input the component does not allow (the check can fail)', async () => {
-    const files = await copyIntoProject(['templates/clever-cloud/template.yml']);
-    const repo = await project({ ...files, '.gitlab-ci.yml': 'include:\n  - local: templates/clever-cloud/template.yml\n    inputs:\n      as: "Bad Name!"\n' });
-    const r = await gcl(repo.dir, ['--list']);
+    const copied = await copyIntoProject(['templates/clever-cloud/template.yml']);
+    const repo = await project({ ...copied, '.gitlab-ci.yml': 'include:\n  - local: templates/clever-cloud/template.yml\n    inputs:\n      as: "Bad Name!"\n' }, { cleanups });
+    const r = await gcl(repo.dir, ['--list'], home);
     expect(r.code).not.toBe(0);
     expect(r.output).toContain('`as` input: `Bad Name!` does not match required regex');
-  });
-});
-
-describe('Clever Cloud jobs run against the fake', () => {
-  it('include template: review creates the preview and its dotenv; stop removes it with nothing of the repository', async () => {
-    const files = await copyIntoProject(['gitlab-templates/clever-cloud.yml']);
-    const ci = [
-      'include:',
-      '  - local: gitlab-templates/clever-cloud.yml',
-      'variables:',
-      '  PREVIEW_DOMAIN: "{name}.preview.example.com"',
-      'check:',
-      '  stage: .post',
-      '  needs: [preview:review]',
-      '  script:',
-      '    - echo "check saw $PREVIEW_NAME at $PREVIEW_URL"',
-      '',
-    ].join('\n');
-    const repo = await project({ ...files, '.gitlab-ci.yml': ci, 'index.html': '<h1>cart</h1>\n', 'package.json': '{"name":"shop"}\n' });
-
-    const review = await gcl(repo.dir, ['preview:review', ...fakeVariables(), '--variable', `PREVIEW_KIT_CLI=${localCli}`]);
-    expect(review.code, review.output).toBe(0);
-    expect(ours()).toHaveLength(1);
-    const app = ours()[0]!;
-    expect(await dotenvOf(repo.dir)).toEqual({ PREVIEW_NAME: NAME, PREVIEW_URL: `https://${NAME}.preview.example.com`, PREVIEW_ID: app.id });
-    expect(clever.pushes.filter((p) => p.appId === app.id && p.ok).map((p) => p.commit)).toEqual([repo.first]);
-    // Collapsible sections in the job log (gitlab-ci-local shows them as "<id> took <time>"), and no secret in it.
-    expect(review.output).toMatch(/preview_kit_\d+ took \d/);
-    expect(review.output).not.toContain(TOKEN.slice(4));
-    expect(review.output).not.toContain(SECRET.slice(4));
-
-    const check = await gcl(repo.dir, ['check']);
-    expect(check.code, check.output).toBe(0);
-    expect(check.output).toContain(`check saw ${NAME} at https://${NAME}.preview.example.com`);
-
-    // The branch is gone: the stop job runs from a project holding nothing but the CI files.
-    const bare = await project({ '.gitlab-ci.yml': 'include:\n  - local: gitlab-templates/clever-cloud.yml\n', ...files });
-    const stop = await gcl(bare.dir, ['preview:stop', ...fakeVariables(), '--variable', `PREVIEW_KIT_CLI=${localCli}`]);
-    expect(stop.code, stop.output).toBe(0);
-    // A failing manual job still exits 0 (with a WARN line): only PASS means it worked.
-    expect(stop.output).toContain('PASS  preview:stop');
-    expect(ours()).toEqual([]);
-    expect(clever.addons()).toEqual([]);
-
-    clever.resetLog();
-    const again = await gcl(bare.dir, ['preview:stop', ...fakeVariables(), '--variable', `PREVIEW_KIT_CLI=${localCli}`]);
-    expect(again.code, again.output).toBe(0);
-    expect(again.output).toContain('PASS  preview:stop');
-    expect(clever.requests.filter((r) => r.method !== 'GET')).toEqual([]);
-  });
-
-  it('examples/gitlab/.gitlab-ci.yml with the component and its inputs: review, announce, stop', async () => {
-    // `include: component:` resolves only on a GitLab server; locally the same file is included by path.
-    const example = await readFile(join(ROOT, 'examples', 'gitlab', '.gitlab-ci.yml'), 'utf8');
-    const local = example.replace(/- component: \S+\/clever-cloud@\S+\n {4}inputs:\n/, `- local: templates/clever-cloud/template.yml\n    inputs:\n      cli: ${localCli}\n      api_url: ${clever.url}\n`);
-    expect(local).not.toBe(example);
-    const files = await copyIntoProject(['templates/clever-cloud/template.yml']);
-    const repo = await project({ ...files, '.gitlab-ci.yml': local, 'index.html': '<h1>cart</h1>\n' });
-    const credentials = [...AS_ON_GITLAB, '--variable', `CLEVER_TOKEN=${TOKEN}`, '--variable', `CLEVER_SECRET=${SECRET}`, '--variable', `CLEVER_ORG=${ORG}`];
-
-    const listed = await gcl(repo.dir, ['--list']);
-    expect(listed.code, listed.output).toBe(0);
-    expect(listed.output).toMatch(/preview:review\s+deploy\s+on_success/);
-
-    const review = await gcl(repo.dir, ['preview:review', ...credentials]);
-    expect(review.code, review.output).toBe(0);
-    expect(ours()).toHaveLength(1);
-    expect((await dotenvOf(repo.dir)).PREVIEW_URL).toBe(`https://${NAME}.preview.example.com`);
-
-    const announce = await gcl(repo.dir, ['announce']);
-    expect(announce.code, announce.output).toBe(0);
-    expect(announce.output).toContain(`Preview of feature/cart is ${NAME} at https://${NAME}.preview.example.com`);
-
-    const stop = await gcl(repo.dir, ['preview:stop', ...credentials]);
-    expect(stop.code, stop.output).toBe(0);
-    expect(stop.output).toContain('PASS  preview:stop');
-    expect(ours()).toEqual([]);
   });
 });

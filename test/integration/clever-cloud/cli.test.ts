@@ -26,7 +26,7 @@ async function up(extra: string[] = [], envExtra: Record<string, string> = {}) {
 }
 
 beforeAll(async () => {
-  fake = await startFakeCleverCloud({ token: TOKEN, secret: SECRET, apiToken: API_TOKEN, orgId: ORG, gitReadyDelayMs: 1500, deployDurationMs: 400 });
+  fake = await startFakeCleverCloud({ latencyMs: 0, token: TOKEN, secret: SECRET, apiToken: API_TOKEN, orgId: ORG, gitReadyDelayMs: 1500, deployDurationMs: 400 });
   repo = await tempRepo({ 'index.html': '<h1>one</h1>\n', 'package.json': '{"name":"shop","scripts":{"start":"node -e 0"}}\n' });
 });
 afterAll(async () => {

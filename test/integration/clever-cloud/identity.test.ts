@@ -24,7 +24,7 @@ const addonsNamed = (name: string) => fake.addons().filter((a) => a.name === nam
 const keyTagOf = (project: string, branch: string) => `preview-kit:key:${identityKey({ project, branch })}`;
 
 beforeAll(async () => {
-  fake = await startFakeCleverCloud({ token: TOKEN, secret: SECRET, orgId: ORG, gitReadyDelayMs: 300, deployDurationMs: 150 });
+  fake = await startFakeCleverCloud({ latencyMs: 0, token: TOKEN, secret: SECRET, orgId: ORG, gitReadyDelayMs: 300, deployDurationMs: 150 });
   repo = await tempRepo({ 'index.html': '<h1>identity</h1>\n' });
 });
 afterAll(async () => {

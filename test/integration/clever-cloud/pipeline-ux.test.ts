@@ -26,8 +26,8 @@ const appsNamed = (f: FakeCleverCloud, name: string) => f.apps().filter((a) => a
 
 beforeAll(async () => {
   [quick, slow] = await Promise.all([
-    startFakeCleverCloud({ token: TOKEN, secret: SECRET, gitReadyDelayMs: 1000, deployDurationMs: 300 }),
-    startFakeCleverCloud({ token: TOKEN, secret: SECRET, gitReadyDelayMs: 1500, deployDurationMs: 60_000 }),
+    startFakeCleverCloud({ latencyMs: 0, token: TOKEN, secret: SECRET, gitReadyDelayMs: 1000, deployDurationMs: 300 }),
+    startFakeCleverCloud({ latencyMs: 0, token: TOKEN, secret: SECRET, gitReadyDelayMs: 1500, deployDurationMs: 60_000 }),
   ]);
   repo = await tempRepo({ 'index.html': '<h1>ux</h1>\n' });
 });

@@ -21,7 +21,7 @@ let repo: Awaited<ReturnType<typeof tempRepo>>;
 let work: string;
 
 beforeAll(async () => {
-  fake = await startFakeCleverCloud({ token: TOKEN, secret: SECRET, apiToken: API_TOKEN, gitReadyDelayMs: 0, deployDurationMs: 100 });
+  fake = await startFakeCleverCloud({ latencyMs: 0, token: TOKEN, secret: SECRET, apiToken: API_TOKEN, gitReadyDelayMs: 0, deployDurationMs: 100 });
   repo = await tempRepo({ 'index.html': '<h1>children</h1>\n' });
   work = await mkdtemp(join(tmpdir(), 'pk-clever-procs-'));
 });

@@ -136,6 +136,43 @@ describe.each(GENERATIONS)('convox CLI on a $label', ({ generation }) => {
     });
   });
 
+  describe('sleep, list, wake', () => {
+    const branch = 'feature/nap';
+    let name = '';
+
+    it('sleep scales the services to zero and exits 0; list says sleeping; a second sleep writes nothing', async () => {
+      const first = await up(branch);
+      expect(first.code, first.stderr).toBe(0);
+      name = first.json<{ name: string }>().name;
+      const slept = await run('sleep', branch, ['--json']);
+      expect(slept.code, slept.stderr).toBe(0);
+      expect(slept.json()).toMatchObject({ name, slept: true, stopped: [`service web of app ${name} (1 → 0)`] });
+      expect(Object.values(rack.app(name)!.scale).map((s) => s.count)).toEqual([0]);
+      const list = await runCli(['list', ...common, '--json'], { cwd: repo.dir, env: env() });
+      expect(list.code, list.stderr).toBe(0);
+      const listed = list.json<{ previews: Array<{ name: string; state: string; lastDeployedAt?: string; commit?: string }> }>().previews.find((p) => p.name === name);
+      const live = rack.app(name)!.releases.find((r) => r.id === rack.app(name)!.release)!;
+      expect(listed).toMatchObject({ state: 'sleeping', lastDeployedAt: live.created, commit: liveCommit(name) });
+      const before = rack.writes().length;
+      const again = await run('sleep', branch, ['--json']);
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.json()).toMatchObject({ slept: false });
+      expect(writesSince(before)).toEqual([]);
+    });
+
+    it('up of the same commit wakes it: the service back to its count, no build, no new release', async () => {
+      const releases = rack.app(name)!.releases.length;
+      const woken = await up(branch);
+      expect(woken.code, woken.stderr).toBe(0);
+      expect(woken.json()).toMatchObject({ name, deployed: false });
+      expect(Object.values(rack.app(name)!.scale).map((s) => s.count)).toEqual([1]);
+      expect(rack.app(name)!.releases).toHaveLength(releases);
+      expect(builds(name)).toHaveLength(1);
+      const stop = await run('stop', branch);
+      expect(stop.code, stop.stderr).toBe(0);
+    });
+  });
+
   describe('credentials, ownership, secrets', () => {
     it('a wrong rack password exits 3, creates nothing, and is never read as "absent"', async () => {
       const wrong = rack.urlWithPassword.replace(encodeURIComponent(PASSWORD), 'rack-pw-wrong-0000000000');

@@ -21,7 +21,7 @@ export interface RepoRef {
   commits: string[];
 }
 
-export type CommandName = 'up' | 'stop' | 'status' | 'ensure-app' | 'deploy' | 'set-domain' | 'prune';
+export type CommandName = 'up' | 'stop' | 'status' | 'ensure-app' | 'deploy' | 'set-domain' | 'prune' | 'sleep' | 'list';
 
 export interface RunOptions {
   services: DockerServices;
@@ -60,6 +60,10 @@ async function commandFn(name: CommandName): Promise<(ctx: CommandContext) => Pr
       return (await import('../../../src/commands/set-domain.js')).setDomain;
     case 'prune':
       return (await import('../../../src/commands/prune.js')).prune;
+    case 'sleep':
+      return (await import('../../../src/commands/sleep.js')).sleep;
+    case 'list':
+      return (await import('../../../src/commands/list.js')).list;
   }
 }
 

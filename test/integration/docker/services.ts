@@ -45,7 +45,9 @@ export async function startServices(): Promise<DockerServices> {
   let httpPort = await freePort();
   while (httpPort === adminPort) httpPort = await freePort();
   try {
-    await run('bash', [script, 'start'], { env: envFor(stateDir, adminPort, httpPort), timeout: 90_000 });
+    // The services keep the cwd they start in: podman's service reads a build's Containerfile from
+    // its own cwd in some cases (`build --timestamp` from a remote client), so never a checkout's.
+    await run('bash', [script, 'start'], { env: envFor(stateDir, adminPort, httpPort), cwd: stateDir, timeout: 90_000 });
   } catch (error) {
     const e = error as { stderr?: string; message: string };
     await rm(stateDir, { recursive: true, force: true });

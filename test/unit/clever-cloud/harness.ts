@@ -34,7 +34,7 @@ export const FAST: CleverProviderOptions = {
 };
 
 export function startFake(extra: Parameters<typeof startFakeCleverCloud>[0] = {}): Promise<FakeCleverCloud> {
-  return startFakeCleverCloud({ token: TOKEN, secret: SECRET, apiToken: API_TOKEN, orgId: ORG, gitReadyDelayMs: 150, deployDurationMs: 80, ...extra });
+  return startFakeCleverCloud({ token: TOKEN, secret: SECRET, apiToken: API_TOKEN, orgId: ORG, gitReadyDelayMs: 150, deployDurationMs: 80, latencyMs: 0, ...extra });
 }
 
 export class RecordingLogger implements Logger {

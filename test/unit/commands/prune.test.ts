@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { activityOf, capDecision } from '../../../src/commands/fleet-cap.js';
 import { choosePrunes, durationText, previewsOfProject } from '../../../src/commands/prune.js';
 import type { Preview } from '../../../src/providers/types.js';
 
@@ -44,7 +45,7 @@ describe('prune', () => {
   it('says how old is too old the way --ttl was written', () => {
     const now = Date.parse('2026-01-02T00:00:00Z');
     const choice = choosePrunes([preview('shop-a', { createdAt: '2026-01-01T22:00:00Z' })], { ttlMs: 30 * 60_000, now });
-    expect(choice.remove.map((r) => r.why)).toEqual(['older than 30m']);
+    expect(choice.remove.map((r) => r.why)).toEqual(['not deployed for more than 30m']);
   });
 
   it('--keep takes open pull requests too (#42, !42 or 42), so their previews survive a list of branches', () => {
@@ -59,5 +60,75 @@ describe('prune', () => {
     const choice = choosePrunes(all, { keep: ['main', '#42', '!43', '7'], now });
     expect(choice.keep.map((p) => p.name)).toEqual(['shop-pr-42', 'shop-pr-43', 'shop-main', 'shop-7']);
     expect(choice.remove.map((r) => [r.preview.name, r.why])).toEqual([['shop-pr-44', 'pull request #44 is not open']]);
+  });
+
+  it('--ttl measures the time without a deployment, not the age: a PR pushed to an hour ago stays', () => {
+    const now = Date.parse('2026-06-10T12:00:00Z');
+    const all = [
+      preview('shop-pr-1', { identity: { project: 'shop', pr: 1 }, createdAt: '2026-06-01T00:00:00Z', lastDeployedAt: '2026-06-10T11:00:00Z' }),
+      preview('shop-pr-2', { identity: { project: 'shop', pr: 2 }, createdAt: '2026-06-01T00:00:00Z', lastDeployedAt: '2026-06-05T00:00:00Z' }),
+      // Never deployed: its creation counts as its last activity.
+      preview('shop-pr-3', { identity: { project: 'shop', pr: 3 }, createdAt: '2026-06-09T00:00:00Z' }),
+      // The platform tells no time at all: never judged by age.
+      preview('shop-pr-4', { identity: { project: 'shop', pr: 4 } }),
+    ];
+    const byActivity = choosePrunes(all, { ttlMs: 3 * 86_400_000, now });
+    expect(byActivity.remove.map((r) => [r.preview.name, r.why])).toEqual([['shop-pr-2', 'not deployed for more than 3d']]);
+    const byCreation = choosePrunes(all, { ttlMs: 3 * 86_400_000, ttlFrom: 'created', now });
+    expect(byCreation.remove.map((r) => [r.preview.name, r.why])).toEqual([
+      ['shop-pr-1', 'created more than 3d ago'],
+      ['shop-pr-2', 'created more than 3d ago'],
+    ]);
+  });
+
+  it('--sleep-after puts idle awake previews to sleep instead of removing them; --ttl still removes the oldest', () => {
+    const now = Date.parse('2026-06-10T12:00:00Z');
+    const day = 86_400_000;
+    const at = (days: number) => new Date(now - days * day).toISOString();
+    const all = [
+      preview('a', { identity: { project: 'shop', branch: 'a' }, lastDeployedAt: at(0.1), state: 'running' }),
+      preview('b', { identity: { project: 'shop', branch: 'b' }, lastDeployedAt: at(2), state: 'running' }),
+      preview('c', { identity: { project: 'shop', branch: 'c' }, lastDeployedAt: at(2), state: 'sleeping' }),
+      preview('d', { identity: { project: 'shop', branch: 'd' }, lastDeployedAt: at(9), state: 'running' }),
+    ];
+    const choice = choosePrunes(all, { sleepAfterMs: day, ttlMs: 7 * day, now });
+    expect(choice.sleep.map((r) => [r.preview.name, r.why])).toEqual([['b', 'not deployed for more than 1d']]);
+    expect(choice.remove.map((r) => r.preview.name)).toEqual(['d']);
+    expect(choice.keep.map((p) => p.name)).toEqual(['a', 'c']);
+  });
+
+  it('--max removes the least recently deployed beyond the cap, whatever their creation', () => {
+    const now = Date.parse('2026-06-10T12:00:00Z');
+    const all = [
+      preview('old-but-busy', { identity: { project: 'shop', branch: 'x' }, createdAt: '2026-01-01T00:00:00Z', lastDeployedAt: '2026-06-10T11:00:00Z' }),
+      preview('new-but-idle', { identity: { project: 'shop', branch: 'y' }, createdAt: '2026-06-01T00:00:00Z', lastDeployedAt: '2026-06-02T00:00:00Z' }),
+    ];
+    expect(choosePrunes(all, { max: 1, now }).remove.map((r) => r.preview.name)).toEqual(['new-but-idle']);
+  });
+});
+
+describe('fleet cap', () => {
+  const now = Date.parse('2026-06-10T12:00:00Z');
+  const others = [
+    preview('a', { identity: { project: 'shop', branch: 'a' }, lastDeployedAt: '2026-06-10T10:00:00Z', state: 'running' }),
+    preview('b', { identity: { project: 'shop', branch: 'b' }, lastDeployedAt: '2026-06-09T10:00:00Z', state: 'running' }),
+    preview('c', { identity: { project: 'shop', branch: 'c' }, lastDeployedAt: '2026-06-01T10:00:00Z', state: 'sleeping' }),
+    // Just created by a racing run, not deployed yet: the newest, never the one to go.
+    preview('d', { identity: { project: 'shop', branch: 'd' }, createdAt: '2026-06-10T11:59:00Z', state: 'deploying' }),
+  ];
+
+  it('delete and refuse count every preview and pick the least recently deployed', () => {
+    expect(capDecision(others, 4, 'delete', now)).toMatchObject({ counted: 4, evict: { name: 'c' } });
+    expect(capDecision(others, 5, 'delete', now)).toEqual({ counted: 4 });
+    expect(capDecision(others, 4, 'refuse', now).evict?.name).toBe('c');
+  });
+
+  it('sleep counts only awake previews, so a sleeping one is never put to sleep again', () => {
+    expect(capDecision(others, 3, 'sleep', now)).toMatchObject({ counted: 3, evict: { name: 'b' } });
+    expect(capDecision(others, 4, 'sleep', now)).toEqual({ counted: 3 });
+  });
+
+  it('a preview never deployed counts as the newest', () => {
+    expect(activityOf(preview('x', { identity: { project: 'shop', branch: 'x' } }), now)).toBe(now);
   });
 });

@@ -9,7 +9,8 @@ let rack: FakeRack;
 afterEach(() => rack?.close());
 
 async function start(generation: Generation): Promise<FakeRack> {
-  rack = await startFakeRack({ generation, delays: { create: 10, buildStart: 5, build: 10, promote: 30, delete: 10 } });
+  // Phases that a test sees under way last long enough to hold on a loaded machine; their ends are polled for.
+  rack = await startFakeRack({ generation, delays: { create: 600, buildStart: 5, build: 10, promote: 600, delete: 600 } });
   return rack;
 }
 
@@ -24,18 +25,26 @@ const form = (fields: Record<string, string>, headers: Record<string, string> = 
   headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
   body: new URLSearchParams(fields).toString(),
 });
-const settle = (ms = 40) => new Promise((r) => setTimeout(r, ms));
+/** Polls `path` until its JSON matches `ok`. */
+async function until(path: string, ok: (body: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
+  for (let i = 0; i < 400; i++) {
+    const body = (await (await call(path)).json()) as Record<string, unknown>;
+    if (ok(body)) return body;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`${path} never reached the state waited for`);
+}
+const running = () => until('/apps/demo', (a) => a.status === 'running');
 
 /** An app with a complete build, through the routes `convox deploy` uses; answers the build's release. */
 async function appWithBuild(): Promise<{ release: string }> {
   await call('/apps', form({ name: 'demo' }));
-  await settle();
+  await running();
   const tgz = gzipSync(writeTar([{ type: 'file', path: 'convox.yml', data: Buffer.from('services:\n  web:\n    port: 3000\n'), mode: 0o644 }], 0));
   await call('/apps/demo/objects/tmp/src.tgz', { method: 'POST', body: tgz, headers: { 'content-type': 'application/octet-stream' } });
   const build = (await (await call('/apps/demo/builds', form({ url: 'object://demo/tmp/src.tgz' }))).json()) as { id: string };
   expect(build.id).toMatch(/^B[A-Z]{10}$/);
-  await settle(60);
-  const done = (await (await call(`/apps/demo/builds/${build.id}`)).json()) as { status: string; release: string };
+  const done = (await until(`/apps/demo/builds/${build.id}`, (b) => b.status !== 'running' && b.status !== 'created')) as { status: string; release: string };
   expect(done.status).toBe('complete');
   return { release: done.release };
 }
@@ -62,8 +71,7 @@ describe('fake rack, both generations', () => {
     expect(await promoted.text()).toBe('ok\n');
     // v3: the atom's current version changes at once; v2: the stack's Release output when the update ends.
     expect(await (await call('/apps/demo')).json()).toMatchObject({ status: 'updating', release: g === '3' ? release : '' });
-    await settle(60);
-    expect(await (await call('/apps/demo')).json()).toMatchObject({ status: 'running', release });
+    expect(await running()).toMatchObject({ status: 'running', release });
     const del = await call('/apps/demo', { method: 'DELETE' });
     expect(del.status).toBe(200);
     expect(await del.text()).toBe('ok\n');
@@ -93,6 +101,10 @@ describe('fake rack, both generations', () => {
     expect(created).toBeGreaterThan(answers.filter((s) => s === 200).length); // applied, then answered 5xx or dropped
     expect(created).toBeLessThan(40);
     for (let i = 0; i < 10; i++) expect((await call('/apps')).status).toBe(200);
+    // A rack that refuses every change: nothing is applied.
+    rack.faultWrites(1, 3, 0);
+    for (let i = 0; i < 10; i++) expect((await call('/apps', form({ name: `refused-${i}` }))).status).toBe(503);
+    expect(rack.apps().filter((a) => a.name.startsWith('refused-'))).toEqual([]);
   });
 });
 
@@ -100,7 +112,7 @@ describe('fake rack as a v2 rack (convox/rack, AWS)', () => {
   it('lists releases with an empty env; only GET of the release has it, normalised', async () => {
     await start('2');
     await call('/apps', form({ name: 'demo' }));
-    await settle();
+    await running();
     const created = (await (await call('/apps/demo/releases', form({ env: 'B=2\nA=1\nnoequals' }))).json()) as { id: string; description: string; env: string };
     expect(created.description).toBe('env add:A add:B');
     const [listed] = (await (await call('/apps/demo/releases')).json()) as Array<{ env: string }>;
@@ -130,7 +142,7 @@ describe('fake rack as a v2 rack (convox/rack, AWS)', () => {
     const busy = await call('/apps/demo/releases/RXXXXXXXXXX/promote', { method: 'POST' });
     expect(busy.status).toBe(403);
     expect(await busy.text()).toBe('app is currently updating\n');
-    await settle();
+    await running();
     const env = (await (await call('/apps/demo/releases', form({ env: 'A=1' }))).json()) as { id: string };
     // An env-only release of an app never built has no manifest.
     const empty = await call(`/apps/demo/releases/${env.id}/promote`, { method: 'POST' });

@@ -30,6 +30,7 @@ function stubProvider(previews: Preview[], withImages: boolean) {
       return { deleted: true, removed: [`network ${ref.name}`] };
     },
     list: async () => previews,
+    sleep: async () => ({ slept: false, stopped: [] }),
     ...(withImages
       ? {
           pruneImages: async (olderThanMs: number, options: ImagePruneOptions) => {

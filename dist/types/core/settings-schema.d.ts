@@ -1,0 +1,1 @@
+export type FlagValues = Record<string, string | boolean | string[] | undefined>;

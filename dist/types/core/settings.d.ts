@@ -1,0 +1,1 @@
+export { FlagValues } from './settings-schema.js';
