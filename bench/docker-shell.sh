@@ -1,15 +1,28 @@
 #!/usr/bin/env bash
 # The baseline of bench/docker.ts: what a review-app CI job does today on a Docker host behind
-# Caddy, with the docker CLI and curl (skip when the commit already runs, build, replace the
-# container, route its port through the admin API, wait until it answers through Caddy).
+# Caddy, with the docker CLI and curl.
 #
-#   bench/docker-shell.sh NAME REPO_DIR COMMIT
+#   bench/docker-shell.sh up NAME REPO_DIR COMMIT
+#     skip when the commit already runs and its route exists; else build, replace the container,
+#     route its port through the admin API, poll through Caddy every 0.1 s until it answers
+#   bench/docker-shell.sh stop NAME
+#     remove the route, the container and the network
+#
 #   env: DOCKER_HOST, CADDY_ADMIN, CADDY_SERVER, CADDY_HTTP_PORT, IMAGE_REPO
 set -euo pipefail
-name=$1 dir=$2 commit=$3
+mode=$1 name=$2
 host="$name.localhost"
-image="$IMAGE_REPO:$commit"
 route_id="review-$name"
+
+if [ "$mode" = stop ]; then
+  curl -s -o /dev/null -X DELETE "$CADDY_ADMIN/id/$route_id" || true
+  docker rm -f "$name-web" >/dev/null 2>&1 || true
+  docker network rm "$name" >/dev/null 2>&1 || true
+  exit 0
+fi
+
+dir=$3 commit=$4
+image="$IMAGE_REPO:$commit"
 
 current=$(docker ps --filter "label=review=$name" --format '{{.Label "commit"}}' | head -n 1)
 if [ "$current" = "$commit" ] && curl -sf -o /dev/null "$CADDY_ADMIN/id/$route_id"; then

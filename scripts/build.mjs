@@ -3,6 +3,7 @@
 // and GitLab templates), dist/lib (the library API) and dist/types (the library's declarations).
 // Reproducible: same sources, same bytes.
 import ncc from '@vercel/ncc';
+import { transform } from 'esbuild';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,10 +17,21 @@ const versionFile = join(root, 'src/version.ts');
 const versionSource = `// Written by scripts/build.mjs from package.json.\nexport const VERSION = '${pkg.version}';\n`;
 if ((await readFile(versionFile, 'utf8').catch(() => '')) !== versionSource) await writeFile(versionFile, versionSource);
 
+// ncc minifies only the entry file, not the chunks it splits off (most of the code), so every
+// script is minified here, its source map composed with ncc's. The maps keep only the mappings
+// (no sources' text): enough for `--debug` stack traces to name our source files and lines.
+async function minify(name, code, map) {
+  const input = `${code.replace(/\n\/\/# sourceMappingURL=.*\s*$/, '')}\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(map).toString('base64')}\n`;
+  const out = await transform(input, { minify: true, format: 'esm', target: 'es2022', loader: 'js', sourcemap: 'external', sourcesContent: false, sourcefile: name, legalComments: 'none' });
+  return { code: `${out.code}//# sourceMappingURL=${name}.map\n`, map: out.map };
+}
+
 async function bundle(entry, outDir) {
-  const { code, assets } = await ncc(join(root, entry), {
-    minify: true,
-    sourceMap: false,
+  const { code, map, assets } = await ncc(join(root, entry), {
+    minify: false,
+    sourceMap: true,
+    sourceMapRegister: false,
+    sourceMapBasePrefix: '../../',
     quiet: true,
     target: 'es2022',
     transpileOnly: true,
@@ -27,11 +39,20 @@ async function bundle(entry, outDir) {
   });
   await rm(outDir, { recursive: true, force: true });
   await mkdir(outDir, { recursive: true });
-  await writeFile(join(outDir, 'index.js'), code);
+  const scripts = { 'index.js': { code, map } };
   for (const [name, asset] of Object.entries(assets)) {
+    if (name.endsWith('.js') && assets[`${name}.map`]) scripts[name] = { code: asset.source.toString(), map: assets[`${name}.map`].source.toString() };
+  }
+  for (const [name, asset] of Object.entries(assets)) {
+    if (scripts[name] || (name.endsWith('.map') && scripts[name.slice(0, -4)])) continue;
     const file = join(outDir, name);
     await mkdir(dirname(file), { recursive: true });
     await writeFile(file, asset.source, asset.permissions ? { mode: asset.permissions } : undefined);
+  }
+  for (const [name, script] of Object.entries(scripts)) {
+    const out = await minify(name, script.code, script.map);
+    await writeFile(join(outDir, name), out.code);
+    await writeFile(join(outDir, `${name}.map`), out.map);
   }
   return Object.keys(assets).length;
 }

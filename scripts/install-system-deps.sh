@@ -18,8 +18,9 @@ set -euo pipefail
 #                                             with it; not on the base image)
 #   uidmap                                   (newuidmap/newgidmap; only rootless
 #                                             needs it, cheap to have)
+#   jq                                       (the shell baselines of npm run bench)
 PACKAGES=(
-  git rsync curl ca-certificates
+  git rsync curl ca-certificates jq
   caddy
   podman conmon runc golang-github-containers-common
   netavark aardvark-dns iptables uidmap

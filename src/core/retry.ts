@@ -118,6 +118,18 @@ export async function retry<T>(fn: (attempt: number) => Promise<T>, options: Ret
   }
 }
 
+/**
+ * How waits on a platform fact back off unless a caller says otherwise: fast at first (most facts
+ * become true within a second or two on a healthy platform), then gently up to one second, so a
+ * wait never ends more than about one step after the fact became true.
+ */
+export const WAIT_BACKOFF: Required<Pick<BackoffOptions, 'initialMs' | 'maxMs' | 'factor' | 'jitter'>> = {
+  initialMs: 100,
+  maxMs: 1_000,
+  factor: 2,
+  jitter: 0.2,
+};
+
 export interface PollOptions extends BackoffOptions {
   deadline: Deadline;
   /** What we wait for, for the timeout message. */
@@ -128,22 +140,26 @@ export interface PollOptions extends BackoffOptions {
 
 /**
  * Calls `check` until it returns a value other than undefined, waiting with backoff between
- * calls, until the deadline. Errors thrown by `check` end the poll unless retryable.
+ * calls (WAIT_BACKOFF unless given), until the deadline. Errors thrown by `check` end the poll
+ * unless retryable; a retryable error's Retry-After is honoured.
  */
 export async function poll<T>(check: () => Promise<T | undefined>, options: PollOptions): Promise<T> {
   const { deadline } = options;
   const started = deadline.clock.now();
   for (let attempt = 0; ; attempt++) {
     let value: T | undefined;
+    let retryAfterMs = 0;
     try {
       value = await check();
     } catch (error) {
       if (!isRetryable(error)) throw error;
+      if (error instanceof ProviderError && error.retryAfterSeconds !== undefined) retryAfterMs = error.retryAfterSeconds * 1000;
     }
     if (value !== undefined) return value;
     deadline.check(options.what);
     options.onWait?.(deadline.clock.now() - started);
-    const delay = Math.min(backoffDelay(attempt, options), deadline.remaining());
+    const step = backoffDelay(attempt, { ...WAIT_BACKOFF, ...options });
+    const delay = Math.min(Math.max(step, retryAfterMs), deadline.remaining());
     await deadline.clock.sleep(delay);
     if (deadline.expired()) {
       const last = await check().catch(() => undefined);

@@ -2,7 +2,7 @@
  * Reads what the CI environment says about the run: which forge, the repository name, the branch,
  * the pull/merge request and the commit. Pure over an env record; git is asked only as a fallback.
  */
-import { execa } from 'execa';
+import { execFile } from 'node:child_process';
 import { basename } from 'node:path';
 import { ConfigError } from '../../core/errors.js';
 import { readEvent } from '../github/event.js';
@@ -75,7 +75,7 @@ export async function gitFallback(cwd: string, info: CiInfo, need: { branch: boo
   const out = { ...info };
   const git = async (...args: string[]) => {
     try {
-      const r = await execa('git', args, { cwd, reject: false, stdin: 'ignore', env: childEnv, extendEnv: false });
+      const r = await runGit(cwd, args, childEnv);
       return r.exitCode === 0 ? r.stdout.trim() : undefined;
     } catch {
       return undefined;
@@ -92,9 +92,25 @@ export async function gitFallback(cwd: string, info: CiInfo, need: { branch: boo
   return out;
 }
 
+/**
+ * Runs git with only `env` (no stdin) and never throws for a failed run: a git that cannot start
+ * (missing, no such folder) is exit code -1 with the reason as stderr. Plain child_process, so
+ * commands that ask git one question load no process library.
+ */
+function runGit(cwd: string, args: string[], env: Record<string, string>): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = execFile('git', args, { cwd, env, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (!error) return resolve({ exitCode: 0, stdout, stderr });
+      const code = (error as { code?: unknown }).code;
+      resolve({ exitCode: typeof code === 'number' ? code : -1, stdout: stdout ?? '', stderr: stderr || error.message });
+    });
+    child.stdin?.end();
+  });
+}
+
 /** Resolves a commit-ish to a full SHA in the source repository. */
 export async function resolveCommit(dir: string, ref: string, childEnv: Record<string, string>): Promise<string> {
-  const r = await execa('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd: dir, reject: false, stdin: 'ignore', env: childEnv, extendEnv: false });
+  const r = await runGit(dir, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], childEnv);
   if (r.exitCode !== 0 || !/^[0-9a-f]{40}$/.test(r.stdout.trim())) {
     const hint = r.stderr.includes('dubious ownership')
       ? 'git refuses a checkout owned by another user: mark it safe (git config --global --add safe.directory <dir>)'

@@ -124,8 +124,13 @@ export function addonHooks(input: AddonHooksInput): ResourceHooks<AddonItem> {
     create: async () => {
       const body = input.body();
       const addon = await api.createAddon(body);
-      // Key first: from its first write on, the add-on names its preview by itself.
-      const tagged = await tagAddon(api, { addon, tags: [], linked: false }, ref);
+      // Key first: from its first write on, the add-on names its preview by itself. Gone before
+      // its tags land: a concurrent run settling the same race removed it as the younger one;
+      // the settle below finds the winner.
+      const tagged = await tagAddon(api, { addon, tags: [], linked: false }, ref).catch((error: unknown) => {
+        if (isGone(error)) return { addon, tags: [], linked: false };
+        throw error;
+      });
       // Whether `linkedApp` took is read back by the settle's listing; until then, unknown.
       return { ...tagged, linked: false };
     },

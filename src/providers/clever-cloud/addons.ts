@@ -3,7 +3,7 @@
  * created through the reconcile algorithm, linked to the preview's app, re-used on every later
  * run; and, on `stop`, the ones that are this preview's, removed before its app.
  */
-import { AuthError, isRetryable } from '../../core/errors.js';
+import { AuthError, isRetryable, ProviderError } from '../../core/errors.js';
 import { backoffDelay } from '../../core/retry.js';
 import { classify, ensureResource, lookup, refusal, teardownTargets, type ReconcileContext } from '../reconcile.js';
 import type { PreviewRef, PreviewSpec } from '../types.js';
@@ -21,6 +21,8 @@ export interface EnsureAddonsInput {
   appId: string | undefined;
   /** The app was made by this run: nothing of it can be linked yet, so its links are not read first. */
   fresh: boolean;
+  /** The app's linked add-ons, when the lookup read them already. */
+  linked?: CleverAddon[];
   requests: AddonRequest[];
   region: string;
 }
@@ -30,7 +32,7 @@ export async function ensureAddons(input: EnsureAddonsInput): Promise<{ changed:
   const { api, reconcile: ctx, spec, appId } = input;
   if (input.requests.length === 0) return { changed: false, addons: [] };
   // One read of the app's links answers a re-run: our add-ons are linked to our app.
-  const linked = appId && !input.fresh ? await api.linkedAddons(appId) : [];
+  const linked = input.linked ?? (appId && !input.fresh ? await api.linkedAddons(appId) : []);
   const linkedIds = new Set(linked.map((a) => a.id));
   let changed = false;
   const addons: CleverAddon[] = [];
@@ -92,7 +94,11 @@ async function ensureLinked(api: CleverApi, ctx: ReconcileContext, appId: string
           if (error instanceof AuthError) throw error;
           if (await isLinked()) return;
           if (!isRetryable(error) || attempt >= 3) throw error;
-          await ctx.deadline.clock.sleep(backoffDelay(attempt - 1, { initialMs: 300, maxMs: 2_000 }));
+          // The platform's pace first: a Retry-After it sent outweighs our own step.
+          const asked = error instanceof ProviderError && error.retryAfterSeconds !== undefined ? error.retryAfterSeconds * 1000 : 0;
+          const delay = Math.max(asked, backoffDelay(attempt - 1, { initialMs: 300, maxMs: 2_000 }));
+          if (ctx.deadline.remaining() < delay) throw ctx.deadline.timeoutError(`link add-on ${addon.name}`, error);
+          await ctx.deadline.clock.sleep(delay);
         }
       }
     },
@@ -109,6 +115,14 @@ export interface TeardownAddonsInput {
   appIds: string[];
   /** The owner's add-ons with their tags from a fresh summary (`list()`'s fleet), instead of listing them again. */
   listed?: CleverSummaryAddon[];
+  /** The owner's add-ons and each app's links, when they were read already (along with the lookup). */
+  read?: AddonsRead;
+}
+
+export interface AddonsRead {
+  owned: CleverAddon[];
+  /** Linked add-ons by app id; an app missing here has its links read. */
+  linked: ReadonlyMap<string, CleverAddon[]>;
 }
 
 /**
@@ -123,18 +137,22 @@ function addonsFromSummary(listed: CleverSummaryAddon[], previewName: string): A
 }
 
 /** Every add-on named after the preview, with its tags and whether it is linked to one of `appIds`. */
-async function addonsToJudge(api: CleverApi, ref: PreviewRef, appIds: string[]): Promise<AddonItem[]> {
-  const linkedLists = await Promise.all(
-    appIds.map((id) =>
-      api.linkedAddons(id).catch((error: unknown) => {
-        if (isGone(error)) return [] as CleverAddon[];
-        throw error;
-      }),
+async function addonsToJudge(api: CleverApi, ref: PreviewRef, appIds: string[], read?: AddonsRead): Promise<AddonItem[]> {
+  // The owner's add-ons and the apps' links are read at once (unless read already): neither depends on the other.
+  const [owned, ...linkedLists] = await Promise.all([
+    read?.owned ?? api.listAddons(),
+    ...appIds.map(
+      (id) =>
+        read?.linked.get(id) ??
+        api.linkedAddons(id).catch((error: unknown) => {
+          if (isGone(error)) return [] as CleverAddon[];
+          throw error;
+        }),
     ),
-  );
+  ]);
   const linked = linkedLists.flat();
   const byId = new Map<string, CleverAddon>();
-  for (const addon of [...(await api.listAddons()), ...linked]) {
+  for (const addon of [...owned, ...linked]) {
     if (addon.provider?.id && addon.name === addonName(ref.name, addon.provider.id)) byId.set(addon.id, addon);
   }
   if (byId.size === 0) return [];
@@ -149,7 +167,7 @@ async function addonsToJudge(api: CleverApi, ref: PreviewRef, appIds: string[]):
  */
 export async function teardownAddons(input: TeardownAddonsInput): Promise<{ removed: string[]; ids: string[] }> {
   const { api, reconcile: ctx, ref } = input;
-  const items = (input.listed && addonsFromSummary(input.listed, ref.name)) ?? (await addonsToJudge(api, ref, input.appIds));
+  const items = (input.listed && addonsFromSummary(input.listed, ref.name)) ?? (await addonsToJudge(api, ref, input.appIds, input.read));
   const removed: string[] = [];
   const ids: string[] = [];
   for (const provider of [...new Set(items.map((i) => i.addon.provider!.id))].sort()) {

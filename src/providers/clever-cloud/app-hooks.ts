@@ -8,13 +8,24 @@
 import { ProviderError } from '../../core/errors.js';
 import type { ResourceHooks } from '../reconcile.js';
 import type { PreviewRef } from '../types.js';
-import type { CleverApi, CleverApp, CreateAppBody } from './api.js';
+import type { CleverAddon, CleverApi, CleverApp, CleverDeployment, CreateAppBody } from './api.js';
 import { creationTime } from './app-body.js';
+import { newestFirst } from './preview-state.js';
 import { marksOf, missingTags } from './tags.js';
 
 export interface AppRecord {
   app: CleverApp;
   tags: string[];
+  /** Its recent deployments, newest first, when they were read along with its tags. */
+  deployments?: CleverDeployment[];
+  /** The add-ons linked to it, when they were read along with its tags. */
+  linkedAddons?: CleverAddon[];
+}
+
+/** What else to read of each candidate app, at the same time as its tags (what the caller needs next). */
+export interface AlsoRead {
+  deployments?: boolean;
+  linkedAddons?: boolean;
 }
 
 /** Runs `fn` over `items` with at most `limit` calls in flight. */
@@ -32,11 +43,19 @@ export function isGone(error: unknown): boolean {
   return error instanceof ProviderError && error.status === 404;
 }
 
-/** Each app with its tags; an app deleted meanwhile (404 on its tags) is dropped. */
-export async function withTags(api: CleverApi, apps: readonly CleverApp[]): Promise<AppRecord[]> {
+/**
+ * Each app with its tags (and, asked for, its recent deployments and linked add-ons, read at the
+ * same time); an app deleted meanwhile (404) is dropped.
+ */
+export async function withTags(api: CleverApi, apps: readonly CleverApp[], also: AlsoRead = {}): Promise<AppRecord[]> {
   const records = await mapLimit(apps, 8, async (app): Promise<AppRecord | undefined> => {
     try {
-      return { app, tags: await api.appTags(app.id) };
+      const [tags, deployments, linkedAddons] = await Promise.all([
+        api.appTags(app.id),
+        also.deployments ? api.deployments(app.id, 5) : undefined,
+        also.linkedAddons ? api.linkedAddons(app.id) : undefined,
+      ]);
+      return { app, tags, ...(deployments ? { deployments: newestFirst(deployments) } : {}), ...(linkedAddons ? { linkedAddons } : {}) };
     } catch (error) {
       if (isGone(error)) return undefined;
       throw error;
@@ -46,8 +65,8 @@ export async function withTags(api: CleverApi, apps: readonly CleverApp[]): Prom
 }
 
 /** Every app of the owner named `name`, whoever made it. Errors propagate: never "absent". */
-export async function namedApps(api: CleverApi, name: string): Promise<AppRecord[]> {
-  return withTags(api, (await api.listApps()).filter((app) => app.name === name));
+export async function namedApps(api: CleverApi, name: string, also: AlsoRead = {}): Promise<AppRecord[]> {
+  return withTags(api, (await api.listApps()).filter((app) => app.name === name), also);
 }
 
 /** Ms since the epoch, or undefined when the API gave no usable date. */
@@ -76,6 +95,11 @@ export interface AppHooksInput {
   createDetail?: string;
   /** The apps named after the preview as a fresh listing showed them (`list()`'s fleet), instead of looking again. */
   candidates?: AppRecord[];
+  /**
+   * Read each candidate's recent deployments or linked add-ons along with its tags: what `up`,
+   * `find` or `stop` need next, at no extra wait (the reads run at once).
+   */
+  alsoRead?: AlsoRead;
 }
 
 export function appHooks(input: AppHooksInput): ResourceHooks<AppRecord> {
@@ -83,7 +107,7 @@ export function appHooks(input: AppHooksInput): ResourceHooks<AppRecord> {
   return {
     noun: 'application',
     name: ref.name,
-    list: async () => input.candidates ?? (await namedApps(api, ref.name)),
+    list: async () => input.candidates ?? (await namedApps(api, ref.name, input.alsoRead)),
     id: (r) => r.app.id,
     createdAt: (r) => createdAtOf(r.app),
     marks: (r) => marksOf(r.tags),

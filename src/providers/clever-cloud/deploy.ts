@@ -1,41 +1,49 @@
 /**
  * Deploying a commit: a git push of `<sha>:refs/heads/master` to the app's remote, then following
- * the deployment the push starts until it ends. Skipped when the remote already has the commit
- * and its last deployment succeeded; restarted through the API when the commit is there but its
- * deployment failed (a push of the same commit would start nothing), and started again from its
- * build, without a push or a rebuild, when the preview sleeps (its instances were stopped).
+ * the deployment the push starts until it ends (deployment-watch.ts). What the remote holds is read
+ * off the API, not asked of git: the newest deployment is of the commit the remote's branch last
+ * moved to (every push that moves it starts one), and the app's `commitId` is what its instances
+ * run. So a deploy is skipped when that commit runs and its deployment succeeded; restarted
+ * through the API when the remote has the commit but its deployment failed (a push of the same
+ * commit would start nothing), and started again from its build, without a push or a rebuild, when
+ * the preview sleeps (its instances were stopped). A repository that never received code may
+ * still be being made: the push waits until it answers (repository.ts) instead of being refused.
  */
-import { ProviderError, TimeoutError } from '../../core/errors.js';
-import { poll, retry } from '../../core/retry.js';
+import { isRetryable, ProviderError } from '../../core/errors.js';
+import { backoffDelay, WAIT_BACKOFF, type BackoffOptions } from '../../core/retry.js';
 import type { ProviderContext } from '../types.js';
 import type { CleverApi, CleverDeployment } from './api.js';
-import { GitCommandError, type GitRemote } from './git.js';
+import { awaitDeployment } from './deployment-watch.js';
+import type { GitRemote } from './git.js';
 import { isDeploy, newestFirst } from './preview-state.js';
+import { PROBE_BACKOFF, waitForRepository } from './repository.js';
 
 export { newestFirst };
 
 export const DEPLOY_REF = 'refs/heads/master';
 
 export interface DeployTiming {
-  /** First wait between deployment polls, ms (grows to `pollMaxMs`). */
-  pollInitialMs: number;
-  pollMaxMs: number;
-  /** First wait before pushing again to a repository that is not ready, ms. */
-  pushInitialMs: number;
-  pushMaxMs: number;
+  /** Spacing of deployment reads. */
+  poll: BackoffOptions;
+  /** Spacing of repository probes while a new repository is made. */
+  probe: BackoffOptions;
+  /** Spacing of pushes again after one failed for a passing reason (5xx, network). */
+  push: BackoffOptions;
   /** Pushes in all, the first included (the deadline may end them sooner). */
   pushAttempts: number;
 }
 
-// A deployment is usually noticed within a second of ending; polls stay at most 3 s apart
-// (clever-tools waits 5 s), which is 20 reads a minute on a long build. A new repository
-// accepts pushes within seconds, so push retries stay close together too.
 export const DEFAULT_DEPLOY_TIMING: DeployTiming = {
-  pollInitialMs: 750,
-  pollMaxMs: 3_000,
-  pushInitialMs: 500,
-  pushMaxMs: 2_000,
-  pushAttempts: 30,
+  // WAIT_BACKOFF's 100 ms to 1 s, growing by a quarter rather than doubling: a look lands at most about
+  // a quarter of the time already waited after the end (doubling: up to all of it), which is what
+  // a short deployment's end costs; past four seconds it is one read a second all the same, four
+  // reads more per deployment in all.
+  poll: { ...WAIT_BACKOFF, factor: 1.25 },
+  probe: PROBE_BACKOFF,
+  // A push that failed is a whole git run; starting at a quarter of a second keeps a passing
+  // hiccup cheap without hammering a git front that is in trouble.
+  push: { ...WAIT_BACKOFF, initialMs: 250, maxMs: 2_000 },
+  pushAttempts: 10,
 };
 
 export interface DeployInput {
@@ -104,69 +112,78 @@ export async function deployCommit(request: DeployInput): Promise<DeployOutcome>
   const { api, context, appId, commit } = input;
   const sha = commit.toLowerCase();
   const remoteUrl = checkRemoteUrl(input.remoteUrl, input.appName);
-  const remote = await readRemote(input, remoteUrl);
   const known = input.known ?? newestFirst(await api.deployments(appId, 5));
+  const running = input.runningCommit?.toLowerCase();
+  // The newest deployment that ran code is of the commit the remote's branch last moved to.
+  const newest = known.find(isDeploy);
+  const remoteHas = newest !== undefined && sameCommit(newest, sha);
 
-  if (remote === sha) {
-    const last = known.find((d) => isDeploy(d) && sameCommit(d, sha));
-    if (!input.force) {
-      if (last?.state === 'OK' || (!last && input.runningCommit?.toLowerCase() === sha)) {
-        // Waking: the build of this commit is there, so the instances start from it (build cache).
-        if (input.asleep) return redeploy(input, known, 'the preview was asleep', true);
-        if (input.restart) return redeploy(input, known, input.restart, true);
-        return { deployed: false, reason: `commit ${short(sha)} is already live`, ...(last ? { deployment: last } : {}) };
-      }
-      if (last?.state === 'WIP') {
-        context.logger.info(`commit ${short(sha)} is already being deployed (${last.uuid}); following it`);
-        const ended = await followDeployment(input, last);
-        return { deployed: false, reason: `commit ${short(sha)} was already being deployed; it ended OK`, deployment: ended };
-      }
+  if (!input.force) {
+    if (remoteHas && newest.state === 'WIP') {
+      context.logger.info(`commit ${short(sha)} is already being deployed (${newest.uuid}); following it`);
+      const ended = await awaitDeployment(watchInput(input), (list) => list.find((d) => d.uuid === newest.uuid), newest);
+      return { deployed: false, reason: `commit ${short(sha)} was already being deployed; it ended OK`, deployment: ended };
     }
+    const live = remoteHas ? newest.state === 'OK' && (!running || running === sha) : newest === undefined && running === sha;
+    if (live) {
+      // Waking: the build of this commit is there, so the instances start from it (build cache).
+      if (input.asleep) return redeploy(input, known, 'the preview was asleep', true);
+      if (input.restart) return redeploy(input, known, input.restart, true);
+      return { deployed: false, reason: `commit ${short(sha)} is already live`, ...(newest ? { deployment: newest } : {}) };
+    }
+  }
+  if (remoteHas) {
     // The remote has the commit: a push would start nothing, so restart through the API.
-    const why = input.force ? 'forced' : last ? `its last deployment ended ${last.state}` : 'no deployment of it is recorded';
+    const why = input.force ? 'forced' : newest.state !== 'OK' ? `its last deployment ended ${newest.state}` : `the instances run ${short(running ?? 'another commit')}`;
     return redeploy(input, known, why);
   }
 
-  const upToDate = await pushWithRetry(input, remoteUrl);
+  // A repository that never received code may still be being made (a new application).
+  const untouched = known.length === 0 && !running;
+  const upToDate = await push(input, remoteUrl, untouched);
   if (upToDate === undefined) return { deployed: false, reason: 'dry run' };
   if (upToDate) return redeploy(input, known, 'the remote already had it');
-  const started = await waitForNewDeployment(input, known);
-  return { deployed: true, deployment: await followDeployment(input, started) };
+  const seen = new Set(known.map((d) => d.uuid));
+  const started = await awaitDeployment(watchInput(input), (list) => list.find((d) => sameCommit(d, sha) && !seen.has(d.uuid)));
+  return { deployed: true, deployment: started };
 }
 
-/** The remote's commit, or undefined when it has none or cannot tell yet (a brand-new repository). */
-async function readRemote(input: DeployInput, url: string): Promise<string | undefined> {
-  try {
-    return await input.git.lsRemote(url, DEPLOY_REF, input.dir);
-  } catch (error) {
-    if (error instanceof GitCommandError) {
-      input.context.logger.debug(`reading the remote branch failed (${error.message}); pushing anyway`);
-      return undefined;
-    }
-    throw error;
-  }
+function watchInput(input: DeployInput) {
+  const { api, context, appId, appName, commit, startedAt } = input;
+  return { api, context, appId, appName, commit, backoff: input.timing.poll, ...(startedAt !== undefined ? { startedAt } : {}) };
 }
 
-/** Pushes, again with backoff while the new repository does not accept pushes yet. Undefined in a dry run. */
-async function pushWithRetry(input: DeployInput, url: string): Promise<boolean | undefined> {
+/**
+ * Pushes once the repository exists: a new one is probed until it answers, so no push is refused
+ * for being early. A push that fails for a passing reason is tried again: at once when a probe
+ * shows the repository is (again) not there and then answers, else after a backoff step.
+ * Undefined in a dry run.
+ */
+async function push(input: DeployInput, url: string, untouched: boolean): Promise<boolean | undefined> {
   const { context, timing, commit } = input;
+  const { deadline, logger } = context;
+  const repository = { probe: (u: string) => input.git.probe(u), deadline, logger, backoff: timing.probe, appName: input.appName };
   return context.plan.apply(
     { kind: 'deploy', target: `application ${input.appName}`, detail: `push ${short(commit)}` },
     async () => {
-      const result = await retry(() => input.git.push(url, commit, DEPLOY_REF, input.dir), {
-        attempts: timing.pushAttempts,
-        deadline: context.deadline,
-        initialMs: timing.pushInitialMs,
-        maxMs: timing.pushMaxMs,
-        what: `push ${short(commit)}`,
-        // A new app's repository refuses pushes for a few seconds: expected, so one progress
-        // line says so; each attempt's git error goes to the debug log.
-        onRetry: (error, attempt, delay) => {
-          context.logger.debug(`${(error as Error).message}; attempt ${attempt + 1} in ${(delay / 1000).toFixed(1)}s`);
-          context.logger.progress(`push ${short(commit)}: waiting for the repository to accept it`);
-        },
-      });
-      return result.upToDate;
+      if (untouched && (await waitForRepository(repository, url))) logger.debug(`the git repository of ${input.appName} answers: pushing`);
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return (await input.git.push(url, commit, DEPLOY_REF, input.dir)).upToDate;
+        } catch (error) {
+          if (!isRetryable(error) || attempt >= timing.pushAttempts) throw error;
+          logger.debug(`${(error as Error).message}; pushing again (attempt ${attempt + 1})`);
+          logger.progress(`push ${short(commit)}: waiting for the repository to accept it`);
+          if ((await input.git.probe(url)) === 'absent') {
+            await waitForRepository(repository, url);
+            continue;
+          }
+          const delay = backoffDelay(attempt - 1, timing.push);
+          // The last error alone would read like a plain failure; say the deadline ended the attempts.
+          if (deadline.remaining() < delay) throw deadline.timeoutError(`push ${short(commit)}`, error);
+          await deadline.clock.sleep(delay);
+        }
+      }
     },
     undefined,
   );
@@ -180,63 +197,7 @@ async function redeploy(input: DeployInput, known: CleverDeployment[], why: stri
     undefined,
   );
   if (id === undefined) return { deployed: false, reason: 'dry run' };
-  const started = id ? await waitForDeployment(input, (list) => list.find((d) => d.uuid === id)) : await waitForNewDeployment(input, known);
-  return { deployed: true, deployment: await followDeployment(input, started) };
-}
-
-function waitForNewDeployment(input: DeployInput, known: CleverDeployment[]): Promise<CleverDeployment> {
   const seen = new Set(known.map((d) => d.uuid));
-  return waitForDeployment(input, (list) => newestFirst(list).find((d) => sameCommit(d, input.commit) && !seen.has(d.uuid)));
-}
-
-/** Polls the recent deployments until `pick` finds the one we started. */
-function waitForDeployment(input: DeployInput, pick: (list: CleverDeployment[]) => CleverDeployment | undefined): Promise<CleverDeployment> {
-  const { api, context, timing, appId, commit } = input;
-  return poll(async () => pick(await api.deployments(appId, 5)), {
-    deadline: context.deadline,
-    what: `the deployment of ${short(commit)} to start`,
-    initialMs: timing.pollInitialMs,
-    maxMs: timing.pollMaxMs,
-    onWait: (ms) => context.logger.progress(`deployment ${short(commit)}: waiting to start ${Math.round(ms / 1000)}s`),
-  });
-}
-
-/** Polls one deployment until it leaves WIP; anything but OK is a failure. */
-async function followDeployment(input: DeployInput, started: CleverDeployment): Promise<CleverDeployment> {
-  const { api, context, timing, appId, commit } = input;
-  let current = started;
-  const t0 = input.startedAt ?? context.deadline.clock.now();
-  if (current.state === 'WIP') {
-    current = await poll(
-      async () => {
-        // Right after the start the deployment may not be readable by id yet: keep polling.
-        const d = await api.deployment(appId, started.uuid);
-        if (d) current = d;
-        return d && d.state !== 'WIP' ? d : undefined;
-      },
-      {
-        deadline: context.deadline,
-        what: `deployment ${started.uuid} of ${short(commit)} to end`,
-        initialMs: timing.pollInitialMs,
-        maxMs: timing.pollMaxMs,
-        onWait: () => context.logger.progress(`deployment ${short(commit)}: ${current.state} ${Math.round((context.deadline.clock.now() - t0) / 1000)}s`),
-      },
-    ).catch((error: unknown) => {
-      // Our deadline ended, not the deployment: say that it goes on and how to pick it up again.
-      if (error instanceof TimeoutError) {
-        throw new TimeoutError(`deploy ${input.appName}: ${error.message}`, {
-          hint: `the deployment goes on at Clever Cloud; the same command run again follows it without pushing again, or raise --timeout`,
-          cause: error,
-        });
-      }
-      throw error;
-    });
-  }
-  if (current.state !== 'OK') {
-    throw new ProviderError(`deploy ${input.appName}: deployment ${current.uuid} of ${short(commit)} ended ${current.state}${current.cause ? ` (started by ${current.cause})` : ''}`, {
-      hint: `read the build logs: clever logs --app ${appId} --deployment-id ${current.uuid}`,
-    });
-  }
-  context.logger.info(`deployment ${short(commit)}: OK after ${Math.round((context.deadline.clock.now() - t0) / 1000)}s`);
-  return current;
+  const pick = id ? (list: CleverDeployment[]) => list.find((d) => d.uuid === id) : (list: CleverDeployment[]) => list.find((d) => sameCommit(d, commit) && !seen.has(d.uuid));
+  return { deployed: true, deployment: await awaitDeployment(watchInput(input), pick) };
 }

@@ -1,7 +1,7 @@
 /**
- * Runs one git command so that nothing of it outlives us. `git push` and `git ls-remote` over
- * HTTP start `git-remote-http` as their own child; killing git (what execa's cleanup does) leaves
- * that helper talking to the remote for a job that is gone. So each git command gets a process
+ * Runs one git command so that nothing of it outlives us. `git push` over HTTP starts
+ * `git-remote-http` as its own child; killing git (what execa's cleanup does) leaves that helper
+ * talking to the remote for a job that is gone. So each git command gets a process
  * group of its own, and the whole group is ended when the command times out or this process
  * exits (the CLI turns SIGTERM/SIGINT into an exit).
  */

@@ -4,17 +4,19 @@
  * never in the URL, the argument list or `.git/config`, so no process list, log line or later git
  * command can see them. git gets the child environment the context provides (PATH, HOME, locale,
  * proxies, git's own certificate settings) plus that header — never the platform credentials
- * this process holds — and runs in a process group that ends with us (git-process.ts). Behind an
+ * this process holds — and runs in a process group that ends with us (git-process.ts). Whether the
+ * repository exists yet is asked with one HTTP request instead (repository.ts). Behind an
  * interface so deploy logic can be tested without a remote.
  */
 import { AuthError, ProviderError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { Deadline } from '../../core/retry.js';
 import { runGit } from './git-process.js';
+import { probeRepository, type RepositoryProbe } from './repository.js';
 
 export interface GitRemote {
-  /** The commit `ref` points at on the remote; undefined when the ref does not exist yet. */
-  lsRemote(url: string, ref: string, cwd: string): Promise<string | undefined>;
+  /** Whether the remote repository exists yet (`info/refs`), without pushing. */
+  probe(url: string): Promise<RepositoryProbe>;
   /** Pushes `commit` to `ref`, forced. `upToDate` when the remote already had it. */
   push(url: string, commit: string, ref: string, cwd: string): Promise<{ upToDate: boolean }>;
 }
@@ -104,13 +106,9 @@ export class SystemGit implements GitRemote {
     });
   }
 
-  async lsRemote(url: string, ref: string, cwd: string): Promise<string | undefined> {
-    const { stdout } = await this.run(url, ['ls-remote', url, ref], cwd, 'read the remote branch');
-    for (const line of stdout.split('\n')) {
-      const [sha, name] = line.trim().split(/\s+/);
-      if (name === ref && sha) return sha.toLowerCase();
-    }
-    return undefined;
+  /** An HTTP request of our own, not a git process: a probe repeated while the repository is made costs no process start. */
+  probe(url: string): Promise<RepositoryProbe> {
+    return probeRepository(url, this.authorization, this.deadline);
   }
 
   async push(url: string, commit: string, ref: string, cwd: string): Promise<{ upToDate: boolean }> {

@@ -39,7 +39,13 @@ export function knowledgeOf(preview: Preview, ref: PreviewRef): AppKnowledge | u
 }
 
 export function knowledgeFor(record: AppRecord, key: string, planned = false): AppKnowledge {
-  return { key, record, planned, ...(record.app.vhosts ? { domains: { hosts: normaliseVhosts(record.app.vhosts) } } : {}) };
+  return {
+    key,
+    record,
+    planned,
+    ...(record.app.vhosts ? { domains: { hosts: normaliseVhosts(record.app.vhosts) } } : {}),
+    ...(record.deployments ? { deployments: record.deployments } : {}),
+  };
 }
 
 const DEPLOYMENT_STATES: Record<string, PreviewDeployment['state']> = {

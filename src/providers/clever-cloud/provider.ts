@@ -17,7 +17,7 @@ import { resolvePlan } from './addon-hooks.js';
 import { ensureAddons, teardownAddons } from './addons.js';
 import { CleverApi, type CreateAppBody } from './api.js';
 import { createBody, pickRuntime } from './app-body.js';
-import { appHooks, createdAtOf, withTags, type AppHooksInput, type AppRecord } from './app-hooks.js';
+import { appHooks, createdAtOf, withTags, type AlsoRead, type AppHooksInput, type AppRecord } from './app-hooks.js';
 import { apiAuthorization, apiBaseUrl, authHint, credentialsFrom, forbiddenHint, gitAuthorization, secretsOf } from './auth.js';
 import { convergeApp } from './converge.js';
 import { DEFAULT_DEPLOY_TIMING, deployCommit, newestFirst, type DeployTiming } from './deploy.js';
@@ -84,6 +84,11 @@ export class CleverCloudProvider implements Provider {
     return { plan, logger, deadline, adopt, identity: ref.identity, preview: ref.name, timing: this.reconcileTiming };
   }
 
+  /** Read along with a found app's tags by `find` and `ensure`: what deploying it needs next. */
+  private get alsoRead() {
+    return { deployments: true, linkedAddons: this.settings.addons.length > 0 };
+  }
+
   private get addonRegion(): string {
     return this.settings.region ?? this.settings.zone;
   }
@@ -94,19 +99,20 @@ export class CleverCloudProvider implements Provider {
   }
 
   /** Hooks whose lookup is answered by the fleet the caller's Preview was listed from, when it shows the preview. */
-  private fleetHooks(ref: PreviewRef, known: Preview | undefined) {
+  private fleetHooks(ref: PreviewRef, known: Preview | undefined, alsoRead?: AlsoRead) {
     const fleet = fleetOf(known);
     const candidates = fleetRecords(fleet, ref.name);
-    return { hooks: appHooks({ ...this.appHooksInput(ref, () => undefined as never), ...(candidates ? { candidates } : {}) }), fleet: candidates ? fleet : undefined };
+    const input = { ...this.appHooksInput(ref, () => undefined as never), ...(candidates ? { candidates } : alsoRead ? { alsoRead } : {}) };
+    return { hooks: appHooks(input), fleet: candidates ? fleet : undefined };
   }
 
   async find(ref: PreviewRef): Promise<Preview | undefined> {
-    const hooks = appHooks(this.appHooksInput(ref, () => undefined as never));
+    const hooks = appHooks({ ...this.appHooksInput(ref, () => undefined as never), alsoRead: this.alsoRead });
     const record = oursOf(await lookup(hooks, this.reconcileContext(ref)), hooks, this.context);
     if (!record) return undefined;
     const known = knowledgeFor(record, ref.key);
-    known.deployments = newestFirst(await this.api.deployments(record.app.id, 5));
-    if (this.settings.addons.length > 0) known.addons = await this.api.linkedAddons(record.app.id);
+    known.deployments ??= newestFirst(await this.api.deployments(record.app.id, 5));
+    if (this.settings.addons.length > 0) known.addons = record.linkedAddons ?? (await this.api.linkedAddons(record.app.id));
     return toPreview(known, ref.name);
   }
 
@@ -121,6 +127,8 @@ export class CleverCloudProvider implements Provider {
       changed ||= converged.changed;
     }
     const known = knowledgeFor(record, spec.key, app.planned);
+    // An app this run made has no deployment yet: nothing to read before its first push.
+    if (app.createdHere) known.deployments = [];
     if (restart) known.restart = restart;
     if (this.settings.addons.length > 0) {
       const result = await ensureAddons({
@@ -129,6 +137,7 @@ export class CleverCloudProvider implements Provider {
         spec,
         appId: app.planned ? undefined : record.app.id,
         fresh: app.createdHere || app.planned,
+        ...(record.linkedAddons && !app.createdHere ? { linked: record.linkedAddons } : {}),
         requests: this.settings.addons,
         region: this.addonRegion,
       });
@@ -142,7 +151,8 @@ export class CleverCloudProvider implements Provider {
   private async ensureApp(spec: PreviewSpec, ctx: ReconcileContext) {
     let body: CreateAppBody | undefined;
     const base = this.appHooksInput(spec, () => body!);
-    let hooks = appHooks(base);
+    // The lookup reads the deployments (and links) too: `up` needs them next, and they come at no extra wait.
+    let hooks = appHooks({ ...base, alsoRead: this.alsoRead });
     const found = await lookup(hooks, ctx);
     const refused = refusal(found, hooks, ctx);
     if (refused) throw refused;
@@ -221,12 +231,21 @@ export class CleverCloudProvider implements Provider {
   async destroy(ref: PreviewRef, known?: Preview): Promise<DestroyResult> {
     const { plan, logger } = this.context;
     const ctx = this.reconcileContext(ref);
-    const { hooks, fleet } = this.fleetHooks(ref, known);
-    const targets = teardownTargets(await lookup(hooks, ctx), hooks, ctx);
+    const { hooks, fleet } = this.fleetHooks(ref, known, { linkedAddons: true });
+    // Without a fleet, the owner's add-ons are listed while the apps are looked up: the add-on
+    // teardown needs both, and neither waits for the other.
+    const [found, owned] = await Promise.all([lookup(hooks, ctx), fleet ? undefined : this.api.listAddons()]);
+    const targets = teardownTargets(found, hooks, ctx);
     if (targets.length > 1) logger.warn(`${targets.length} applications of this preview are named ${ref.name}: removing them all`);
     // Add-ons first: deleting an app is not known to delete them, and until the app is gone its
     // links still prove an untagged add-on ours.
-    const addons = await teardownAddons({ api: this.api, reconcile: ctx, ref, appIds: targets.map((t) => t.id), ...(fleet ? { listed: fleet.addons } : {}) });
+    const addons = await teardownAddons({
+      api: this.api,
+      reconcile: ctx,
+      ref,
+      appIds: targets.map((t) => t.id),
+      ...(fleet ? { listed: fleet.addons } : { read: { owned: owned!, linked: new Map(targets.flatMap((t) => (t.item.linkedAddons ? [[t.id, t.item.linkedAddons] as const] : []))) } }),
+    });
     const removed = addons.removed;
     for (const target of targets) {
       // Gone afterwards either way: a delete answered 5xx and retried finds it already gone.

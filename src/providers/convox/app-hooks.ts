@@ -24,13 +24,17 @@ import { waitForClaim, waitGone } from './waiting.js';
 
 export const APP_NOUN = 'app';
 
-/** Reads for `find`, `deploy`, `stop`, `list`: no waiting, and an unmarked app is never ours. */
-export function readHooks(rack: Rack, ref: PreviewRef): ResourceHooks<AppState> {
+/**
+ * Reads for `find`, `set-domain`, `deploy`, `stop`: no waiting, and an unmarked app is never ours.
+ * `reuse` (the default) takes what this command read since its last write; a look that must see
+ * others' writes (the marks after ours) reads afresh.
+ */
+export function readHooks(rack: Rack, ref: PreviewRef, reuse = true): ResourceHooks<AppState> {
   return {
     noun: APP_NOUN,
     name: ref.name,
     async list() {
-      const state = await inspect(rack, ref.name);
+      const state = await inspect(rack, ref.name, { reuse });
       return state ? [state] : [];
     },
     id: (s) => s.app.name,
@@ -56,6 +60,7 @@ export function ensureHooks(rack: Rack, spec: PreviewSpec): ResourceHooks<AppSta
   return {
     ...base,
     async list() {
+      // Afresh: after a create attempt the algorithm looks again for what the rack now holds.
       let state = await inspect(rack, spec.name);
       if (state?.app.status === 'deleting') {
         rack.context.logger.info(`app ${spec.name} is being deleted; waiting until it is gone before creating it again`);

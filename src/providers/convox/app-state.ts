@@ -7,7 +7,7 @@
 import { ProviderError } from '../../core/errors.js';
 import type { Rack } from './client.js';
 import { parseEnv, type Env } from './env.js';
-import type { RackApi, RackApp, RackRelease } from './rack-api.js';
+import type { RackApi, RackApp, RackRelease, ReadOptions } from './rack-api.js';
 
 export interface AppState {
   app: RackApp;
@@ -19,8 +19,8 @@ export interface AppState {
 }
 
 /** The newest-created release with its env, or undefined when the app has none. */
-export async function latestRelease(api: RackApi, app: string): Promise<RackRelease | undefined> {
-  const [first] = await api.listReleases(app, 1);
+export async function latestRelease(api: RackApi, app: string, options?: ReadOptions): Promise<RackRelease | undefined> {
+  const [first] = await api.listReleases(app, 1, options);
   if (!first) return undefined;
   // v3 (provider/k8s/release.go) lists the env; v2 (releaseFromItem) never does.
   return first.env ? first : api.getRelease(app, first.id);
@@ -34,13 +34,16 @@ export function isEmptyApp(state: AppState): boolean {
   return !state.latest && !state.hasBuild;
 }
 
-/** The app and what it holds, or undefined when the rack says it does not exist. */
-export async function inspect(rack: Rack, name: string): Promise<AppState | undefined> {
-  const app = await rack.api.getApp(name);
+/**
+ * The app and what it holds, or undefined when the rack says it does not exist. `reuse`: what this
+ * command read since its last write will do (see RackApi); waits and settles read afresh.
+ */
+export async function inspect(rack: Rack, name: string, options?: ReadOptions): Promise<AppState | undefined> {
+  const app = await rack.api.getApp(name, options);
   if (!app) return undefined;
   try {
-    const latest = await latestRelease(rack.api, name);
-    const hasBuild = latest ? true : (await rack.api.listBuilds(name, 1)).length > 0;
+    const latest = await latestRelease(rack.api, name, options);
+    const hasBuild = latest ? true : (await rack.api.listBuilds(name, 1, options)).length > 0;
     return { app, latest, env: parseEnv(latest?.env), hasBuild };
   } catch (error) {
     // Deleted between the calls (404 on v2, a 500 naming the missing object on v3): absent is the

@@ -12,10 +12,10 @@ import { FORBIDDEN_HINT, RackApi } from './rack-api.js';
 import type { ConvoxSettings } from './settings.js';
 
 export interface ConvoxTuning {
-  /** First delay between two looks at an app or a build, ms. */
-  pollInitialMs: number;
-  /** Longest delay between two looks, ms. */
-  pollMaxMs: number;
+  /** First delay between two looks at an app or a build, ms (default: core/retry's WAIT_BACKOFF). */
+  pollInitialMs?: number;
+  /** Longest delay between two looks, ms (default: WAIT_BACKOFF's). */
+  pollMaxMs?: number;
   /** Backoff base of HTTP retries, ms. */
   httpBackoffMs: number;
   /** Per-request timeout of API calls, ms. */
@@ -25,9 +25,12 @@ export interface ConvoxTuning {
   now: () => Date;
 }
 
+/**
+ * Looks at an app or a build follow WAIT_BACKOFF (100 ms doubling to 1 s): a rack answers them from
+ * what it holds already (v2 caches its stacks' state, v3 reads the cluster's), so one a second
+ * costs it nothing, and a wait ends within a second of the fact.
+ */
 export const DEFAULT_TUNING: ConvoxTuning = {
-  pollInitialMs: 500,
-  pollMaxMs: 5_000,
   httpBackoffMs: 300,
   requestTimeoutMs: 30_000,
   uploadTimeoutMs: 300_000,
@@ -59,7 +62,10 @@ export class Rack {
   readonly api: RackApi;
   readonly http: HttpClient;
   readonly tuning: ConvoxTuning;
+  /** How the rack's certificate is trusted, when not by the system's CAs. */
+  readonly tls: HttpTlsOptions | undefined;
   private readonly clientOptions: HttpClientOptions;
+  private readonly requestHeaders: Record<string, string>;
 
   constructor(
     readonly settings: ConvoxSettings,
@@ -72,6 +78,8 @@ export class Rack {
     context.logger.addSecret(auth.slice('Basic '.length));
     const headers: Record<string, string> = { authorization: auth, 'user-agent': `preview-kit/${VERSION}` };
     if (settings.rack) headers.rack = settings.rack;
+    this.requestHeaders = headers;
+    this.tls = rackTls(settings, context);
     this.clientOptions = {
       baseUrl: settings.rackUrl,
       authHeaders: () => headers,
@@ -81,7 +89,7 @@ export class Rack {
       authHint: AUTH_HINT,
       forbiddenHint: FORBIDDEN_HINT,
       backoffMs: this.tuning.httpBackoffMs,
-      tls: rackTls(settings, context),
+      tls: this.tls,
       tlsHint:
         'racks often serve a self-signed certificate: trust it with --rack-ca-file FILE (CONVOX_RACK_CA_FILE), or skip verification as the convox CLI does with --rack-insecure-skip-tls-verify (CONVOX_INSECURE_SKIP_TLS_VERIFY=true)',
     };
@@ -93,6 +101,11 @@ export class Rack {
     return this.context.logger;
   }
 
+  /** The headers of every request to the rack (credentials included: never print them). */
+  headers(): Record<string, string> {
+    return { ...this.requestHeaders };
+  }
+
   /** A client on its own short deadline, for cleaning up after the command's deadline ran out. */
   cleanupApi(): RackApi {
     return new RackApi(new HttpClient({ ...this.clientOptions, deadline: new Deadline(30_000, this.context.deadline.clock), requestTimeoutMs: 10_000 }));
@@ -100,6 +113,7 @@ export class Rack {
 
   /** Poll options on the command's deadline (or a shorter one). */
   pollOptions(what: string, deadline: Deadline = this.context.deadline) {
-    return { deadline, what, initialMs: this.tuning.pollInitialMs, maxMs: this.tuning.pollMaxMs };
+    const { pollInitialMs, pollMaxMs } = this.tuning;
+    return { deadline, what, ...(pollInitialMs === undefined ? {} : { initialMs: pollInitialMs }), ...(pollMaxMs === undefined ? {} : { maxMs: pollMaxMs }) };
   }
 }

@@ -6,10 +6,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { isRetryable, ProviderError } from '../../core/errors.js';
-import { backoffDelay, poll } from '../../core/retry.js';
+import { backoffDelay } from '../../core/retry.js';
 import type { DeployResult, SourceRef } from '../types.js';
 import { inspect, type AppState } from './app-state.js';
-import { telltaleLine } from './build-log.js';
+import { waitBuild } from './build-wait.js';
 import type { Rack } from './client.js';
 import { builtFrom, checkManifestRoutes, toPreview } from './preview.js';
 import { promoteRelease } from './promote.js';
@@ -17,31 +17,10 @@ import type { RackBuild } from './rack-api.js';
 import { packSource, type PackedSource } from './source.js';
 import { FAILED, SETTLED, waitAppSettled } from './waiting.js';
 
-/** Lines of a failed build's log worth showing. */
-const LOG_TAIL_LINES = 20;
+export { BuildFailedError } from './build-wait.js';
+
 /** Build requests answered 5xx or dropped, tried again (after a look) at most this often. */
 const BUILD_ATTEMPTS = 4;
-
-/** A failed build: exit 5, with the end of its log for the person reading the job output. */
-export class BuildFailedError extends ProviderError {
-  constructor(
-    message: string,
-    readonly buildId: string,
-    readonly logTail: string,
-    hint: string,
-  ) {
-    super(message, { hint });
-  }
-}
-
-function tail(text: string, lines: number): string {
-  return text
-    .replace(/\r/g, '')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .slice(-lines)
-    .join('\n');
-}
 
 const underWay = (b: RackBuild, commit: string) => builtFrom(b, commit) && (b.status === 'created' || b.status === 'running');
 
@@ -64,50 +43,12 @@ async function startBuild(rack: Rack, name: string, commit: string, packed: Pack
   }
 }
 
-async function buildFailure(rack: Rack, name: string, build: RackBuild, commit: string): Promise<BuildFailedError> {
-  let log = '';
-  const where = /^object:\/\/([^/]+)\/(.+)$/.exec(build.logs ?? '');
-  if (where) {
-    try {
-      log = await rack.api.fetchObject(where[1]!, where[2]!);
-    } catch (error) {
-      rack.context.logger.debug(`could not read the log of build ${build.id}: ${(error as Error).message}`);
-    }
-  }
-  const lastLines = tail(log, LOG_TAIL_LINES);
-  if (lastLines) rack.context.logger.error(`last lines of the log of build ${build.id}:\n${lastLines}`);
-  const reason = build.reason && !/^\s*build failed\s*$/i.test(build.reason) ? build.reason : '';
-  const why = (reason || telltaleLine(lastLines.split('\n'))).slice(0, 300);
-  return new BuildFailedError(`deploy: build ${build.id} of ${name} (commit ${commit.slice(0, 12)}) failed${why ? `: ${why}` : ''}`, build.id, lastLines, `full log: convox builds logs ${build.id} -a ${name}`);
-}
-
-async function waitBuild(rack: Rack, name: string, id: string, commit: string): Promise<RackBuild> {
-  let status = 'created';
-  return poll(
-    async () => {
-      const build = await rack.api.getBuild(name, id);
-      status = build.status;
-      switch (build.status) {
-        case 'created':
-        case 'running':
-          return undefined;
-        case 'complete':
-          return build;
-        case 'failed':
-          throw await buildFailure(rack, name, build, commit);
-        default:
-          throw new ProviderError(`deploy: build ${id} of ${name} is in an unexpected status "${build.status}"`, { hint: `see \`convox builds info ${id} -a ${name}\`` });
-      }
-    },
-    { ...rack.pollOptions(`build ${id} of ${name}`), onWait: (ms) => rack.context.logger.progress(`build ${id}: ${status} (${Math.round(ms / 1000)}s)`) },
-  );
-}
-
 async function promoteAndReport(rack: Rack, state: AppState, releaseId: string, commit: string): Promise<DeployResult> {
   const name = state.app.name;
   const outcome = await promoteRelease(rack, name, releaseId, commit);
   if (rack.context.plan.dryRun) return { deployed: true, url: (await toPreview(rack, state, false)).url };
-  const after = await inspect(rack, name);
+  // The wait's last look at the app, and the newest release read once since the promotion.
+  const after = await inspect(rack, name, { reuse: true });
   const preview = after ? await toPreview(rack, after) : undefined;
   if (after) checkManifestRoutes(rack, after);
   const live = after?.app.release ?? releaseId;
@@ -127,7 +68,7 @@ export async function deployCommit(rack: Rack, state: AppState, source: SourceRe
 
   if (!source.force) {
     const liveRelease = app.release ? (latest?.id === app.release ? latest : await rack.api.getRelease(name, app.release)) : undefined;
-    const liveBuild = liveRelease?.build ? await rack.api.getBuild(name, liveRelease.build) : undefined;
+    const liveBuild = liveRelease?.build ? await rack.api.getBuild(name, liveRelease.build, { reuse: true }) : undefined;
     if (builtFrom(liveBuild, commit) && (!latest || latest.id === app.release) && !FAILED.has(app.status)) {
       const current = await toPreview(rack, { ...state, app });
       return {

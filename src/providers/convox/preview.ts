@@ -77,10 +77,10 @@ export async function toPreview(rack: Rack, state: AppState, full = true): Promi
   };
   let counts: number[] | undefined;
   if (full && app.release) {
-    services = await rack.api.listServices(app.name);
+    services = await rack.api.listServices(app.name, { reuse: true });
     counts = services.map((s) => s.count ?? 0);
     const release = state.latest?.id === app.release ? state.latest : await rack.api.getRelease(app.name, app.release);
-    const build = release.build ? await rack.api.getBuild(app.name, release.build) : undefined;
+    const build = release.build ? await rack.api.getBuild(app.name, release.build, { reuse: true }) : undefined;
     lastDeployment = liveDeployment(app, release, build?.['git-sha'] || commitOfRelease(release));
     details.build = build?.id;
     details.services = services.map((s) => ({ name: s.name, domain: s.domain, url: s.domain ? `https://${s.domain}` : undefined, count: s.count }));

@@ -6,7 +6,9 @@
  * the build's release, then a wait until the app runs that release.
  *
  * Nothing about a preview is kept here between calls: each call looks the app up again from the
- * ref or spec it is given, so `deploy` alone behaves as it does inside `up`.
+ * ref or spec it is given, so `deploy` alone behaves as it does inside `up`. Those looks are
+ * answered from what this command read since its last write (RackApi), so the steps of a no-op
+ * `up` read each thing from the rack once.
  */
 import { NotFoundError } from '../../core/errors.js';
 import { ensureResource, lookup, oursOf, refusal, type ReconcileContext } from '../reconcile.js';
@@ -107,7 +109,7 @@ export class ConvoxProvider implements Provider {
    * identities raced for is refused here by the one whose marks did not last.
    */
   private async confirmMarks(spec: PreviewSpec): Promise<void> {
-    const hooks = readHooks(this.rack, spec);
+    const hooks = readHooks(this.rack, spec, false);
     const found = await lookup(hooks, { identity: spec.identity });
     if (found.ours.length > 0) return;
     const refused = refusal(found, hooks, { ...this.reconcileContext(spec), adopt: false });
@@ -142,7 +144,7 @@ export class ConvoxProvider implements Provider {
     const result = await deployCommit(this.rack, ready, source, preview.url);
     // Asleep: the commit it runs starts again without a rebuild; a new release of it starts too
     // (v2 keeps a count of zero across promotions; v3 restores it, so nothing is left to do there).
-    const app = this.context.plan.dryRun ? ready.app : await this.rack.api.getApp(spec.name);
+    const app = this.context.plan.dryRun ? ready.app : await this.rack.api.getApp(spec.name, { reuse: true });
     const woke = app ? await wakeApp(this.rack, app) : [];
     if (woke.length > 0 && !result.deployed) return { ...result, reason: `${result.reason ?? 'nothing to deploy'}; woke it up` };
     return result;

@@ -111,19 +111,66 @@ function expectJson<T>(body: unknown, what: string, shape: 'object' | 'array'): 
   });
 }
 
+/** `reuse`: answer from the last read of the same thing when no write was sent since (see RackApi). */
+export interface ReadOptions {
+  reuse?: boolean;
+}
+
+const ENDED_BUILD = new Set(['complete', 'failed']);
+
+/** How long a read may stand in for the same read: far longer than one command's steps, short enough that a library caller keeping a provider reads afresh later. */
+const REUSE_MS = 5_000;
+
+/**
+ * The rack's routes. Reads remember their answer: a caller that asks `reuse` gets the last answer
+ * read since this client's last write (a write, or a read overlapping one, forgets them all), so
+ * one command's steps share what they looked up (a no-op `up` reads each thing once). Waits never
+ * ask `reuse`: they read afresh, and their answers are the ones remembered. Releases by id and
+ * ended builds never change on a rack: those are remembered for the whole command.
+ */
 export class RackApi {
+  private readonly lastRead = new Map<string, { value: unknown; at: number }>();
+  private readonly immutable = new Map<string, unknown>();
+  /** Moves at the start and at the end of every write: a read that saw it move is not remembered. */
+  private writes = 0;
+
   constructor(
     private readonly http: HttpClient,
     /** A second client with a longer per-request timeout, for source uploads. */
     private readonly upload: HttpClient = http,
   ) {}
 
+  private async remembered<T>(path: string, options: ReadOptions | undefined, read: () => Promise<T>): Promise<T> {
+    if (this.immutable.has(path)) return structuredClone(this.immutable.get(path) as T);
+    const last = this.lastRead.get(path);
+    if (options?.reuse && last && Date.now() - last.at <= REUSE_MS) return structuredClone(last.value as T);
+    const before = this.writes;
+    const value = await read();
+    if (this.writes === before) this.lastRead.set(path, { value: structuredClone(value), at: Date.now() });
+    return value;
+  }
+
+  private async write<T>(send: () => Promise<T>): Promise<T> {
+    this.writes++;
+    this.lastRead.clear();
+    try {
+      return await send();
+    } finally {
+      this.writes++;
+      this.lastRead.clear();
+    }
+  }
+
   /**
    * The app, or undefined when the rack says it does not exist. A 404 that does not name the app
    * (a proxy's or a router's "page not found") means the URL is not a rack API: that is an error,
    * never "absent".
    */
-  async getApp(name: string): Promise<RackApp | undefined> {
+  getApp(name: string, options?: ReadOptions): Promise<RackApp | undefined> {
+    return this.remembered(`/apps/${seg(name)}`, options, () => this.readApp(name));
+  }
+
+  private async readApp(name: string): Promise<RackApp | undefined> {
     const res = await this.http.request<RackApp>({ method: 'GET', path: `/apps/${seg(name)}`, allow: [404], what: `look up app ${name}` });
     if (res.status === 404) {
       const said = errorMessageOf(res.body) ?? '';
@@ -145,7 +192,7 @@ export class RackApi {
   }
 
   createApp(name: string): Promise<RackApp> {
-    return this.http.json<RackApp>({ method: 'POST', path: '/apps', body: form({ name, generation: '2' }), headers: FORM, what: `create app ${name}` });
+    return this.write(() => this.http.json<RackApp>({ method: 'POST', path: '/apps', body: form({ name, generation: '2' }), headers: FORM, what: `create app ${name}` }));
   }
 
   /**
@@ -154,30 +201,35 @@ export class RackApi {
    * the caller looks at the app before trying again.
    */
   async deleteApp(name: string): Promise<boolean> {
-    const res = await this.http.request({ method: 'DELETE', path: `/apps/${seg(name)}`, allow: [404], retry: false, what: `delete app ${name}` });
+    const res = await this.write(() => this.http.request({ method: 'DELETE', path: `/apps/${seg(name)}`, allow: [404], retry: false, what: `delete app ${name}` }));
     return res.status !== 404;
   }
 
   /** Newest first. */
-  listReleases(app: string, limit: number): Promise<RackRelease[]> {
+  listReleases(app: string, limit: number, options?: ReadOptions): Promise<RackRelease[]> {
     const what = `list releases of ${app}`;
-    return this.http.json<unknown>({ method: 'GET', path: `/apps/${seg(app)}/releases?limit=${limit}`, what }).then((v) => expectJson<RackRelease[]>(v ?? [], what, 'array'));
+    const path = `/apps/${seg(app)}/releases?limit=${limit}`;
+    return this.remembered(path, options, () => this.http.json<unknown>({ method: 'GET', path, what }).then((v) => expectJson<RackRelease[]>(v ?? [], what, 'array')));
   }
 
-  getRelease(app: string, id: string): Promise<RackRelease> {
+  /** A release never changes once made: read once per command. */
+  async getRelease(app: string, id: string): Promise<RackRelease> {
     const what = `read release ${id} of ${app}`;
-    return this.http.json<unknown>({ method: 'GET', path: `/apps/${seg(app)}/releases/${seg(id)}`, what }).then((v) => expectJson<RackRelease>(v, what, 'object'));
+    const path = `/apps/${seg(app)}/releases/${seg(id)}`;
+    const release = await this.remembered(path, undefined, () => this.http.json<unknown>({ method: 'GET', path, what }).then((v) => expectJson<RackRelease>(v, what, 'object')));
+    this.immutable.set(path, structuredClone(release));
+    return release;
   }
 
   /** A new release forked from the latest one, with this env (the rack's way to change env vars). */
   createRelease(app: string, fields: { env?: string; build?: string; description?: string }): Promise<RackRelease> {
-    return this.http.json<RackRelease>({
+    return this.write(() => this.http.json<RackRelease>({
       method: 'POST',
       path: `/apps/${seg(app)}/releases`,
       body: form(fields),
       headers: FORM,
       what: `create a release of ${app}`,
-    });
+    }));
   }
 
   /**
@@ -187,7 +239,7 @@ export class RackApi {
    */
   async promote(app: string, id: string): Promise<'started' | 'busy'> {
     const what = `promote release ${id} of ${app}`;
-    const res = await this.http.request({ method: 'POST', path: `/apps/${seg(app)}/releases/${seg(id)}/promote`, body: '', headers: FORM, allow: [403], what });
+    const res = await this.write(() => this.http.request({ method: 'POST', path: `/apps/${seg(app)}/releases/${seg(id)}/promote`, body: '', headers: FORM, allow: [403], what }));
     if (res.status !== 403) return 'started';
     const said = errorMessageOf(res.body) ?? '';
     if (/currently updating/i.test(said)) return 'busy';
@@ -195,24 +247,29 @@ export class RackApi {
   }
 
   /** Newest first. */
-  listBuilds(app: string, limit: number): Promise<RackBuild[]> {
+  listBuilds(app: string, limit: number, options?: ReadOptions): Promise<RackBuild[]> {
     const what = `list builds of ${app}`;
-    return this.http.json<unknown>({ method: 'GET', path: `/apps/${seg(app)}/builds?limit=${limit}`, what }).then((v) => expectJson<RackBuild[]>(v ?? [], what, 'array'));
+    const path = `/apps/${seg(app)}/builds?limit=${limit}`;
+    return this.remembered(path, options, () => this.http.json<unknown>({ method: 'GET', path, what }).then((v) => expectJson<RackBuild[]>(v ?? [], what, 'array')));
   }
 
-  getBuild(app: string, id: string): Promise<RackBuild> {
+  /** An ended build (complete, failed) never changes again: read once per command. */
+  async getBuild(app: string, id: string, options?: ReadOptions): Promise<RackBuild> {
     const what = `read build ${id} of ${app}`;
-    return this.http.json<unknown>({ method: 'GET', path: `/apps/${seg(app)}/builds/${seg(id)}`, what }).then((v) => expectJson<RackBuild>(v, what, 'object'));
+    const path = `/apps/${seg(app)}/builds/${seg(id)}`;
+    const build = await this.remembered(path, options, () => this.http.json<unknown>({ method: 'GET', path, what }).then((v) => expectJson<RackBuild>(v, what, 'object')));
+    if (ENDED_BUILD.has(build.status)) this.immutable.set(path, structuredClone(build));
+    return build;
   }
 
   createBuild(app: string, fields: { url: string; description: string; gitSha: string; manifest?: string }): Promise<RackBuild> {
-    return this.http.json<RackBuild>({
+    return this.write(() => this.http.json<RackBuild>({
       method: 'POST',
       path: `/apps/${seg(app)}/builds`,
       body: form({ url: fields.url, description: fields.description, 'git-sha': fields.gitSha, manifest: fields.manifest }),
       headers: FORM,
       what: `start a build of ${app}`,
-    });
+    }));
   }
 
   /** Stores a blob under the app; answers its `object://` URL. Same key, same content: safe to retry. */
@@ -241,9 +298,10 @@ export class RackApi {
     return typeof res.body === 'string' ? res.body : res.body === undefined ? '' : JSON.stringify(res.body);
   }
 
-  listServices(app: string): Promise<RackService[]> {
+  listServices(app: string, options?: ReadOptions): Promise<RackService[]> {
     const what = `list services of ${app}`;
-    return this.http.json<unknown>({ method: 'GET', path: `/apps/${seg(app)}/services`, what }).then((v) => expectJson<RackService[]>(v ?? [], what, 'array'));
+    const path = `/apps/${seg(app)}/services`;
+    return this.remembered(path, options, () => this.http.json<unknown>({ method: 'GET', path, what }).then((v) => expectJson<RackService[]>(v ?? [], what, 'array')));
   }
 
   /**
@@ -252,14 +310,14 @@ export class RackApi {
    * so the caller looks at the app before trying again.
    */
   async scaleService(app: string, service: string, count: number): Promise<void> {
-    await this.http.request({
+    await this.write(() => this.http.request({
       method: 'PUT',
       path: `/apps/${seg(app)}/services/${seg(service)}`,
       body: form({ count: String(count) }),
       headers: FORM,
       retry: false,
       what: `scale service ${service} of ${app} to ${count}`,
-    });
+    }));
   }
 
   listProcesses(app: string): Promise<RackProcess[]> {

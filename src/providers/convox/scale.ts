@@ -123,8 +123,10 @@ async function waitStopped(rack: Rack, name: string, services: Set<string>): Pro
 
 /** The app's services as the rack runs them, once any update under way has ended. */
 async function servicesOf(rack: Rack, app: RackApp): Promise<{ app: RackApp; services: RackService[] }> {
-  const ready = SETTLED.has(app.status) || rack.context.plan.dryRun ? app : await waitAppSettled(rack, app.name, false);
-  return { app: ready, services: await rack.api.listServices(app.name) };
+  const settled = SETTLED.has(app.status) || rack.context.plan.dryRun;
+  const ready = settled ? app : await waitAppSettled(rack, app.name, false);
+  // What this command read already will do, unless an update ran meanwhile.
+  return { app: ready, services: await rack.api.listServices(app.name, { reuse: settled }) };
 }
 
 /** Scales every running service of the app to zero; nothing when none runs (asleep, never deployed). */

@@ -12,10 +12,10 @@ import { cleanUp } from './cleanup.js';
 import { createContainerOnce } from './container-body.js';
 import { dial, settleAll, type DeployRun, type ServiceStep } from './deploy-steps.js';
 import type { ContainerSummary } from './engine-types.js';
-import { removeUnclaimedImage, tagForPreview } from './images.js';
+import { removeUnclaimedImage, tagForPreview, type ResolvedImage } from './images.js';
 import { rollBack } from './rollback.js';
 import { startKept } from './sleep.js';
-import { canonicalName, inspectedPort, nameOf, syncContext } from './runtime.js';
+import { canonicalName, inspectedPort, nameOf, routesSnapshot, syncContext } from './runtime.js';
 import { showLogs, waitServing, type WaitTarget } from './wait-serving.js';
 
 /** Creates (or starts) each changing service's container; in parallel, plan steps in service order. */
@@ -102,7 +102,8 @@ async function switchRoutes(run: DeployRun, steps: ServiceStep[]): Promise<void>
     const id = route['@id'];
     if (id && isPreviewRoute(id, ref) && !final.has(id)) final.set(id, null);
   }
-  await syncRoutes(syncContext(rt), view.server, final, { ensureCatchAll: true });
+  // Nothing written since Caddy was read (a re-run that keeps everything): decided from that read.
+  await syncRoutes(syncContext(rt), view.server, final, { ensureCatchAll: true, initial: routesSnapshot(rt, view) });
 }
 
 export async function applySteps(run: DeployRun, steps: ServiceStep[], unconfigured: ContainerSummary[], source: SourceRef, url: string): Promise<DeployResult> {
@@ -137,13 +138,15 @@ export async function applySteps(run: DeployRun, steps: ServiceStep[], unconfigu
 
   await cleanUp(run, steps, unconfigured);
   const imageCtx = { engine: rt.engine, plan: runPlan, logger, childEnv: rt.context.childEnv };
+  // One tag per repository (services with the same build share one), looked up in parallel.
+  const tags = new Map<string, ResolvedImage>();
   for (const step of steps) {
-    if (!step.plan.build || runPlan.dryRun) continue;
+    if (!step.plan.build || runPlan.dryRun || tags.has(step.plan.build.repo)) continue;
     // The image the serving container runs: after a concurrent build of the same commit, the
     // commit's tag may name a twin of it.
-    const serving = (step.action === 'keep' || step.action === 'start') && step.current ? { ...step.image, id: step.current.ImageID } : step.image;
-    await tagForPreview(imageCtx, serving, step.plan.build.repo, ref.name);
+    tags.set(step.plan.build.repo, (step.action === 'keep' || step.action === 'start') && step.current ? { ...step.image, id: step.current.ImageID } : step.image);
   }
+  await settleAll([...tags].map(([repo, serving]) => tagForPreview(imageCtx, serving, repo, ref.name)));
   if (rt.settings.removeImages && !runPlan.dryRun) {
     const replaced = new Set(steps.filter((s) => s.action === 'replace' && s.current && s.current.ImageID !== s.image.id).map((s) => s.current!.ImageID));
     for (const id of replaced) await removeUnclaimedImage(imageCtx, id);

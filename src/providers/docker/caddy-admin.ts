@@ -5,9 +5,9 @@
  */
 import { AuthError, ConfigError, ConflictError, ProviderError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
-import { retry, type Deadline } from '../../core/retry.js';
+import { retry, WAIT_BACKOFF, type Deadline } from '../../core/retry.js';
 import { errorMessageOf, RequestStats } from '../http.js';
-import { exchange, parseJsonBody, TransportError, type Endpoint } from './node-http.js';
+import { exchange, parseJsonBody, retryAfterOf, TransportError, type Endpoint } from './node-http.js';
 
 /**
  * Caddy restarts its admin listener on every config load, which resets idle keep-alive
@@ -102,7 +102,9 @@ export class CaddyAdmin {
     // 502-504 come from something in front of Caddy (a proxy, a restarting listener): the write may or
     // may not have landed, which the If-Match guard makes safe to find out by reading again. A 500
     // is Caddy refusing the config itself: final.
-    throw new ProviderError(`${what}: Caddy admin API answered ${detail}`, { status: res.status, retryable: res.status >= 502 && res.status <= 504 });
+    const retryable = res.status >= 502 && res.status <= 504;
+    const retryAfterSeconds = retryable ? retryAfterOf(res.headers) : undefined;
+    throw new ProviderError(`${what}: Caddy admin API answered ${detail}`, { status: res.status, retryable, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) });
   }
 
   /** Reads a config path; 404 comes back as a status, not an error. */
@@ -110,7 +112,8 @@ export class CaddyAdmin {
     return retry(() => this.send('GET', path, what) as Promise<CaddyRead<T>>, {
       attempts: 4,
       deadline: this.options.deadline,
-      initialMs: this.options.backoffMs ?? 150,
+      ...WAIT_BACKOFF,
+      ...(this.options.backoffMs !== undefined ? { initialMs: this.options.backoffMs } : {}),
       what,
     });
   }

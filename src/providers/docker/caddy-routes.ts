@@ -6,7 +6,7 @@
 import { ConfigError, ConflictError, ProviderError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { Plan } from '../../core/plan.js';
-import { backoffDelay, type Deadline } from '../../core/retry.js';
+import { backoffDelay, WAIT_BACKOFF, type Deadline } from '../../core/retry.js';
 import type { CaddyAdmin } from './caddy-admin.js';
 import { canonicalJson } from './labels.js';
 
@@ -158,6 +158,12 @@ export function publicUrl(host: string, listener: Listener): string {
   return `${scheme}://${host}${listener.port === standard ? '' : `:${listener.port}`}`;
 }
 
+/** A server's routes as read, with the Etag that guards writes computed from them. */
+export interface RouteSnapshot {
+  routes: CaddyRoute[] | null | undefined;
+  etag: string | undefined;
+}
+
 /** A wish per route id: the route it must be, or null for "must not exist". */
 export type RouteWishes = Map<string, CaddyRoute | null>;
 
@@ -216,16 +222,19 @@ export interface SyncContext {
 /**
  * Converges one server's routes: read the list and its Etag, do the first needed write with
  * If-Match, read again, until nothing is left to do. A 412 (someone else wrote meanwhile) just
- * means reading again. Returns the ids written.
+ * means reading again. `initial` is a snapshot the caller read moments ago (Caddy's servers, whose
+ * Etag guards writes to any route below them): the first round decides from it instead of reading,
+ * so a sync with nothing to do costs no request. Returns the ids written.
  */
-export async function syncRoutes(ctx: SyncContext, server: string, wishes: RouteWishes, options: { ensureCatchAll: boolean }): Promise<string[]> {
+export async function syncRoutes(ctx: SyncContext, server: string, wishes: RouteWishes, options: { ensureCatchAll: boolean; initial?: RouteSnapshot | undefined }): Promise<string[]> {
   const path = routesPath(server);
   const written: string[] = [];
   let gatewayFailures = 0;
+  let snapshot = options.initial;
   for (let round = 0; round < 50; round++) {
-    const read = await ctx.admin.get<CaddyRoute[] | null>(path, `read Caddy routes of server ${server}`);
-    if (read.status === 404) throw new ProviderError(`Caddy server ${server} disappeared while preview-kit was updating it`, { retryable: false });
-    const routes = read.body;
+    const read = snapshot ?? (await readRoutes(ctx, server));
+    snapshot = undefined;
+    const routes = read.routes;
     const actions = routeActions(routes, wishes, options.ensureCatchAll);
     if (actions.length === 0) return written;
     if (ctx.plan.dryRun) {
@@ -263,10 +272,26 @@ export async function syncRoutes(ctx: SyncContext, server: string, wishes: Route
       if (lost && error.status !== undefined && ++gatewayFailures > MAX_GATEWAY_FAILURES) throw error;
       if (!(error instanceof ConflictError) && !lost) throw error;
       ctx.plan.steps.pop();
-      const delay = Math.min(backoffDelay(Math.min(round, 4), { initialMs: 50, maxMs: 1_000 }), ctx.deadline.remaining());
-      ctx.logger.debug(`Caddy routes of ${server}: ${(error as Error).message}; reading again in ${delay}ms`);
-      await ctx.deadline.clock.sleep(delay);
+      await pauseBeforeReading(ctx, server, round, error as ProviderError);
     }
   }
   throw new ProviderError(`Caddy routes of server ${server} kept changing; gave up after 50 attempts`, { retryable: true });
+}
+
+async function readRoutes(ctx: SyncContext, server: string): Promise<RouteSnapshot> {
+  const read = await ctx.admin.get<CaddyRoute[] | null>(routesPath(server), `read Caddy routes of server ${server}`);
+  if (read.status === 404) throw new ProviderError(`Caddy server ${server} disappeared while preview-kit was updating it`, { retryable: false });
+  return { routes: read.body, etag: read.etag };
+}
+
+/**
+ * Before reading again: a 412 means another writer is done, so the pause only spreads racing
+ * runs apart (from 50 ms, below the usual wait step); a gateway error waits what its Retry-After
+ * asks, else the usual steps.
+ */
+async function pauseBeforeReading(ctx: SyncContext, server: string, round: number, error: ProviderError): Promise<void> {
+  const step = backoffDelay(Math.min(round, 4), { ...WAIT_BACKOFF, ...(error instanceof ConflictError ? { initialMs: 50 } : {}) });
+  const delay = Math.min(Math.max(step, (error.retryAfterSeconds ?? 0) * 1000), ctx.deadline.remaining());
+  ctx.logger.debug(`Caddy routes of ${server}: ${error.message}; reading again in ${delay}ms`);
+  await ctx.deadline.clock.sleep(delay);
 }

@@ -3,6 +3,7 @@
  * services no longer configured — and each new container takes its service's canonical name.
  */
 import { ProviderError } from '../../core/errors.js';
+import { backoffDelay, WAIT_BACKOFF } from '../../core/retry.js';
 import type { CaddyRoute } from './caddy-routes.js';
 import { routeId, routesPath } from './caddy-routes.js';
 import { settleAll, type DeployRun, type ServiceStep } from './deploy-steps.js';
@@ -77,7 +78,7 @@ async function renameOnce(run: DeployRun, id: string, name: string): Promise<voi
       const now = await run.rt.engine.inspectContainer(id);
       if (now?.Name.replace(/^\//, '') === name) return;
       if (!(error instanceof ProviderError) || !error.retryable || attempt >= 3) throw error;
-      await run.rt.context.deadline.clock.sleep(200 * attempt);
+      await run.rt.context.deadline.clock.sleep(Math.min(backoffDelay(attempt - 1, WAIT_BACKOFF), run.rt.context.deadline.remaining()));
     }
   }
 }

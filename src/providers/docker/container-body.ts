@@ -3,6 +3,7 @@
  * hash of everything that, when it changes, calls for a new container.
  */
 import { ProviderError } from '../../core/errors.js';
+import { backoffDelay, WAIT_BACKOFF } from '../../core/retry.js';
 import type { PreviewRef } from '../types.js';
 import type { ResolvedImage } from './images.js';
 import { hashOf, identityLabels, LABEL } from './labels.js';
@@ -89,7 +90,7 @@ export async function createContainerOnce(rt: DockerRuntime, name: string, body:
       const made = await rt.engine.inspectContainer(name);
       if (made && made.Config?.Labels?.[LABEL.key] === (body.Labels as Record<string, string>)[LABEL.key]) return made.Id;
       rt.context.logger.debug(`create container ${name}: ${(error as Error).message}; trying again`);
-      await rt.context.deadline.clock.sleep(200 * attempt);
+      await rt.context.deadline.clock.sleep(Math.min(backoffDelay(attempt - 1, WAIT_BACKOFF), rt.context.deadline.remaining()));
     }
   }
 }

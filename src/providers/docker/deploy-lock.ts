@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { describeIdentity } from '../../core/identity.js';
 import { ProviderError, TimeoutError } from '../../core/errors.js';
-import { backoffDelay } from '../../core/retry.js';
+import { backoffDelay, WAIT_BACKOFF } from '../../core/retry.js';
 import { ownershipOf } from '../reconcile.js';
 import { OWNER_MARKER, type PreviewRef } from '../types.js';
 import type { NetworkInspect } from './engine-types.js';
@@ -58,6 +58,11 @@ export function lockName(name: string): string {
   return `${name}.lock`;
 }
 
+/** The lock of preview `name` among networks listed by name (engine.networksMatching). */
+export function lockOf(networks: NetworkInspect[], name: string): NetworkInspect | undefined {
+  return networks.find((n) => n.Name === lockName(name));
+}
+
 export interface DeployLock {
   release(): Promise<void>;
 }
@@ -69,13 +74,17 @@ function isStale(held: NetworkInspect): boolean {
 
 /**
  * A re-run with nothing to deploy takes no lock; it still removes a stale one of this preview's
- * (a run interrupted after its switch, before its release), so the preview converges.
+ * (a run interrupted after its switch, before its release), so the preview converges. `held` is
+ * the lock as the run's network listing saw it.
  */
-export async function removeStaleLock(rt: Pick<DockerRuntime, 'engine' | 'context'>, ref: PreviewRef): Promise<void> {
-  const held = await rt.engine.inspectNetwork(lockName(ref.name));
+export async function removeStaleLock(rt: Pick<DockerRuntime, 'engine' | 'context'>, ref: PreviewRef, held: NetworkInspect | undefined): Promise<void> {
   if (!held || lockOwner(held, ref) !== 'ours' || !isStale(held)) return;
   rt.context.logger.warn(`removing the stale deploy lock of ${ref.name} (a run that was interrupted?)`);
   await rt.context.plan.apply({ kind: 'delete', target: `network ${held.Name}`, detail: 'stale deploy lock' }, () => rt.engine.removeNetwork(held.Id), true);
+}
+
+function retryAfterMs(error: unknown): number {
+  return error instanceof ProviderError && error.retryAfterSeconds !== undefined ? error.retryAfterSeconds * 1000 : 0;
 }
 
 /** Whose lock a held lock network is, for the message when it is not ours to take. */
@@ -130,7 +139,7 @@ export async function acquireDeployLock(rt: Pick<DockerRuntime, 'engine' | 'cont
       heldHere.delete(run);
       if (!conflict) {
         context.logger.debug(`create the deploy lock ${lock}: ${(error as Error).message}; trying again`);
-        const pause = Math.min(backoffDelay(attempt, { initialMs: 200, maxMs: 2_000 }), context.deadline.remaining());
+        const pause = Math.min(Math.max(backoffDelay(attempt, WAIT_BACKOFF), retryAfterMs(error)), context.deadline.remaining());
         if (pause <= 0) throw error;
         await context.deadline.clock.sleep(pause);
         continue;
@@ -153,7 +162,8 @@ export async function acquireDeployLock(rt: Pick<DockerRuntime, 'engine' | 'cont
       continue;
     }
     if (attempt === 0) context.logger.info(`another deploy of ${name} is running; waiting for it`);
-    const delay = Math.min(backoffDelay(attempt, { initialMs: 200, maxMs: 2_000 }), context.deadline.remaining());
+    // The other run's release is the fact waited on: checked again within one step of it.
+    const delay = Math.min(backoffDelay(attempt, WAIT_BACKOFF), context.deadline.remaining());
     if (delay <= 0) throw timedOut();
     context.logger.progress(`waiting for another deploy of ${name} (${waited()}s)`);
     await context.deadline.clock.sleep(delay);

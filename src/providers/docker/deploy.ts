@@ -10,15 +10,15 @@ import { applySteps } from './apply-steps.js';
 import { routeAuthOf } from './basic-auth.js';
 import { publicUrl } from './caddy-routes.js';
 import { containerBody } from './container-body.js';
-import { acquireDeployLock, removeStaleLock } from './deploy-lock.js';
+import { acquireDeployLock, lockOf, removeStaleLock } from './deploy-lock.js';
 import type { DeployRun, ServiceStep } from './deploy-steps.js';
 import type { ContainerSummary } from './engine-types.js';
-import { prepareBuiltImage, preparePrebuiltImage, type ResolvedImage } from './images.js';
+import { imageKey, knownImages, resolveImages } from './deploy-images.js';
+import type { ResolvedImage } from './images.js';
 import { isPreviewResource, LABEL } from './labels.js';
 import { networkHooks, reconcileContext } from './network.js';
-import { canonicalName, nameOf, previewContainers, publishedPort, readCaddy, serviceOf, servicePlans, type DockerRuntime } from './runtime.js';
-import type { ServicePlan } from './services.js';
-import { checkTargets } from './targets.js';
+import { canonicalName, nameOf, previewContainers, publishedPort, readCaddy, serviceOf, servicePlans, writesSoFar, type DockerRuntime, type RunReads } from './runtime.js';
+import { checkTargets, readTargets } from './targets.js';
 
 /** The container a service is served by: the canonical name wins, else the newest. */
 function pickCurrent(name: string, service: string, mine: ContainerSummary[]): ContainerSummary | undefined {
@@ -26,38 +26,30 @@ function pickCurrent(name: string, service: string, mine: ContainerSummary[]): C
   return mine.find((c) => nameOf(c) === canonical) ?? [...mine].sort((a, b) => b.Created - a.Created)[0];
 }
 
-function keyOf(plan: ServicePlan): string {
-  return plan.build ? plan.build.repo : `image ${plan.image}`;
-}
-
-/** Decides every image at once (reads only), then builds or pulls the missing ones in parallel. */
-async function resolveImages(rt: DockerRuntime, spec: PreviewSpec, plans: ServicePlan[], source: SourceRef): Promise<Map<string, ResolvedImage>> {
-  const ctx = { engine: rt.engine, plan: rt.context.plan, logger: rt.context.logger, deadline: rt.context.deadline, childEnv: rt.context.childEnv };
-  const unique = [...new Map(plans.map((p) => [keyOf(p), p])).values()];
-  const prepared = await Promise.all(unique.map((plan) => (plan.build ? prepareBuiltImage(ctx, plan.build, source, spec) : preparePrebuiltImage(ctx, plan.image!))));
-  const resolved = await Promise.all(prepared.map((p, i) => p.ready ?? rt.context.logger.group(`${unique[i]!.build ? 'build' : 'pull'} ${keyOf(unique[i]!)}`, p.make)));
-  return new Map(unique.map((plan, i) => [keyOf(plan), resolved[i]!]));
-}
-
-export async function deployPreview(rt: DockerRuntime, spec: PreviewSpec, source: SourceRef): Promise<DeployResult> {
+/**
+ * `known`: what ensure read moments ago in the same `up` (see freshReads). A re-run with nothing
+ * to change then decides from those reads and makes no request of its own before the checks
+ * through Caddy and the preview's image tags.
+ */
+export async function deployPreview(rt: DockerRuntime, spec: PreviewSpec, source: SourceRef, known?: RunReads): Promise<DeployResult> {
   const { plan: runPlan } = rt.context;
   const name = spec.name;
-  const view = await readCaddy(rt);
+  const view = known?.view ?? (await readCaddy(rt));
   const plans = servicePlans(rt, spec);
   const auth = routeAuthOf(spec);
   const urls = Object.fromEntries(plans.map((p) => [p.service, publicUrl(p.hosts[0]!, view.listener)]));
   const url = urls[plans[0]!.service]!;
   // Nothing is written before every target is known to be ours.
-  const { network, strays } = await checkTargets(rt, spec, plans.map((p) => p.service), view.servers);
+  const targets = known ?? (await readTargets(rt, spec));
+  const { network, strays } = await checkTargets(rt, spec, plans.map((p) => p.service), view.servers, targets);
   // A dry run already planned the network (ensure, then deploy): plan it once.
   const planned = runPlan.dryRun && runPlan.steps.some((s) => s.kind === 'create' && s.target === `network ${name}`);
   if (!planned) await ensureResource(networkHooks(rt, spec), reconcileContext(rt, spec), network);
-  const images = await resolveImages(rt, spec, plans, source);
 
   const configured = new Set(plans.map((p) => p.service));
-  const decide = (containers: ContainerSummary[]) => {
+  const decide = (containers: ContainerSummary[], images: Map<string, ResolvedImage>) => {
     const steps: ServiceStep[] = plans.map((plan) => {
-      const image = images.get(keyOf(plan))!;
+      const image = images.get(imageKey(plan))!;
       const mine = containers.filter((c) => serviceOf(c) === plan.service);
       const current = pickCurrent(name, plan.service, mine);
       const { body, hash } = containerBody(rt, spec, { plan, image, url: urls[plan.service]!, urls, network: name, commit: source.commit });
@@ -73,19 +65,27 @@ export async function deployPreview(rt: DockerRuntime, spec: PreviewSpec, source
     // Containers of services no longer configured go once the new ones serve.
     return { steps, unconfigured: containers.filter((c) => !configured.has(serviceOf(c))) };
   };
+  const allKept = (d: { steps: ServiceStep[] }) => d.steps.every((s) => s.action === 'keep');
+  // The listing still holds when nothing was written since (no network made, nothing built).
+  const listed = () => (targets.writes === writesSoFar(rt) ? Promise.resolve(targets.containers) : previewContainers(rt, spec));
 
   const run: DeployRun = { rt, ref: spec, view, ...(auth ? { auth } : {}) };
-  let decided = decide(await previewContainers(rt, spec));
+  let images = await knownImages(rt, spec, plans, source);
+  let decided = images && decide(await listed(), images);
+  if (!images || !decided || !allKept(decided)) {
+    images = await resolveImages(rt, spec, plans, source);
+    decided = decide(await listed(), images);
+  }
   if (runPlan.dryRun) return applySteps(run, decided.steps, decided.unconfigured, source, url);
-  if (decided.steps.every((s) => s.action === 'keep')) {
-    await removeStaleLock(rt, spec);
+  if (allKept(decided)) {
+    await removeStaleLock(rt, spec, lockOf(targets.networks, name));
     return applySteps(run, decided.steps, decided.unconfigured, source, url);
   }
   // Something changes: one run at a time. A run that waited decides again, since the other run
   // may have deployed this very commit meanwhile.
   const lock = await acquireDeployLock(rt, spec);
   try {
-    decided = decide(await previewContainers(rt, spec));
+    decided = decide(await previewContainers(rt, spec), images);
     return await applySteps(run, decided.steps, decided.unconfigured, source, url);
   } finally {
     await lock.release();

@@ -4,15 +4,16 @@
  * 500 where Docker answers 409, and reads the build and pull streams, whose errors arrive
  * inside an HTTP 200.
  */
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import { AuthError, ConflictError, ProviderError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
-import { retry, type Deadline } from '../../core/retry.js';
+import { retry, WAIT_BACKOFF, type Deadline } from '../../core/retry.js';
 import { errorMessageOf, RequestStats } from '../http.js';
 import { endpointFromDockerHost } from './docker-host.js';
 import type { ContainerInspect, ContainerSummary, EngineCall, EngineResponse, ImageInspect, ImageSummary, NetworkInspect, VolumeSummary } from './engine-types.js';
 import { API_VERSION, demuxLogs, loggedPath, queryString } from './engine-wire.js';
-import { exchange, openRequest, parseJsonBody, TransportError, type Endpoint } from './node-http.js';
+import { exchange, openRequest, parseJsonBody, retryAfterOf, TransportError, type Endpoint } from './node-http.js';
 import { libpodNetwork, libpodNetworks } from './podman-api.js';
 
 export type * from './engine-types.js';
@@ -57,6 +58,11 @@ export class DockerEngine {
     return this.endpoint.display;
   }
 
+  /** Pauses between attempts: fast at first (a restarting engine or proxy is back within moments), then gently longer. */
+  private backoff(): typeof WAIT_BACKOFF {
+    return { ...WAIT_BACKOFF, ...(this.options.backoffMs !== undefined ? { initialMs: this.options.backoffMs } : {}) };
+  }
+
   private timeout(what: string): number {
     this.options.deadline.check(what);
     return Math.min(this.options.requestTimeoutMs ?? 60_000, Math.max(1, this.options.deadline.remaining()));
@@ -72,7 +78,7 @@ export class DockerEngine {
     });
   }
 
-  private fail(status: number, body: unknown, what: string): Error {
+  private fail(status: number, body: unknown, what: string, headers: IncomingHttpHeaders = {}): Error {
     const said = errorMessageOf(body);
     const detail = `${status}${said ? ` ${said}` : ''}`;
     // A socket proxy or a TLS front refusing us: never "not found", whatever the call was.
@@ -80,7 +86,9 @@ export class DockerEngine {
       return new AuthError(`${what}: the Docker Engine at ${this.display} refused access (${detail})`, { hint: ENGINE_PERMISSION_HINT });
     }
     if (looksLikeConflict(status, said)) return new ConflictError(`${what}: conflict (${detail})`, { status: 409 });
-    return new ProviderError(`${what}: the Docker Engine answered ${detail}`, { status, retryable: status === 502 || status === 503 || status === 504 });
+    const retryable = status === 502 || status === 503 || status === 504;
+    const retryAfterSeconds = retryable ? retryAfterOf(headers) : undefined;
+    return new ProviderError(`${what}: the Docker Engine answered ${detail}`, { status, retryable, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) });
   }
 
   async call<T = unknown>(req: EngineCall): Promise<EngineResponse<T>> {
@@ -90,7 +98,7 @@ export class DockerEngine {
     return retry(() => this.once<T>(req), {
       attempts: idempotent ? 4 : 1,
       deadline: this.options.deadline,
-      initialMs: this.options.backoffMs ?? 200,
+      ...this.backoff(),
       what: req.what,
       onRetry: (error, attempt, delay) => this.options.logger.debug(`${req.what}: ${(error as Error).message}; attempt ${attempt + 1} in ${delay}ms`),
     });
@@ -120,7 +128,7 @@ export class DockerEngine {
     const libpod = res.headers['libpod-api-version'];
     if (typeof libpod === 'string') this.libpodVersion = libpod;
     if ((res.status >= 200 && res.status < 300) || req.allow?.includes(res.status)) return { status: res.status, body: parsed as T };
-    throw this.fail(res.status, parsed, req.what);
+    throw this.fail(res.status, parsed, req.what, res.headers);
   }
 
   /**
@@ -146,7 +154,7 @@ export class DockerEngine {
     if (status < 200 || status >= 300) {
       const chunks: Buffer[] = [];
       for await (const chunk of res) chunks.push(chunk as Buffer);
-      throw this.fail(status, parseJsonBody(Buffer.concat(chunks)), req.what);
+      throw this.fail(status, parseJsonBody(Buffer.concat(chunks)), req.what, res.headers);
     }
     // The body of a build may take minutes: bounded by the command's deadline, not a request timeout.
     const guard = setTimeout(() => res.destroy(new TransportError(`the command's --timeout ran out`, 'ETIMEDOUT')), Math.max(1, this.options.deadline.remaining()));
@@ -207,16 +215,19 @@ export class DockerEngine {
   }
 
   /**
-   * Every network called exactly `name`. Docker lets two networks share a name when two creates
-   * race; its name filter matches parts of names (podman's, a regular expression), so the exact
-   * name is checked here.
+   * Every network whose name contains `name`: the engines' name filter matches parts of names
+   * (Docker's and podman's are regular expressions), so this one listing holds the preview's
+   * network (and any twin two racing creates made) and its deploy lock `<name>.lock`.
    */
-  async networksNamed(name: string): Promise<NetworkInspect[]> {
+  async networksMatching(name: string): Promise<NetworkInspect[]> {
     const what = `look up network ${name}`;
-    const found = this.libpodVersion
-      ? await libpodNetworks(this, { name: [name] }, what)
-      : ((await this.call<NetworkInspect[]>({ method: 'GET', path: '/networks', query: { filters: JSON.stringify({ name: [name] }) }, what })).body ?? []);
-    return found.filter((n) => n.Name === name);
+    if (this.libpodVersion) return libpodNetworks(this, { name: [name] }, what);
+    return (await this.call<NetworkInspect[]>({ method: 'GET', path: '/networks', query: { filters: JSON.stringify({ name: [name] }) }, what })).body ?? [];
+  }
+
+  /** Every network called exactly `name` (two when two creates raced on Docker). */
+  async networksNamed(name: string): Promise<NetworkInspect[]> {
+    return (await this.networksMatching(name)).filter((n) => n.Name === name);
   }
 
   async createNetwork(name: string, labels: Record<string, string>): Promise<string> {
@@ -274,7 +285,7 @@ export class DockerEngine {
       {
         attempts: 6,
         deadline: this.options.deadline,
-        initialMs: this.options.backoffMs ?? 200,
+        ...this.backoff(),
         retryIf: (error) => error instanceof ProviderError && error.status === 500 && /state improper|could not be stopped/i.test(error.message),
       },
     );

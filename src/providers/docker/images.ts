@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { ConfigError, ProviderError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { Plan } from '../../core/plan.js';
-import type { Deadline } from '../../core/retry.js';
+import { backoffDelay, WAIT_BACKOFF, type Deadline } from '../../core/retry.js';
 import type { DockerEngine } from './engine.js';
 import { hashOf, identityLabels, LABEL, OWNED } from './labels.js';
 import { isOurRepository, tagsOf } from './image-prune.js';
@@ -106,7 +106,8 @@ export async function prepareBuiltImage(ctx: ImageContext, build: BuildSpec, sou
         const now = await ctx.engine.inspectImage(tag);
         if (now && now.Config?.Labels?.[LABEL.buildHash] === hash && now.Id !== existing?.Id) break;
         ctx.logger.warn(`build ${tag}: ${error.message}; building again`);
-        await (ctx.deadline?.clock.sleep(500 * attempt) ?? Promise.resolve());
+        const pause = Math.max(backoffDelay(attempt - 1, WAIT_BACKOFF), (error.retryAfterSeconds ?? 0) * 1000);
+        if (ctx.deadline) await ctx.deadline.clock.sleep(Math.min(pause, ctx.deadline.remaining()));
       }
     }
     const image = await ctx.engine.inspectImage(tag);
@@ -191,11 +192,15 @@ export async function preparePrebuiltImage(ctx: ImageContext, ref: string): Prom
   };
 }
 
-/** Points `<repo>:<preview name>` at the image, unless it already does. */
+/** Points `<repo>:<preview name>` at the image, unless it already does: one lookup of that tag. */
 export async function tagForPreview(ctx: ImageContext, image: ResolvedImage, repo: string, name: string): Promise<void> {
-  const current = await ctx.engine.inspectImage(image.id);
-  if (current?.RepoTags?.includes(`${repo}:${name}`)) return;
+  const tagged = await ctx.engine.inspectImage(`${repo}:${name}`);
+  if (tagged && bareId(tagged.Id) === bareId(image.id)) return;
   await ctx.plan.apply({ kind: 'update', target: `image tag ${repo}:${name}` }, () => ctx.engine.tagImage(image.id, repo, name), undefined);
+}
+
+function bareId(id: string): string {
+  return id.replace(/^sha256:/, '');
 }
 
 function isCommitTag(tag: string): boolean {

@@ -41,8 +41,8 @@ export function identityLabels(ref: PreviewRef): Record<string, string> {
 
 /**
  * Label filter for everything of one preview: name and key. Engines AND label filters on
- * containers, networks and images; podman 4 ORs them on volumes, so callers check the labels of
- * what comes back as well (`isPreviewResource`).
+ * containers and networks; podman 4 ORs them on volumes, so callers check the labels of what
+ * comes back as well (`isPreviewResource`), and answers nothing to two of them on images.
  */
 export function previewFilter(ref: Pick<PreviewRef, 'name' | 'key'>): string[] {
   return [OWNED, `${LABEL.name}=${ref.name}`, `${LABEL.key}=${ref.key}`];

@@ -116,3 +116,16 @@ export function parseJsonBody(body: Buffer): unknown {
     return text;
   }
 }
+
+/**
+ * A `Retry-After` answer (seconds or an HTTP date), capped at a minute: what a proxy in front of
+ * the engine or of Caddy asks a client to wait before trying again.
+ */
+export function retryAfterOf(headers: http.IncomingHttpHeaders, now = Date.now()): number | undefined {
+  const value = headers['retry-after'];
+  if (typeof value !== 'string' || value.trim() === '') return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.min(Math.max(seconds, 0), 60);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.min(Math.max(0, (date - now) / 1000), 60);
+}

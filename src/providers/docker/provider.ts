@@ -16,9 +16,9 @@ import { LABEL, OWNED } from './labels.js';
 import { networkHooks, PLANNED_NETWORK_ID, reconcileContext } from './network.js';
 import { groupPreviews, previewOf } from './preview-view.js';
 import { asleepRoute, findRoute, isAsleepRoute } from './route-shapes.js';
-import { nameOf, previewContainers, publishedPort, readCaddy, serviceOf, servicePlans, syncContext, type CaddyView, type DockerPreview, type DockerRuntime } from './runtime.js';
+import { freshReads, nameOf, previewContainers, publishedPort, readCaddy, routesSnapshot, runReads, serviceOf, servicePlans, syncContext, type CaddyView, type DockerPreview, type DockerRuntime } from './runtime.js';
 import type { DockerSettings } from './settings.js';
-import { checkTargets, refuseOtherRoutes } from './targets.js';
+import { checkTargets, readTargets, refuseOtherRoutes } from './targets.js';
 import { plannedSleep, sleepPreview, wakePreview } from './sleep.js';
 import { destroyPreview, plannedTeardown } from './teardown.js';
 
@@ -65,21 +65,24 @@ export class DockerProvider implements Provider {
   }
 
   async ensure(spec: PreviewSpec): Promise<EnsureResult> {
+    const at = this.rt.context.deadline.clock.now();
     // Caddy first: when it is unreachable nothing gets created on the engine.
     const view = await readCaddy(this.rt);
     const plans = servicePlans(this.rt, spec);
     // A password Caddy could not check fails here, before anything is written.
     const auth = routeAuthOf(spec);
     // Every target (network, each service's container, the routes) is judged before the first write.
-    const { network } = await checkTargets(this.rt, spec, plans.map((p) => p.service), view.servers);
+    const targets = await readTargets(this.rt, spec);
+    const { network } = await checkTargets(this.rt, spec, plans.map((p) => p.service), view.servers, targets);
     const outcome = await ensureResource(networkHooks(this.rt, spec), reconcileContext(this.rt, spec), network);
     const planned = outcome.planned === true || outcome.id === PLANNED_NETWORK_ID;
-    let containers = planned ? [] : await previewContainers(this.rt, spec);
+    let containers = planned ? [] : targets.containers;
     const woken = await wakePreview(this.rt, spec, view, containers, auth);
     if (woken && !this.rt.context.plan.dryRun) containers = await previewContainers(this.rt, spec);
     const preview: DockerPreview = {
       ...previewOf(this.rt, { name: spec.name, key: spec.key, ...(planned ? {} : { network: outcome.item }), containers, view }),
       ...(planned ? { id: outcome.id } : {}),
+      reads: runReads(spec, view, targets, at),
     };
     if (outcome.created && !planned) preview.networkCreated = true;
     return { preview, created: outcome.created, changed: outcome.changed || woken };
@@ -90,12 +93,13 @@ export class DockerProvider implements Provider {
    * are re-routed, and the asleep page of sleeping ones follows the hosts and protection asked for.
    */
   async setDomains(preview: Preview, spec: PreviewSpec): Promise<{ changed: boolean; domains: PreviewDomain[] }> {
-    const view = await readCaddy(this.rt);
+    const reads = freshReads(this.rt, spec, (preview as DockerPreview).reads);
+    const view = reads?.view ?? (await readCaddy(this.rt));
     const plans = servicePlans(this.rt, spec);
     const auth = routeAuthOf(spec);
     const domains = plans.flatMap((p) => p.hosts.map((host) => ({ host })));
     refuseOtherRoutes(view.servers, spec);
-    const containers = await previewContainers(this.rt, spec);
+    const containers = reads?.containers ?? (await previewContainers(this.rt, spec));
     const wishes: RouteWishes = new Map();
     for (const plan of plans) {
       const id = routeId(spec, plan.service);
@@ -109,13 +113,13 @@ export class DockerProvider implements Provider {
       wishes.set(id, liveRoute(id, plan.hosts, `${this.rt.settings.upstreamHost}:${port}`, auth?.handler));
     }
     if (wishes.size === 0) return { changed: false, domains };
-    const written = await syncRoutes(syncContext(this.rt), view.server, wishes, { ensureCatchAll: true });
+    const written = await syncRoutes(syncContext(this.rt), view.server, wishes, { ensureCatchAll: true, initial: routesSnapshot(this.rt, view) });
     return { changed: written.length > 0, domains };
   }
 
   async deploy(preview: Preview, spec: PreviewSpec, source: SourceRef): Promise<DeployResult> {
     try {
-      return await deployPreview(this.rt, spec, source);
+      return await deployPreview(this.rt, spec, source, freshReads(this.rt, spec, (preview as DockerPreview).reads));
     } catch (error) {
       // Only the `up` that made the network takes it back (ensure said so in the preview).
       if ((preview as DockerPreview).networkCreated && !this.rt.context.plan.dryRun) await dropNewEmptyNetwork(this.rt, spec);

@@ -5,12 +5,13 @@
  */
 import type { Preview, PreviewRef, ProviderContext } from '../types.js';
 import type { CaddyAdmin } from './caddy-admin.js';
-import { chooseServer, listenerOf, SERVERS_PATH, type CaddyServer, type Listener, type SyncContext } from './caddy-routes.js';
+import { chooseServer, listenerOf, SERVERS_PATH, type CaddyServer, type Listener, type RouteSnapshot, type SyncContext } from './caddy-routes.js';
 import type { ContainerInspect, ContainerSummary } from './engine-types.js';
 import type { DockerEngine } from './engine.js';
 import { isPreviewResource, LABEL, previewFilter } from './labels.js';
 import { planServices, type ServiceInputs, type ServicePlan } from './services.js';
 import type { DockerSettings } from './settings.js';
+import type { TargetReads } from './targets.js';
 
 export interface DockerRuntime {
   settings: DockerSettings;
@@ -25,6 +26,8 @@ export interface DockerRuntime {
  */
 export interface DockerPreview extends Preview {
   networkCreated?: boolean;
+  /** What `ensure` read, for `setDomains` and `deploy` of the same `up` (see freshReads). */
+  reads?: RunReads;
 }
 
 export interface CaddyView {
@@ -32,6 +35,52 @@ export interface CaddyView {
   server: string;
   config: CaddyServer;
   listener: Listener;
+  /** The Etag of the servers read: good for If-Match on any write below it. */
+  etag: string | undefined;
+  /** How many writes this provider had made when Caddy was read (see writesSoFar). */
+  writes: number;
+}
+
+/**
+ * Writes made so far through both clients. A read taken when the count was the same is still
+ * what this run last saw, so a decision to write nothing can rest on it; a run that wrote anything
+ * reads again.
+ */
+export function writesSoFar(rt: Pick<DockerRuntime, 'engine' | 'caddy'>): number {
+  return rt.engine.stats.mutating + rt.caddy.stats.mutating;
+}
+
+/** The chosen server's routes as Caddy's servers read saw them, while this run has written nothing since. */
+export function routesSnapshot(rt: DockerRuntime, view: CaddyView): RouteSnapshot | undefined {
+  return view.writes === writesSoFar(rt) ? { routes: view.config.routes, etag: view.etag } : undefined;
+}
+
+/**
+ * The reads `ensure` starts with — Caddy's servers, the preview's containers, the networks named
+ * after it (its lock among them) — handed to `setDomains` and `deploy` of the same `up`, so a
+ * re-run with nothing to change reads each kind once. Used only while the provider has written
+ * nothing since and for a few seconds: a library caller that deploys later reads afresh.
+ */
+export interface RunReads extends TargetReads {
+  key: string;
+  view: CaddyView;
+  /** When the first of them was read (the command's clock). */
+  at: number;
+}
+
+/** How long ensure's reads may stand in for deploy's: far longer than an `up` takes between the two. */
+export const READS_FRESH_MS = 5_000;
+
+export function freshReads(rt: DockerRuntime, ref: PreviewRef, reads: RunReads | undefined): RunReads | undefined {
+  if (!reads || reads.key !== ref.key || reads.writes !== writesSoFar(rt)) return undefined;
+  return rt.context.deadline.clock.now() - reads.at <= READS_FRESH_MS ? reads : undefined;
+}
+
+/** Caddy read first, then the engine's listings; kept out of JSON, so a preview printed or returned by the library never carries them. */
+export function runReads(ref: PreviewRef, view: CaddyView, targets: TargetReads, at: number): RunReads {
+  const reads: RunReads = { ...targets, key: ref.key, view, at, writes: Math.min(view.writes, targets.writes) };
+  Object.defineProperty(reads, 'toJSON', { value: () => undefined, enumerable: false });
+  return reads;
 }
 
 export function syncContext(rt: DockerRuntime): SyncContext {
@@ -40,11 +89,12 @@ export function syncContext(rt: DockerRuntime): SyncContext {
 
 /** Reads Caddy's HTTP servers and picks ours. The first call of every mutating operation, so an unreachable Caddy stops us before anything is created. */
 export async function readCaddy(rt: DockerRuntime): Promise<CaddyView> {
+  const writes = writesSoFar(rt);
   const read = await rt.caddy.get<Record<string, CaddyServer> | null>(SERVERS_PATH, 'read the HTTP servers from the Caddy admin API');
   const servers = read.status === 404 ? {} : (read.body ?? {});
   const server = chooseServer(servers, rt.settings.caddyServer);
   const config = servers[server]!;
-  return { servers, server, config, listener: listenerOf(config, rt.caddy.endpoint.host) };
+  return { servers, server, config, listener: listenerOf(config, rt.caddy.endpoint.host), etag: read.status === 404 ? undefined : read.etag, writes };
 }
 
 export function servicePlans(rt: DockerRuntime, spec: ServiceInputs): ServicePlan[] {

@@ -14,7 +14,7 @@ import { acquireDeployLock } from './deploy-lock.js';
 import { dial } from './deploy-steps.js';
 import type { ContainerSummary } from './engine-types.js';
 import { asleepRoute, findRoute, hostsOfRoute, isAsleepRoute } from './route-shapes.js';
-import { canonicalName, inspectedPort, nameOf, previewContainers, readCaddy, serviceOf, servicePlans, syncContext, type CaddyView, type DockerRuntime } from './runtime.js';
+import { canonicalName, inspectedPort, nameOf, previewContainers, readCaddy, routesSnapshot, serviceOf, servicePlans, syncContext, type CaddyView, type DockerRuntime } from './runtime.js';
 
 /**
  * Starts a container that was stopped (asleep, or exited). podman keeps the host port it picked at
@@ -75,7 +75,7 @@ export async function sleepPreview(rt: DockerRuntime, ref: PreviewRef): Promise<
     }
     const stopped: string[] = [];
     if (todo.wishes.size) {
-      const written = await syncRoutes(syncContext(rt), view.server, todo.wishes, { ensureCatchAll: false });
+      const written = await syncRoutes(syncContext(rt), view.server, todo.wishes, { ensureCatchAll: false, initial: routesSnapshot(rt, view) });
       stopped.push(...[...new Set(written)].map((id) => `route ${id} (asleep page)`));
     }
     await Promise.all(

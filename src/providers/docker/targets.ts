@@ -4,13 +4,13 @@
  * unmarked and `--adopt` is not given), nothing is created, started or routed.
  */
 import { SafetyError } from '../../core/errors.js';
-import { classify, lookup, refusal, type Lookup, type ResourceHooks } from '../reconcile.js';
+import { classify, refusal, type Lookup, type ResourceHooks } from '../reconcile.js';
 import type { PreviewRef } from '../types.js';
 import { routeKey, type CaddyServer } from './caddy-routes.js';
 import type { ContainerSummary, NetworkInspect } from './engine-types.js';
 import { LABEL, marksOf } from './labels.js';
 import { networkHooks, reconcileContext } from './network.js';
-import { canonicalName, summaryOf, type DockerRuntime } from './runtime.js';
+import { canonicalName, nameOf, previewContainers, summaryOf, writesSoFar, type DockerRuntime } from './runtime.js';
 
 /**
  * The container named `name`. A label set without our preview's name is not ours, whatever else it
@@ -34,6 +34,25 @@ export function containerHooks(rt: DockerRuntime, ref: PreviewRef, name: string)
   };
 }
 
+/**
+ * The two engine listings every write decision starts from: the preview's containers (by label)
+ * and the networks named after it (its own, twins of a create race, its deploy lock). Containers
+ * first: that answer says whether the engine is podman, whose own network listing is the cheap one.
+ */
+export interface TargetReads {
+  containers: ContainerSummary[];
+  networks: NetworkInspect[];
+  /** Writes this provider had made when these were read (see writesSoFar). */
+  writes: number;
+}
+
+export async function readTargets(rt: DockerRuntime, ref: PreviewRef): Promise<TargetReads> {
+  const writes = writesSoFar(rt);
+  const containers = await previewContainers(rt, ref);
+  const networks = await rt.engine.networksMatching(ref.name);
+  return { containers, networks, writes };
+}
+
 export interface TargetCheck {
   network: Lookup<NetworkInspect>;
   /** Canonical containers without our marker that `--adopt` lets this run replace. */
@@ -53,19 +72,27 @@ export function otherRoutes(servers: Record<string, CaddyServer>, ref: PreviewRe
 }
 
 /**
- * Reads and judges every target: the network, the canonical container of each service, the Caddy
- * routes named after the preview. Throws the refusal (exit 6) of the first target that is not ours.
+ * Judges every target from the listings: the network, the canonical container of each service, the
+ * Caddy routes named after the preview. A canonical name missing from our containers is looked up
+ * (it may be held by a container without our labels). Throws the refusal (exit 6) of the first
+ * target that is not ours.
  */
-export async function checkTargets(rt: DockerRuntime, ref: PreviewRef, services: string[], servers: Record<string, CaddyServer>): Promise<TargetCheck> {
+export async function checkTargets(rt: DockerRuntime, ref: PreviewRef, services: string[], servers: Record<string, CaddyServer>, reads: TargetReads): Promise<TargetCheck> {
   const ctx = reconcileContext(rt, ref);
   const hooks = networkHooks(rt, ref);
-  const network = await lookup(hooks, ctx);
+  const network = classify(
+    reads.networks.filter((n) => n.Name === ref.name),
+    hooks,
+    ref.identity,
+  );
   const refused = refusal(network, hooks, ctx);
   if (refused) throw refused;
   const strays: ContainerSummary[] = [];
   for (const service of services) {
     const containers = containerHooks(rt, ref, canonicalName(ref.name, service));
-    const found = classify(await containers.list(), containers, ref.identity);
+    // Names are unique on an engine: one of ours under the name is all there is under it.
+    const listed = reads.containers.find((c) => nameOf(c) === containers.name);
+    const found = classify(listed ? [listed] : await containers.list(), containers, ref.identity);
     const stop = refusal(found, containers, ctx);
     if (stop) throw stop;
     for (const stray of found.foreign) {

@@ -4,15 +4,15 @@
  * unreachable Caddy stops the run with nothing removed; what carries the preview's name but
  * another preview's identity (or no marker) is left alone with a warning.
  */
-import { lookup, teardownTargets, type ResourceHooks } from '../reconcile.js';
+import { classify, lookup, teardownTargets, type ResourceHooks } from '../reconcile.js';
 import type { DestroyResult, Preview, PreviewRef } from '../types.js';
 import { isPreviewRoute, routeKey, SERVERS_PATH, syncRoutes, type CaddyServer, type RouteWishes } from './caddy-routes.js';
-import { lockName } from './deploy-lock.js';
+import { lockOf } from './deploy-lock.js';
 import type { ContainerSummary } from './engine-types.js';
 import { removePreviewImages } from './images.js';
 import { isPreviewResource, LABEL, marksOf, nameFilter } from './labels.js';
 import { networkHooks, reconcileContext } from './network.js';
-import { nameOf, syncContext, type DockerRuntime } from './runtime.js';
+import { nameOf, syncContext, writesSoFar, type DockerRuntime } from './runtime.js';
 
 /** Every container that carries the preview's name, whoever's; only the marks decide. */
 function namedContainers(rt: DockerRuntime, ref: PreviewRef): ResourceHooks<ContainerSummary> {
@@ -48,24 +48,35 @@ function routesToRemove(servers: Record<string, CaddyServer>, ref: PreviewRef): 
 export async function destroyPreview(rt: DockerRuntime, ref: PreviewRef): Promise<DestroyResult> {
   const { plan, logger } = rt.context;
   const ctx = reconcileContext(rt, ref);
-  const servers = (await rt.caddy.get<Record<string, CaddyServer> | null>(SERVERS_PATH, 'read the HTTP servers from the Caddy admin API')).body ?? {};
+  const read = await rt.caddy.get<Record<string, CaddyServer> | null>(SERVERS_PATH, 'read the HTTP servers from the Caddy admin API');
+  const servers = read.body ?? {};
   const routes = routesToRemove(servers, ref);
   for (const id of routes.others) logger.warn(`caddy route ${id} was made for another preview named ${ref.name}: left alone`);
-  const netHooks = networkHooks(rt, ref);
-  const networks = await lookup(netHooks, ctx);
+  // Containers first: their answer says whether the engine is podman (see engine.listNetworks).
   const containerHooks = namedContainers(rt, ref);
   const containers = await lookup(containerHooks, ctx);
+  // One listing holds the preview's network and its deploy lock.
+  const netHooks = networkHooks(rt, ref);
+  const named = await rt.engine.networksMatching(ref.name);
+  const networks = classify(
+    named.filter((n) => n.Name === ref.name),
+    netHooks,
+    ref.identity,
+  );
+  const lock = lockOf(named, ref.name);
   // podman ORs label filters on volumes: filter on the key, then check every label.
   const volumes = (await rt.engine.listVolumes([`${LABEL.key}=${ref.key}`])).filter((v) => isPreviewResource(v.Labels, ref));
-  const lock = await rt.engine.inspectNetwork(lockName(ref.name));
   const networkTargets = teardownTargets(networks, netHooks, ctx);
   const containerTargets = teardownTargets(containers, containerHooks, ctx);
   const sharedName = routes.others.length > 0 || networks.others.length > 0 || containers.others.length > 0;
 
   const removed: string[] = [];
+  const writes = writesSoFar(rt);
   for (const [server, ids] of routes.ours) {
     const wishes: RouteWishes = new Map(ids.map((id) => [id, null]));
-    const written = await syncRoutes(syncContext(rt), server, wishes, { ensureCatchAll: false });
+    // The servers read decides the first removal (its Etag guards it) while nothing was written since.
+    const initial = read.status === 200 && writesSoFar(rt) === writes ? { routes: servers[server]!.routes, etag: read.etag } : undefined;
+    const written = await syncRoutes(syncContext(rt), server, wishes, { ensureCatchAll: false, initial });
     removed.push(...[...new Set(written)].map((id) => `route ${id}`));
   }
   const gone = await Promise.allSettled(

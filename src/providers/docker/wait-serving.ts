@@ -43,8 +43,10 @@ export async function waitServing(rt: DockerRuntime, view: CaddyView, targets: W
           {
             deadline,
             what: `service ${step.plan.service} to answer through Caddy at ${where}`,
-            initialMs: 100,
-            maxMs: 2_000,
+            // A probe is one loopback request through Caddy, and a started process usually listens
+            // within tens of milliseconds: the first steps are shorter than the usual 100 ms, and
+            // double up to the usual 1 s.
+            initialMs: 25,
             onWait: (elapsed) => rt.context.logger.progress(`${step.plan.service}: ${last} after ${(elapsed / 1000).toFixed(1)}s`),
           },
         );

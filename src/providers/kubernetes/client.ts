@@ -7,10 +7,11 @@
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { AuthError, ConfigError, ConflictError, ProviderError } from '../../core/errors.js';
+import { ProviderError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { retry, type Deadline } from '../../core/retry.js';
 import { RequestStats } from '../http.js';
+import { errorFor, isStatus, UnauthorizedError } from './api-errors.js';
 import type { Credential, CredentialSource } from './credentials.js';
 import type { ClusterConnection } from './kubeconfig.js';
 import { FIELD_MANAGER } from './labels.js';
@@ -36,27 +37,7 @@ export interface KubeResponse<T> {
   body: T;
 }
 
-/** The API's error object. */
-export interface KubeStatus {
-  kind: 'Status';
-  status?: string;
-  message?: string;
-  reason?: string;
-  code?: number;
-  details?: { name?: string; kind?: string; causes?: Array<{ reason?: string; message?: string; field?: string }> };
-}
-
-export function isStatus(body: unknown): body is KubeStatus {
-  return !!body && typeof body === 'object' && (body as { kind?: unknown }).kind === 'Status';
-}
-
-/** A 403: the account lacks RBAC rights for this call. */
-export class ForbiddenError extends AuthError {}
-
-/** A 401, with the credential the API refused (to renew it once). */
-export class UnauthorizedError extends AuthError {
-  credential?: Credential;
-}
+export { ForbiddenError, isStatus, UnauthorizedError, type KubeStatus } from './api-errors.js';
 
 export interface KubeClientOptions {
   connection: ClusterConnection;
@@ -126,6 +107,8 @@ export class KubeClient {
   }
 
   private attempts<T>(req: KubeRequest): Promise<KubeResponse<T>> {
+    // A refused or dropped request is an API server under load or restarting: retried from 300 ms
+    // (a `Retry-After` it sends wins). Not a wait on a fact: those are polls and watches.
     return retry(() => this.once<T>(req), {
       attempts: req.retry === false ? 1 : (this.options.attempts ?? 5),
       deadline: this.options.deadline,
@@ -212,13 +195,13 @@ export class KubeClient {
     });
   }
 
-  private async once<T>(req: KubeRequest): Promise<KubeResponse<T>> {
+  /** URL, headers and body of a request, with the credential of this moment. */
+  private async prepare(req: KubeRequest): Promise<{ url: URL; headers: Record<string, string>; body?: Buffer; credential: Credential }> {
     const credential = await this.options.credentials.get();
     const url = new URL(this.base.toString());
     url.pathname = `${this.base.pathname.replace(/\/+$/, '')}${req.path}`;
     for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'preview-kit' };
-    const c = this.options.connection;
     if (credential.token) headers.authorization = `Bearer ${credential.token}`;
     else if (credential.basic) headers.authorization = `Basic ${Buffer.from(`${credential.basic.username}:${credential.basic.password}`).toString('base64')}`;
     let body: Buffer | undefined;
@@ -228,17 +211,66 @@ export class KubeClient {
       headers['content-length'] = String(body.length);
     }
     this.options.deadline.check(req.what);
-    const timeout = Math.min(this.options.requestTimeoutMs ?? 30_000, Math.max(1, this.options.deadline.remaining()));
     this.stats.record(req.method);
     this.options.logger.debug(`${req.method} ${url.pathname}${url.search}`);
+    return { url, headers, body, credential };
+  }
+
+  private unreachable(req: KubeRequest, url: URL, why: string): ProviderError {
+    return new ProviderError(`${req.what}: Kubernetes API unreachable at ${url.origin}: ${why}`, {
+      retryable: true,
+      hint: `check the server in ${this.options.connection.source} and the network`,
+    });
+  }
+
+  /**
+   * A GET whose answer is a stream of lines (a watch): resolves with the open response once the
+   * headers arrive, or rejects with the API's error. `idleMs`: a connection silent that long is
+   * closed (a dead connection must not hold a wait until its deadline). Not retried: the caller
+   * decides what a failed or ended stream means.
+   */
+  async stream(req: KubeRequest, idleMs: number): Promise<IncomingMessage> {
+    try {
+      return await this.streamOnce(req, idleMs);
+    } catch (error) {
+      if (!(error instanceof UnauthorizedError) || !error.credential) throw error;
+      if (!(await this.options.credentials.renew(error.credential))) throw error;
+      return this.streamOnce(req, idleMs);
+    }
+  }
+
+  private async streamOnce(req: KubeRequest, idleMs: number): Promise<IncomingMessage> {
+    const { url, headers, credential } = await this.prepare(req);
+    const send = this.https ? httpsRequest : httpRequest;
+    return new Promise<IncomingMessage>((resolvePromise, reject) => {
+      const r = send(url, { method: 'GET', headers, agent: this.agentFor(credential), timeout: idleMs }, (res: IncomingMessage) => {
+        const status = res.statusCode ?? 0;
+        if (status >= 200 && status < 300) {
+          resolvePromise(res);
+          return;
+        }
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', (error) => reject(this.unreachable(req, url, error.message)));
+        res.on('end', () => {
+          const error = errorFor(this.options.connection, req, status, parseBody(Buffer.concat(chunks).toString('utf8')), res.headers['retry-after']);
+          if (error instanceof UnauthorizedError) error.credential = credential;
+          reject(error);
+        });
+      });
+      r.on('timeout', () => r.destroy(new Error(`no data within ${Math.round(idleMs / 1000)}s`)));
+      r.on('error', (error: NodeJS.ErrnoException) => reject(this.unreachable(req, url, error.code ?? error.message)));
+      r.end();
+    });
+  }
+
+  private async once<T>(req: KubeRequest): Promise<KubeResponse<T>> {
+    const { url, headers, body, credential } = await this.prepare(req);
+    const timeout = Math.min(this.options.requestTimeoutMs ?? 30_000, Math.max(1, this.options.deadline.remaining()));
     const send = this.https ? httpsRequest : httpRequest;
     const agent = this.agentFor(credential);
     return new Promise<KubeResponse<T>>((resolvePromise, reject) => {
-      const unreachable = (why: string) =>
-        new ProviderError(`${req.what}: Kubernetes API unreachable at ${url.origin}: ${why}`, {
-          retryable: true,
-          hint: `check the server in ${c.source} and the network`,
-        });
+      const unreachable = (why: string) => this.unreachable(req, url, why);
       const r = send(url, { method: req.method, headers, agent, timeout }, (res: IncomingMessage) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -247,19 +279,12 @@ export class KubeClient {
           const text = Buffer.concat(chunks).toString('utf8');
           const status = res.statusCode ?? 0;
           this.options.logger.debug(`→ ${status} ${req.method} ${url.pathname}`);
-          let parsed: unknown = text;
-          if (text && /^\s*[[{]/.test(text)) {
-            try {
-              parsed = JSON.parse(text);
-            } catch {
-              parsed = text;
-            }
-          }
+          const parsed = parseBody(text);
           if ((status >= 200 && status < 300) || req.allow?.includes(status)) {
             resolvePromise({ status, body: parsed as T });
             return;
           }
-          const error = this.errorFor(req, status, parsed, res.headers['retry-after']);
+          const error = errorFor(this.options.connection, req, status, parsed, res.headers['retry-after']);
           if (error instanceof UnauthorizedError) error.credential = credential;
           reject(error);
         });
@@ -269,42 +294,14 @@ export class KubeClient {
       r.end(body);
     });
   }
+}
 
-  private errorFor(req: KubeRequest, status: number, body: unknown, retryAfter: string | string[] | undefined): Error {
-    const c = this.options.connection;
-    const said = isStatus(body) ? body.message || body.reason : typeof body === 'string' ? body.trim().slice(0, 200) : undefined;
-    const detail = `${status}${said ? ` ${said}` : ''}`;
-    if (status === 401) {
-      return new UnauthorizedError(`${req.what}: the Kubernetes API refused the credentials (${detail})`, {
-        hint: c.exec ? `the credential of exec plugin ${c.exec.commandText} (${c.source}) was refused: check the plugin's login and the cluster's access entries` : `check the token or client certificate from ${c.source}`,
-      });
-    }
-    if (status === 403) {
-      return new ForbiddenError(`${req.what}: forbidden by the Kubernetes API (${detail})`, {
-        hint: 'grant the account RBAC rights on this resource in this namespace',
-      });
-    }
-    // Writing into a namespace that does not exist: the API names the namespace, not the object.
-    if (status === 404 && isStatus(body) && body.reason === 'NotFound' && body.details?.kind === 'namespaces') {
-      const ns = body.details.name ?? '';
-      return new ConfigError(`${req.what}: namespace "${ns}" does not exist`, {
-        hint: `create it with \`kubectl create namespace ${ns}\`, choose another with --namespace / K8S_NAMESPACE, or use --namespace-per-preview`,
-      });
-    }
-    if (status === 409) return new ConflictError(`${req.what}: conflict (${detail})`, { status });
-    if (status === 422 || status === 400) {
-      const causes = isStatus(body) ? (body.details?.causes ?? []).map((cause) => `${cause.field ?? ''} ${cause.message ?? ''}`.trim()) : [];
-      return new ProviderError(`${req.what}: the Kubernetes API rejected it (${detail})`, {
-        status,
-        hint: causes.length ? causes.join('; ') : 'check the rendered object or your manifests',
-      });
-    }
-    const retryable = status === 429 || status >= 500;
-    const after = Number(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
-    return new ProviderError(`${req.what}: the Kubernetes API answered ${detail}`, {
-      status,
-      retryable,
-      retryAfterSeconds: Number.isFinite(after) ? Math.min(after, 60) : undefined,
-    });
+/** A JSON answer parsed, anything else as the text it is. */
+function parseBody(text: string): unknown {
+  if (!text || !/^\s*[[{]/.test(text)) return text;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
   }
 }

@@ -12,8 +12,9 @@ import { nodeFiles, resolveConnection, type ClusterConnection, type ConfigFiles 
 import { ObjectStore } from './objects.js';
 import { kubernetesOptions, type KubernetesSettings } from './settings.js';
 
-/** Knobs for tests and benchmarks; production uses the defaults. */
+/** Knobs for tests; production uses the defaults. */
 export interface KubernetesTuning {
+  /** First and largest step of the waits on the cluster (default: core/retry.ts WAIT_BACKOFF, 100 ms to 1 s). */
   pollInitialMs?: number;
   pollMaxMs?: number;
   requestTimeoutMs?: number;
@@ -26,8 +27,8 @@ export interface KubernetesTuning {
 const WITHHELD = kubernetesOptions.filter((o) => o.secret).flatMap((o) => o.env ?? []);
 
 export class Cluster {
-  readonly pollInitialMs: number;
-  readonly pollMaxMs: number;
+  readonly pollInitialMs: number | undefined;
+  readonly pollMaxMs: number | undefined;
   private connectionValue: ClusterConnection | undefined;
   private clientValue: KubeClient | undefined;
   private storeValue: ObjectStore | undefined;
@@ -38,8 +39,8 @@ export class Cluster {
     readonly context: ProviderContext,
     private readonly tuning: KubernetesTuning = {},
   ) {
-    this.pollInitialMs = tuning.pollInitialMs ?? 500;
-    this.pollMaxMs = tuning.pollMaxMs ?? 5_000;
+    this.pollInitialMs = tuning.pollInitialMs;
+    this.pollMaxMs = tuning.pollMaxMs;
     context.logger.addSecret(settings.token);
     if (settings.databaseUrl) context.logger.addSecret(settings.databaseUrl);
   }

@@ -10,10 +10,11 @@ import type { Preview, PreviewAddon, PreviewDomain, PreviewRef } from '../types.
 import type { Cluster } from './cluster.js';
 import { databaseSecretName } from './render.js';
 import { lastDeployedAt, previewState } from './activity.js';
-import { COMMIT_ANNOTATION, IDENTITY_ANNOTATION, marksOf, previewSelector, type KubeObject } from './labels.js';
+import { COMMIT_ANNOTATION, IDENTITY_ANNOTATION, marksOf, type KubeObject } from './labels.js';
 import { oursAmong } from './ownership.js';
 import { RESOURCE_TYPES } from './resources.js';
 import { deploymentRollout } from './rollout.js';
+import { snapshotFor } from './snapshot.js';
 import { kindsToFind, ownerOf, renderContext } from './targets.js';
 
 export const typeOf = (kind: string) => RESOURCE_TYPES.find((t) => t.kind === kind)!;
@@ -26,11 +27,12 @@ export async function findPreview(cluster: Cluster, ref: PreviewRef): Promise<Pr
     const ns = await store.get(typeOf('Namespace'), undefined, ctx.namespace);
     if (!ns || oursAmong([{ ...ns, kind: 'Namespace', apiVersion: 'v1' }], owner, context).length === 0) return undefined;
   }
-  const objects: KubeObject[] = [];
-  for (const type of kindsToFind(cluster, ctx)) objects.push(...(await store.list(type, ctx.namespace, previewSelector(ref.name))));
-  const ours = oursAmong(objects, owner, context);
+  // The listings stay with the Preview: a `deploy` or `set-domain` after this reads nothing again.
+  const snapshot = snapshotFor(cluster, ref, undefined, true);
+  await snapshot.prefetch(kindsToFind(cluster, ctx), true);
+  const ours = oursAmong(snapshot.listedObjects(), owner, context);
   if (!ours.length) return undefined;
-  return previewFrom(ref.name, ctx.namespace, ours);
+  return snapshot.attach(previewFrom(ref.name, ctx.namespace, ours));
 }
 
 /** A Preview from its objects; the identity is the one they record. `hosts`: the spec's, until an Ingress has them. */

@@ -13,6 +13,12 @@ import { ownershipOf } from '../reconcile.js';
 import { marksOf, type KubeObject, type Owner } from './labels.js';
 import { withHash } from './render.js';
 import { resourcePath, resourceType, type ResourceType } from './resources.js';
+import { ObjectWatch } from './watch.js';
+
+/** Watches that may end before a wait falls back to polling. */
+const WATCH_ATTEMPTS = 3;
+/** A watch silent this long is checked with a read (a proxy may hold events back). */
+const QUIET_READ_MS = 5_000;
 
 export type ApplyAction = 'created' | 'updated' | 'unchanged';
 
@@ -28,8 +34,14 @@ export interface ObjectStoreOptions {
   plan: Plan;
   logger: Logger;
   deadline: Deadline;
-  pollInitialMs: number;
-  pollMaxMs: number;
+  /** Pace of the waits for deletions; core/retry.ts WAIT_BACKOFF unless given. */
+  pollInitialMs?: number;
+  pollMaxMs?: number;
+}
+
+/** Each promise's value or error, in order, once all of them are settled (none left running). */
+export async function settled<T>(promises: Array<Promise<T>>): Promise<Array<{ value: T } | { error: unknown }>> {
+  return Promise.all(promises.map((p) => p.then((value) => ({ value }), (error: unknown) => ({ error }))));
 }
 
 export function describeObject(object: KubeObject): string {
@@ -178,14 +190,37 @@ export class ObjectStore {
     );
   }
 
+  /**
+   * Waits until the object is gone, as `kubectl delete --wait` does: read it, then watch it from
+   * that version until the API says DELETED (a finalizer, foreground deletion of its dependents).
+   * A watch silent for a while is checked with a read; where watching is not possible (or keeps
+   * failing) it polls instead.
+   */
   async waitGone(object: KubeObject): Promise<void> {
     const path = pathOf(object);
     const what = describeObject(object);
+    const type = resourceType(object.apiVersion, object.kind);
+    for (let failures = 0; failures < WATCH_ATTEMPTS; ) {
+      this.o.deadline.check(`${what} to be deleted`);
+      const live = await this.o.client.get<KubeObject>(path, `read ${what}`);
+      if (!live) return;
+      const watch = await ObjectWatch.open(this.o.client, type, object.metadata.namespace, object.metadata.name!, live.metadata.resourceVersion, what);
+      if (!watch) break;
+      try {
+        for (;;) {
+          const event = await watch.next(Math.min(QUIET_READ_MS, this.o.deadline.remaining()));
+          if (event.type === 'DELETED') return;
+          if (event.type === 'ended') failures++;
+          if (event.type === 'ended' || event.type === 'quiet') break;
+        }
+      } finally {
+        watch.close();
+      }
+    }
     await poll(async () => ((await this.o.client.get<KubeObject>(path, `read ${what}`)) ? undefined : true), {
       deadline: this.o.deadline,
       what: `${what} to be deleted`,
-      initialMs: this.o.pollInitialMs,
-      maxMs: this.o.pollMaxMs,
+      ...this.pace(),
     });
   }
 
@@ -203,8 +238,11 @@ export class ObjectStore {
         if (still.length) this.o.logger.progress(`waiting for ${still.map((t) => t.plural).join(', ')} to be deleted`);
         return still.length ? undefined : true;
       },
-      // Objects without dependents go within moments: look again soon, then back off (a prune waits this per preview).
-      { deadline: this.o.deadline, what: `the preview's objects to be deleted`, initialMs: Math.min(this.o.pollInitialMs, 100), maxMs: this.o.pollMaxMs },
+      { deadline: this.o.deadline, what: `the preview's objects to be deleted`, ...this.pace() },
     );
+  }
+
+  private pace(): { initialMs?: number; maxMs?: number } {
+    return { ...(this.o.pollInitialMs !== undefined ? { initialMs: this.o.pollInitialMs } : {}), ...(this.o.pollMaxMs !== undefined ? { maxMs: this.o.pollMaxMs } : {}) };
   }
 }

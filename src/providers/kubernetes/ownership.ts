@@ -6,7 +6,8 @@
  */
 import { classify, refusal, teardownTargets, type Lookup, type ReconcileContext, type ResourceHooks } from '../reconcile.js';
 import { KEY_LABEL, marksOf, MANAGED_BY, type KubeObject, type Owner } from './labels.js';
-import { describeObject, type ObjectStore } from './objects.js';
+import { describeObject, settled } from './objects.js';
+import type { Objects } from './snapshot.js';
 
 function where(object: KubeObject): string {
   return `${object.metadata.namespace ? `${object.metadata.namespace}/` : ''}${object.metadata.name ?? ''}`;
@@ -47,9 +48,13 @@ export interface Guarded {
  * Reads every target and refuses the whole set, before any write, when one of them belongs to
  * another preview or is unmarked (unless `--adopt`). Returns what was read, for the applies.
  */
-export async function guardTargets(store: ObjectStore, targets: KubeObject[], owner: Owner, ctx: Judge): Promise<Guarded[]> {
-  const read: Guarded[] = [];
-  for (const object of targets) read.push({ object, live: await store.read(object) });
+export async function guardTargets(store: Pick<Objects, 'read'>, targets: KubeObject[], owner: Owner, ctx: Judge): Promise<Guarded[]> {
+  // Read together; every read is settled before a failure is told.
+  const reads = await settled(targets.map((object) => store.read(object)));
+  const read: Guarded[] = reads.map((r, i) => {
+    if ('error' in r) throw r.error;
+    return { object: targets[i]!, live: r.value };
+  });
   const refusals = read.flatMap(({ object, live }) => {
     const refused = refusal(judgeObject(object, live, owner), objectHooks(object, owner), ctx);
     return refused ? [refused] : [];

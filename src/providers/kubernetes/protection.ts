@@ -20,6 +20,7 @@ import { marksOf, type KubeObject, type Owner } from './labels.js';
 import { ownershipOf } from '../reconcile.js';
 import { secretObject, type RenderContext } from './render.js';
 import { MIDDLEWARE_TYPE } from './resources.js';
+import type { Snapshot } from './snapshot.js';
 import type { KubernetesSettings } from './settings.js';
 
 export const NGINX_AUTH = {
@@ -88,20 +89,20 @@ export function htpasswdFor(live: KubeObject | undefined, settings: KubernetesSe
  * Without `--basic-auth`: deletes the Secret and Middleware an earlier run made for it, when they
  * carry this preview's key; nothing (and no write) when there are none. True when one went.
  */
-export async function removeProtection(cluster: Cluster, ctx: RenderContext, owner: Pick<Owner, 'key'>): Promise<boolean> {
+export async function removeProtection(cluster: Cluster, objects: Snapshot, ctx: RenderContext, owner: Pick<Owner, 'key'>): Promise<boolean> {
   let removed = false;
   for (const object of protectionObjects(ctx, cluster.settings, '')) {
     let live: KubeObject | undefined;
     try {
-      live = await cluster.store.read(object);
+      live = await objects.readLabelled(object);
     } catch (error) {
       // No Traefik CRDs on this cluster: no Middleware of ours either.
       if (object.kind === MIDDLEWARE_TYPE.kind && error instanceof ProviderError && error.status === 404) continue;
       throw error;
     }
     if (!live || live.metadata.deletionTimestamp || ownershipOf(marksOf(live), owner.key).kind !== 'ours') continue;
-    await cluster.store.delete(live);
-    if (!cluster.context.plan.dryRun) await cluster.store.waitGone(live);
+    await objects.delete(live);
+    if (!cluster.context.plan.dryRun) await objects.waitGone(live);
     removed = true;
   }
   return removed;

@@ -14,6 +14,7 @@ import type { Cluster } from './cluster.js';
 import { DEPLOYED_AT_ANNOTATION, ownSelector, SLEEPING_REPLICAS_ANNOTATION, type KubeObject } from './labels.js';
 import { describeObject } from './objects.js';
 import { oursAmong } from './ownership.js';
+import type { Objects } from './snapshot.js';
 import { kindsToFind, ownerOf, renderContext } from './targets.js';
 
 export async function sleepPreview(cluster: Cluster, ref: PreviewRef): Promise<SleepResult> {
@@ -46,13 +47,13 @@ export function isAsleep(object: KubeObject | undefined): object is KubeObject {
  * replicas and stamps the deploy time. Returns the objects as the API server answered, by
  * `Kind/name`, for the caller to use as the new live versions.
  */
-export async function wakeWorkloads(cluster: Cluster, lives: Array<KubeObject | undefined>): Promise<Map<string, KubeObject>> {
+export async function wakeWorkloads(cluster: Cluster, lives: Array<KubeObject | undefined>, objects: Pick<Objects, 'patch'> = cluster.store): Promise<Map<string, KubeObject>> {
   const woken = new Map<string, KubeObject>();
   const now = new Date().toISOString();
   for (const live of lives) {
     if (!isAsleep(live) || live.metadata.deletionTimestamp) continue;
     const replicas = sleepingReplicas(live)!;
-    const patched = await cluster.store.patch(
+    const patched = await objects.patch(
       live,
       { metadata: { annotations: { [SLEEPING_REPLICAS_ANNOTATION]: null, [DEPLOYED_AT_ANNOTATION]: now } }, spec: { replicas } },
       `wake: ${replicas} replica${replicas === 1 ? '' : 's'}`,

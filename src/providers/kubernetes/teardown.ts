@@ -12,6 +12,7 @@ import type { Cluster } from './cluster.js';
 import { isOwn, typeOf } from './find.js';
 import { MANAGED_BY, ownSelector, PREVIEW_LABEL, previewSelector, type KubeObject } from './labels.js';
 import { KindCensus } from './census.js';
+import { settled } from './objects.js';
 import { deletable } from './ownership.js';
 import { DERIVED_TYPES, MIDDLEWARE_TYPE, RESOURCE_TYPES, type ResourceType } from './resources.js';
 import { kindsToFind, ownerOf, renderContext } from './targets.js';
@@ -53,40 +54,50 @@ export async function destroyPreview(cluster: Cluster, ref: PreviewRef): Promise
     const runs = (removals.get(cluster) ?? 0) + 1;
     removals.set(cluster, runs);
     const inventory = runs > 1 ? await censusOf(cluster).of(types, namespace) : undefined;
-    // Workloads first, so their pods stop before the Secrets and Service they use go.
-    for (const type of [...types].reverse()) {
-      const known = inventory?.get(type);
-      if (known && !expected.has(type.kind) && known.presence !== 'some') {
-        if (known.presence === 'unchecked') unchecked.push(type);
-        continue;
-      }
-      let items: KubeObject[];
-      try {
+    // What to look at, kind by kind (workloads first); the listings go out together.
+    const order = [...types].reverse();
+    const listings = await settled(
+      order.map(async (type): Promise<KubeObject[] | 'unchecked' | undefined> => {
+        const known = inventory?.get(type);
+        if (known && !expected.has(type.kind) && known.presence !== 'some') return known.presence === 'unchecked' ? 'unchecked' : undefined;
         // A dry run plans from the inventory; a real removal looks at the cluster as it is now.
-        items =
-          known && known.presence !== 'unchecked' && context.plan.dryRun
-            ? known.items.filter((item) => item.metadata.labels?.[PREVIEW_LABEL] === ref.name)
-            : await store.list(type, namespace, previewSelector(ref.name));
-      } catch (error) {
-        const unserved = error instanceof ProviderError && error.status === 404;
-        if (expected.has(type.kind) || !(error instanceof ForbiddenError || unserved)) throw error;
-        unchecked.push(type);
-        continue;
-      }
+        if (known && known.presence !== 'unchecked' && context.plan.dryRun) return known.items.filter((item) => item.metadata.labels?.[PREVIEW_LABEL] === ref.name);
+        try {
+          return await store.list(type, namespace, previewSelector(ref.name));
+        } catch (error) {
+          const unserved = error instanceof ProviderError && error.status === 404;
+          if (expected.has(type.kind) || !(error instanceof ForbiddenError || unserved)) throw error;
+          return 'unchecked';
+        }
+      }),
+    );
+    const deleted: KubeObject[] = [];
+    // Workloads first, so their pods stop before the Secrets and Service they use go.
+    for (const [i, listing] of listings.entries()) {
+      const type = order[i]!;
+      if ('error' in listing) throw listing.error;
+      const items = listing.value;
+      if (items === 'unchecked') unchecked.push(type);
+      if (!items || items === 'unchecked') continue;
       // Going already, or going with their owner (a Deployment's ReplicaSets and pods).
       const candidates = items.filter((item) => !item.metadata.deletionTimestamp && !(DERIVED_TYPES.includes(type) && item.metadata.ownerReferences));
       const targets = deletable(candidates, owner, context);
       if (items.some((item) => isOwn(item, ref))) found.push(type);
       for (const item of targets) {
         await store.delete(item);
+        deleted.push(item);
         removed.push(`${item.kind.toLowerCase()} ${namespace}/${item.metadata.name}`);
       }
     }
     if (unchecked.length) {
       context.logger.warn(`stop ${ref.name}: could not look for ${unchecked.map((t) => t.plural).join(', ')} in ${namespace} (forbidden or not served); these settings make none of them`);
     }
-    // Only the kinds something was deleted from can still hold objects of this preview.
-    if (found.length && !context.plan.dryRun) await store.waitNoneLeft(found, namespace, ownSelector(owner));
+    if (found.length && !context.plan.dryRun) {
+      // Each deleted object is followed until it is gone (with its dependents, deleted in the
+      // foreground); then one look confirms that nothing of the preview is left.
+      for (const gone of await settled(deleted.map((item) => store.waitGone(item)))) if ('error' in gone) throw gone.error;
+      await store.waitNoneLeft(found, namespace, ownSelector(owner));
+    }
   }
   const db = cluster.database;
   if (db) removed.push(...(await db.drop(owner)).removed.map((r) => `PostgreSQL ${r}`));

@@ -2,9 +2,10 @@
  * Admin routes of the fake (outside `/v2`: no auth, no faults, not in the request log), so that a
  * test running the fake as another process can look at the platform from outside and disturb it:
  *
- *   GET  /__fake/requests          the request log (method, path, status, fault)
+ *   GET  /__fake/requests          the request log (method, path, status, fault, arrival time)
+ *   GET  /__fake/git-requests      the git endpoint's requests (method, path, service, status, arrival time)
  *   GET  /__fake/state             apps (with tags), add-ons (with tags and linked apps), pushes
- *   POST /__fake/reset-log         empties the request log and the push log
+ *   POST /__fake/reset-log         empties the request log, the git request log and the push log
  *   POST /__fake/faults            CleverFaultOptions JSON, or `null` to stop
  *   POST /__fake/list-lag          {"ms": 1000}: listings show new items that much later
  *   POST /__fake/latency           {"ms": 50}: every /v2 request waits that long
@@ -26,6 +27,7 @@ export async function handleAdmin(req: IncomingMessage, res: ServerResponse, url
   const raw = await readBody(req);
   const route = `${req.method} ${url.pathname}`;
   if (route === 'GET /__fake/requests') return sendJson(res, 200, fake.requests);
+  if (route === 'GET /__fake/git-requests') return sendJson(res, 200, fake.gitRequests);
   if (route === 'GET /__fake/state') return sendJson(res, 200, { apps: fake.apps(), addons: fake.addons(), pushes: fake.pushes });
   if (route === 'POST /__fake/reset-log') {
     fake.resetLog();

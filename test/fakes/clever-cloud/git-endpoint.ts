@@ -19,6 +19,19 @@ export interface PushRecord {
   commit: string;
   /** The push moved the deploy branch (and so started a deployment). */
   ok: boolean;
+  /** When the push was answered (ms since the epoch). */
+  at: number;
+}
+
+/** One request to the git endpoint (info/refs advertisements, receive-pack, upload-pack), in arrival order. */
+export interface GitRequestRecord {
+  method: string;
+  path: string;
+  /** `service` of an `info/refs` request (`git-upload-pack`: a fetch or probe, `git-receive-pack`: a push). */
+  service?: string;
+  status: number;
+  /** When the request arrived (ms since the epoch). */
+  at: number;
 }
 
 const GIT_PATH = /^\/git\/(app_[A-Za-z0-9-]+)\.git(\/.*)?$/;
@@ -36,6 +49,7 @@ export class GitEndpoint {
     private readonly repos: Repos,
     private readonly creds: () => Credentials,
     readonly pushes: PushRecord[],
+    readonly requests: GitRequestRecord[] = [],
   ) {}
 
   async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -44,12 +58,16 @@ export class GitEndpoint {
     const app = appId ? this.store.apps.get(appId) : undefined;
     const rest = match?.[2] ?? '';
     const query = url.search.replace(/^\?/, '');
+    const service = url.searchParams.get('service') ?? undefined;
+    const entry: GitRequestRecord = { method: req.method ?? 'GET', path: url.pathname, ...(service ? { service } : {}), status: 0, at: Date.now() };
+    this.requests.push(entry);
     const isReceivePack =
       (req.method === 'POST' && rest === '/git-receive-pack') || (rest === '/info/refs' && url.searchParams.get('service') === 'git-receive-pack');
     const refuse = (status: number, text: string, headers: Record<string, string> = {}) => {
       req.resume();
       // A 401 is git's normal challenge before it sends credentials, not a failed push.
-      if (appId && isReceivePack && status !== 401) this.pushes.push({ appId, commit: '', ok: false });
+      if (appId && isReceivePack && status !== 401) this.pushes.push({ appId, commit: '', ok: false, at: Date.now() });
+      entry.status = status;
       sendText(res, status, text, headers);
     };
 
@@ -60,7 +78,7 @@ export class GitEndpoint {
 
     await this.repos.ensure(appId);
     const receivePack = req.method === 'POST' && rest === '/git-receive-pack';
-    await runGitHttpBackend({
+    entry.status = await runGitHttpBackend({
       req,
       res,
       projectRoot: this.repos.root,
@@ -78,7 +96,7 @@ export class GitEndpoint {
     // Re-check after the await: the app may have been deleted meanwhile.
     if (this.store.apps.get(appId) !== app) return;
     const moved = head !== undefined && head !== this.heads.get(appId);
-    this.pushes.push({ appId, commit: head ?? '', ok: status === 200 && moved });
+    this.pushes.push({ appId, commit: head ?? '', ok: status === 200 && moved, at: Date.now() });
     if (!moved || status !== 200) return;
     this.heads.set(appId, head);
     this.store.startDeployment(app, { commit: head, cause: 'git push' });

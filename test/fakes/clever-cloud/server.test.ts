@@ -354,7 +354,8 @@ describe('fake Clever Cloud API', () => {
       fake.resetLog();
       await call(fake, 'GET', '/v2/self');
       const log = await (await fetch(`${fake.url}/__fake/requests`)).json();
-      expect(log).toEqual([{ method: 'GET', path: '/v2/self', status: 200 }]);
+      expect(log).toEqual([{ method: 'GET', path: '/v2/self', status: 200, at: expect.any(Number) }]);
+      expect(await (await fetch(`${fake.url}/__fake/git-requests`)).json()).toEqual([]);
       const state = (await (await fetch(`${fake.url}/__fake/state`)).json()) as { apps: unknown[] };
       expect(state.apps.length).toBe(fake.apps().length);
       await fetch(`${fake.url}/__fake/faults`, { method: 'POST', body: JSON.stringify({ rate: 1, kinds: ['503-json'] }) });
@@ -479,7 +480,15 @@ describe('git smart HTTP', () => {
     const early = await git(['push', remote, 'HEAD:refs/heads/master'], repo);
     expect(early.code).not.toBe(0);
     expect(early.stderr).toMatch(/not found/i);
-    expect(fake.pushes).toContainEqual({ appId: app.id, commit: '', ok: false });
+    expect(fake.pushes).toContainEqual({ appId: app.id, commit: '', ok: false, at: expect.any(Number) });
+    // What a fetch (or a readiness probe) asks first gets the same 404, and is no push.
+    const pushesBefore = fake.pushes.length;
+    const basic = `Basic ${Buffer.from(`${TOKEN}:${SECRET}`).toString('base64')}`;
+    const probe = await fetch(`${remote}/info/refs?service=git-upload-pack`, { headers: { authorization: basic } });
+    await probe.arrayBuffer();
+    expect(probe.status).toBe(404);
+    expect(fake.pushes.length).toBe(pushesBefore);
+    expect(fake.gitRequests.at(-1)).toEqual({ method: 'GET', path: new URL(remote).pathname + '/info/refs', service: 'git-upload-pack', status: 404, at: expect.any(Number) });
 
     await until('repository ready', async () => {
       const got = await call(fake, 'GET', `/v2/organisations/${ORG}/applications/${app.id}`);
@@ -487,7 +496,7 @@ describe('git smart HTTP', () => {
     });
     const pushed = await git(['push', remote, 'HEAD:refs/heads/master'], repo);
     expect(pushed.code, pushed.stderr).toBe(0);
-    expect(fake.pushes.filter((p) => p.ok)).toEqual([{ appId: app.id, commit: first, ok: true }]);
+    expect(fake.pushes.filter((p) => p.ok)).toMatchObject([{ appId: app.id, commit: first, ok: true }]);
 
     const [wip] = await deployments(app.id);
     expect(wip).toMatchObject({ uuid: expect.stringMatching(/^deployment_/), state: 'WIP', action: 'DEPLOY', commit: first, cause: 'git push' });
@@ -509,7 +518,7 @@ describe('git smart HTTP', () => {
     // Only the app's branch deploys: another branch reaches the repository and starts nothing.
     const side = await git(['push', remote, 'HEAD:refs/heads/side'], repo);
     expect(side.code, side.stderr).toBe(0);
-    expect(fake.pushes.at(-1)).toEqual({ appId: app.id, commit: first, ok: false });
+    expect(fake.pushes.at(-1)).toMatchObject({ appId: app.id, commit: first, ok: false });
     expect(await deployments(app.id)).toHaveLength(1);
 
     const second = await commit(repo, 'index.html', '<h1>two</h1>\n');

@@ -12,7 +12,7 @@ import { handleAdmin } from './admin.js';
 import { handleApi } from './api.js';
 import { checkApiAuthorization, type Credentials } from './auth.js';
 import { APPLIED_KINDS, CleverFaults, type CleverFaultKind, type CleverFaultOptions } from './faults.js';
-import { GitEndpoint, isGitPath, type PushRecord } from './git-endpoint.js';
+import { GitEndpoint, isGitPath, type GitRequestRecord, type PushRecord } from './git-endpoint.js';
 import { plant, plantPreview, type PlantInput, type Planted, type PlantPreviewInput } from './plant.js';
 import { Repos } from './repos.js';
 import { apiError, ERROR_IDS, type ApiResult } from './router.js';
@@ -21,7 +21,7 @@ import { CleverStore, type AddonState, type AppState } from './state.js';
 export type { FaultKind, FaultOptions } from '../shared/faults.js';
 export type { CleverFaultKind, CleverFaultOptions } from './faults.js';
 export type { AddonRecord, AddonState, AppState, DeploymentRecord } from './state.js';
-export type { PushRecord } from './git-endpoint.js';
+export type { GitRequestRecord, PushRecord } from './git-endpoint.js';
 export type { PlantInput, Planted, PlantPreviewInput } from './plant.js';
 
 /** An application as the admin routes show it: the stored record, tags included, and its running instances. */
@@ -72,12 +72,16 @@ export interface RequestLogEntry {
   path: string;
   status: number;
   fault?: string;
+  /** When the request arrived (ms since the epoch), before the per-request latency. */
+  at: number;
 }
 
 export interface FakeCleverCloud {
   url: string;
   requests: RequestLogEntry[];
   pushes: PushRecord[];
+  /** Requests the git endpoint answered (probes, fetches, pushes), in arrival order. */
+  gitRequests: GitRequestRecord[];
   /** Every application, tags included (which no API view carries), with its running instances. */
   apps(): AppSnapshot[];
   /** Every add-on, with its tags and the applications it is linked to. */
@@ -99,6 +103,7 @@ export interface FakeCleverCloud {
 export interface FakeControls {
   requests: RequestLogEntry[];
   pushes: PushRecord[];
+  gitRequests: GitRequestRecord[];
   apps(): AppSnapshot[];
   addons(): AddonState[];
   resetLog(): void;
@@ -155,7 +160,8 @@ export async function startFakeCleverCloud(options: FakeCleverOptions = {}): Pro
   const repos = await Repos.create();
   const requests: RequestLogEntry[] = [];
   const pushes: PushRecord[] = [];
-  const git = new GitEndpoint(store, repos, () => creds, pushes);
+  const gitRequests: GitRequestRecord[] = [];
+  const git = new GitEndpoint(store, repos, () => creds, pushes, gitRequests);
   let faults = options.faults ? new CleverFaults(options.faults) : undefined;
   let credentialsMode: CredentialsMode = 'ok';
   let gitStall = false;
@@ -166,6 +172,7 @@ export async function startFakeCleverCloud(options: FakeCleverOptions = {}): Pro
   const resetLog = () => {
     requests.length = 0;
     pushes.length = 0;
+    gitRequests.length = 0;
   };
   const setFaults = (f: CleverFaultOptions | undefined) => {
     faults = f ? new CleverFaults(f) : undefined;
@@ -173,6 +180,7 @@ export async function startFakeCleverCloud(options: FakeCleverOptions = {}): Pro
   const controls: FakeControls = {
     requests,
     pushes,
+    gitRequests,
     apps: snapshotApps,
     addons: snapshotAddons,
     resetLog,
@@ -202,7 +210,7 @@ export async function startFakeCleverCloud(options: FakeCleverOptions = {}): Pro
   }
 
   async function handleV2(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const entry: RequestLogEntry = { method: req.method ?? 'GET', path: url.pathname, status: 0 };
+    const entry: RequestLogEntry = { method: req.method ?? 'GET', path: url.pathname, status: 0, at: Date.now() };
     requests.push(entry);
     let raw: Buffer;
     try {

@@ -92,6 +92,8 @@ export class RackModel {
   private readonly updates = new WeakMap<AppRecord, { release: string; previous: string; rollback: boolean }>();
   /** Every build by id, for v2's lookup by id alone (a DynamoDB GetItem, not a scan of every app). */
   private readonly buildsById = new Map<string, { app: AppRecord; build: BuildRecord }>();
+  /** Followers of a running build's output (the log websocket), told when its process exits. */
+  private readonly buildEndListeners = new Map<BuildRecord, Set<() => void>>();
 
   constructor(private readonly o: RackModelOptions) {}
 
@@ -155,6 +157,34 @@ export class RackModel {
     return app.releases.find((r) => this.o.rules.sameId(r.id, id));
   }
 
+  /** `BuildGet` as the log route calls it: the build, or the generation's not-found error. */
+  buildForLogs(appName: string, id: string): BuildRecord | RackError {
+    return this.findBuild(this.apps.get(appName) ?? this.newDetached(appName), id) ?? this.o.rules.buildNotFound(id);
+  }
+
+  /** What a running build has printed so far (its first lines; the rest comes when it ends, see finishBuild). */
+  static runningOutput(build: BuildRecord): string {
+    return `Building: .\nBuild: ${build.id}\n`;
+  }
+
+  /** Calls `fn` once the build's process has exited (after its status was saved), or at once when it has. */
+  onBuildEnd(build: BuildRecord, fn: () => void): () => void {
+    if (build.status === 'complete' || build.status === 'failed') {
+      fn();
+      return () => undefined;
+    }
+    const set = this.buildEndListeners.get(build) ?? new Set<() => void>();
+    set.add(fn);
+    this.buildEndListeners.set(build, set);
+    return () => set.delete(fn);
+  }
+
+  private buildEnded(build: BuildRecord): void {
+    const set = this.buildEndListeners.get(build);
+    this.buildEndListeners.delete(build);
+    for (const fn of set ?? []) fn();
+  }
+
   private findBuild(app: AppRecord, id: string): BuildRecord | undefined {
     // v2 BuildGet reads the DynamoDB item by id alone, whatever app it belongs to.
     if (this.o.rules.generation === '2') {
@@ -170,7 +200,8 @@ export class RackModel {
   }
 
   private finishBuild(app: AppRecord, build: BuildRecord): void {
-    if (!this.live(app)) return;
+    // The build process dies with its app: the log stream ends with it.
+    if (!this.live(app)) return this.buildEnded(build);
     const log: string[] = ['Building: .', `Build: ${build.id}`];
     const end = (status: 'complete' | 'failed', error?: string) => {
       if (error) log.push(`ERROR: ${error}`);
@@ -179,6 +210,8 @@ export class RackModel {
       build.logs = `object://${app.name}/${key}`;
       build.ended = this.now();
       build.status = status;
+      // The process exits after saving the build: its followers see the end of the stream now.
+      this.buildEnded(build);
     };
     const failure = this.buildFailures.shift();
     const where = /^object:\/\/([^/]+)\/(.+)$/.exec(build.url);

@@ -13,6 +13,7 @@ import { FaultInjector, LOAD_BALANCER_503_HTML, type FaultOptions } from '../sha
 import { closeServer, listen, readBody, sleep } from '../shared/http.js';
 import { seededRandom, type Random } from '../shared/prng.js';
 import { rulesFor, type Generation } from './generation.js';
+import { BUILD_LOGS_PATH, serveBuildLogs } from './log-socket.js';
 import { cleanKey, matchRoute, RackModel, type FakeRackDelays, type Reply } from './routes.js';
 import { formatEnvText, type AppRecord } from './state.js';
 
@@ -315,6 +316,32 @@ export async function startFakeRack(options: FakeRackOptions = {}): Promise<Fake
       if (!res.headersSent) send(res, { status: 500, error: (error as Error).message }, false);
       else res.destroy();
     });
+  });
+  // The build log websocket (log-socket.ts): logged like any request, authenticated after the upgrade.
+  server.on('upgrade', (req: IncomingMessage, socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    const url = new URL(req.url ?? '/', 'http://rack');
+    const match = BUILD_LOGS_PATH.exec(url.pathname);
+    const given = passwordOf(req);
+    const authorized = credentials === 'ok' && given !== undefined && given.user !== 'jwt' && given.pass === password;
+    const entry: FakeRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      form: {},
+      bodyBytes: 0,
+      headers: { 'user-agent': req.headers['user-agent'], rack: req.headers.rack as string | undefined, accept: req.headers.accept, upgrade: req.headers.upgrade },
+      authorized,
+      status: match && req.method === 'GET' ? 101 : 404,
+    };
+    requests.push(entry);
+    if (entry.status !== 101) {
+      socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    const refused = credentials === 'forbidden' ? 'you are unauthorized to access this' : authorized ? undefined : 'invalid authentication';
+    serveBuildLogs(model, req, socket, { app: decodeURIComponent(match![1]!), id: decodeURIComponent(match![2]!), refused });
   });
   server.on('connection', (socket) => {
     sockets.add(socket);

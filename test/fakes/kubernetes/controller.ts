@@ -60,6 +60,13 @@ export class Controllers {
   private readonly syncPods: Queue = new Set();
   /** Objects being deleted, and dependents whose owner went: `kind|namespace/name`. */
   private readonly collect: Queue = new Set();
+  /**
+   * When each pod was created and each object got its deletionTimestamp, by uid, in milliseconds:
+   * the API's timestamps have whole seconds only, and measuring the delays from them would make a
+   * pod ready (or a deletion finish) up to a second early.
+   */
+  private readonly createdAt = new Map<string, number>();
+  private readonly deletingSince = new Map<string, number>();
 
   constructor(
     private readonly store: Store,
@@ -99,11 +106,16 @@ export class Controllers {
   private observe(event: StoreEvent): void {
     const o = event.object;
     const kind = event.res.kind;
+    const uid = String(meta(o).uid);
     if (event.type === 'DELETED') {
+      this.createdAt.delete(uid);
+      this.deletingSince.delete(uid);
       for (const child of this.store.childrenOf(meta(o).uid)) this.collect.add(`${child.res.kind}|${at(child.object)}`);
     } else if (meta(o).deletionTimestamp) {
+      if (!this.deletingSince.has(uid)) this.deletingSince.set(uid, Date.now());
       this.collect.add(`${kind}|${at(o)}`);
     }
+    if (event.type === 'ADDED' && kind === 'Pod') this.createdAt.set(uid, Date.now());
     const ns = String(meta(o).namespace ?? '');
     const owner = (meta(o).ownerReferences as Obj[] | undefined)?.[0];
     if (kind === 'Deployment') {
@@ -255,7 +267,7 @@ export class Controllers {
   /** Moves a pod to ready (or to its failure) once it is old enough; false while it is not. */
   private syncPod(pod: Obj): boolean {
     if (meta(pod).deletionTimestamp) return true;
-    const created = Date.parse(String(meta(pod).creationTimestamp));
+    const created = this.createdAt.get(String(meta(pod).uid)) ?? Date.parse(String(meta(pod).creationTimestamp));
     if (Date.now() - created < this.options.readyDelayMs) return false;
     const deployment = this.deploymentOfPod(pod);
     // Only pods of the template being rolled out fail; the old ones keep serving.
@@ -344,7 +356,7 @@ export class Controllers {
       if (!object) continue;
       const m = meta(object);
       if (m.deletionTimestamp) {
-        const since = Date.now() - Date.parse(String(m.deletionTimestamp));
+        const since = Date.now() - (this.deletingSince.get(String(m.uid)) ?? Date.parse(String(m.deletionTimestamp)));
         let done = false;
         if (res.kind === 'Namespace') {
           const inside = this.store.inNamespace(String(m.name));

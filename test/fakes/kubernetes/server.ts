@@ -385,6 +385,14 @@ export async function startFakeKubernetes(options: FakeKubernetesOptions = {}): 
     // A real server answers a watch at once; clients block on the headers until then.
     res.flushHeaders();
     const write = (type: string, object: JsonObject) => res.write(`${JSON.stringify({ type, object })}\n`);
+    // The watch cache keeps a window of events: older than that is 410 Expired, as an ERROR event
+    // (apiserver storage/cacher/watch_cache.go, `too old resource version`).
+    const oldest = store.events[0]?.rv;
+    if (since && oldest !== undefined && since < oldest - 1) {
+      write('ERROR', new ApiError(410, 'Expired', `too old resource version: ${since} (${oldest - 1})`).toStatus());
+      res.end();
+      return;
+    }
     if (!since) for (const object of list(r, query)) write('ADDED', object);
     else for (const e of store.events) if (e.rv > since && matches(e)) write(e.type, e.object);
     const unsubscribe = store.subscribe((e) => {

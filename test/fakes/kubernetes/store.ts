@@ -119,7 +119,9 @@ export class Store {
     const key = this.key(res, m.namespace as string | undefined, String(m.name));
     const old = this.items.get(key);
     if (old) this.unindex(old);
-    const item = { key, res, object };
+    // A new version updates the item in place: the sorted lists hold items, and must serve it.
+    const item = old ?? { key, res, object };
+    item.object = object;
     this.items.set(key, item);
     let ofRes = this.byRes.get(res);
     if (!ofRes) this.byRes.set(res, (ofRes = new Map()));

@@ -54,6 +54,12 @@ describe('clever-cloud: up, re-run, new commit, stop', () => {
     expect(apps[0]!.tags).toContain('preview-kit');
     expect(apps[0]!.vhosts.map((v: { fqdn: string }) => v.fqdn.replace(/\/$/, ''))).toContain(`${name}.preview.example.com`);
     expect(fake.pushes.filter((p) => p.appId === id && p.ok).map((p) => p.commit)).toEqual([repo.first]);
+    // The new repository is asked (info/refs) until it answers, then pushed at once: no push is refused.
+    expect(fake.pushes.filter((p) => p.appId === id && !p.ok)).toEqual([]);
+    const git = fake.gitRequests.filter((g) => g.path.includes(id)).map((g) => `${g.method} ${g.service ?? g.path.split('/').pop()} ${g.status}`);
+    const answered = git.indexOf('GET git-upload-pack 200');
+    expect(git.slice(0, answered).every((g) => g === 'GET git-upload-pack 404')).toBe(true);
+    expect(git.slice(answered)).toEqual(['GET git-upload-pack 200', 'GET git-receive-pack 200', 'POST git-receive-pack 200']);
   });
 
   it('a second up with nothing to change makes no mutating call and no push, and few reads', async () => {
@@ -65,7 +71,10 @@ describe('clever-cloud: up, re-run, new commit, stop', () => {
     expect(out).toMatchObject({ id, created: false, deployed: false, changed: false });
     expect(mutating(fake)).toEqual([]);
     expect(fake.pushes.length).toBe(pushesBefore);
-    expect(fake.requests.length).toBeLessThanOrEqual(4);
+    // One read per kind: the applications listing, this app's tags, its recent deployments; git is not asked.
+    const kinds = fake.requests.map((r) => r.path.replace(`/v2/organisations/${ORG}`, '').replace(id, '{id}'));
+    expect(kinds.sort()).toEqual(['/applications', '/applications/{id}/deployments', '/applications/{id}/tags']);
+    expect(fake.gitRequests).toEqual([]);
   });
 
   it('a new commit is pushed once to the same app', async () => {
@@ -76,6 +85,10 @@ describe('clever-cloud: up, re-run, new commit, stop', () => {
     expect(r.json<{ id: string; deployed: boolean; commit: string }>()).toMatchObject({ id, deployed: true, commit: second });
     expect(fake.pushes.slice(before).filter((p) => p.ok)).toEqual([expect.objectContaining({ appId: id, commit: second })]);
     expect(ours(fake, name)).toHaveLength(1);
+    // A repository that already received code is pushed to without asking first; the push is the only write.
+    expect(fake.gitRequests.filter((g) => g.service === 'git-upload-pack')).toEqual([]);
+    expect(mutating(fake)).toEqual([]);
+    expect(fake.pushes.slice(before)).toHaveLength(1);
   });
 
   it('status shows the app; stop removes it; a second stop is a no-op with exit 0', async () => {

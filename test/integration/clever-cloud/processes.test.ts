@@ -80,8 +80,9 @@ describe('git children of a deploy', () => {
     expect(r.json<{ deployed: boolean }>().deployed).toBe(true);
 
     const calls = (await readFile(dump, 'utf8')).split('=== ').filter(Boolean);
-    const network = calls.filter((c) => /^(push|ls-remote)\n/.test(c));
-    expect(network.map((c) => c.split('\n')[0]).sort()).toEqual(['ls-remote', 'push']);
+    const network = calls.filter((c) => /^(push|ls-remote|fetch)\n/.test(c));
+    // One git process talks to the remote: the push (whether the repository exists is asked over HTTP).
+    expect(network.map((c) => c.split('\n')[0])).toEqual(['push']);
     for (const call of network) {
       const vars = new Map(
         call
@@ -102,6 +103,10 @@ describe('git children of a deploy', () => {
   });
 
   it('end with the CLI: after a SIGTERM no git or git-remote-http of that run is left', async () => {
+    // A preview that already runs code, so that the next commit goes straight to a push.
+    const first = await runCli(['up', '--branch', 'sigterm-check'], { cwd: repo.dir, env: env() });
+    expect(first.code, first.stderr).toBe(0);
+    await repo.commit({ 'index.html': '<h1>children, again</h1>\n' }, 'again');
     // Every git request to this fake hangs: git (and its helper) wait on the remote forever.
     fake.setGitStall(true);
     const marker = `${fake.url}/git/`;

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeGitHub } from '../../fakes/github/server.js';
-import { startFakeKubernetes, writeKubeconfig, type FakeKubernetes } from '../../fakes/kubernetes/index.js';
+import { startFakeKubernetes, writeKubeconfig, type FakeKubernetes, type RecordedRequest } from '../../fakes/kubernetes/index.js';
 import { runWorkflowJob } from '../../forges/github/runner.js';
 import { baseEnv, ROOT, runCli, tempRepo, type CliRun } from '../../helpers/cli.js';
 
@@ -58,14 +58,17 @@ async function runDuringSlowPull<T>(name: string, commit: string, start: () => P
     return r;
   });
   try {
-    // Wait for facts: the new template is stored, a pod of it waits, and the CLI polled the Deployment since.
+    // Wait for facts: the new template is stored, a pod of it waits, and the CLI looked at the
+    // Deployment since (read it, or watches it).
+    const looksAt = (q: RecordedRequest) =>
+      q.method === 'GET' && (q.path.endsWith(`/deployments/${name}`) || (q.path.endsWith('/deployments') && q.query.watch === 'true' && q.query.fieldSelector === `metadata.name=${name}`));
     for (;;) {
       const d = fake.get('Deployment', namespace, name) as Obj | undefined;
       const applied = templateOf(d).metadata?.annotations?.['preview-kit/commit'] === commit;
       const lastPatch = fake.requests.findLastIndex((q) => q.method === 'PATCH' && q.path.endsWith(`/deployments/${name}`));
-      const polledSince = lastPatch >= 0 && fake.requests.slice(lastPatch + 1).some((q) => q.method === 'GET' && q.path.endsWith(`/deployments/${name}`));
+      const lookedSince = lastPatch >= 0 && fake.requests.slice(lastPatch + 1).some(looksAt);
       const waiting = podsOf(name, namespace).some((p) => p.metadata.annotations?.['preview-kit/commit'] === commit && !podReady(p));
-      if (exited || (applied && polledSince && waiting)) break;
+      if (exited || (applied && lookedSince && waiting)) break;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const whileBlocked = { exited, template: templateOf(fake.get('Deployment', namespace, name) as Obj), pods: podsOf(name, namespace) };

@@ -1,6 +1,7 @@
 /**
  * The system git against the fake's real smart-HTTP remote: credentials in an extra header only,
- * a repository that is not ready yet, refused credentials.
+ * a repository that is not ready yet (the probe says `absent`, a push is refused), refused
+ * credentials.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -30,13 +31,8 @@ afterAll(async () => {
 /** Waits on the fact (the remote answers) rather than on the fake's delay. */
 async function whenReady(g: SystemGit, url: string): Promise<void> {
   for (let delay = 20; ; delay = Math.min(delay * 2, 200)) {
-    try {
-      await g.lsRemote(url, 'refs/heads/master', repo.dir);
-      return;
-    } catch (error) {
-      if (!(error instanceof GitCommandError)) throw error;
-      await new Promise((r) => setTimeout(r, delay));
-    }
+    if ((await g.probe(url)) === 'ready') return;
+    await new Promise((r) => setTimeout(r, delay));
   }
 }
 
@@ -50,15 +46,20 @@ describe('SystemGit', () => {
     const app = await rawCreateApp(fake, 'git-test-app');
     const url = app.deployment!.httpUrl!;
     const { git: g, logger } = git();
+    // Asking is not pushing: the fake records no push for a probe.
+    expect(await g.probe(url)).toBe('absent');
+    expect(fake.pushes.filter((p) => p.appId === app.id)).toEqual([]);
     const early = await g.push(url, sha, 'refs/heads/master', repo.dir).catch((e: unknown) => e);
     expect(early).toBeInstanceOf(GitCommandError);
     expect((early as GitCommandError).failure).toBe('retry');
 
     await whenReady(g, url);
-    expect(await g.lsRemote(url, 'refs/heads/master', repo.dir)).toBeUndefined();
     expect(await g.push(url, sha, 'refs/heads/master', repo.dir)).toEqual({ upToDate: false });
-    expect(await g.lsRemote(url, 'refs/heads/master', repo.dir)).toBe(sha);
     expect(await g.push(url, sha, 'refs/heads/master', repo.dir)).toEqual({ upToDate: true });
+    expect(await g.probe(url)).toBe('ready');
+    // Credentials the remote refuses, a remote that is not there: not facts about the repository.
+    expect(await git(TOKEN, 'wrong').git.probe(url)).toBe('unknown');
+    expect(await g.probe('http://127.0.0.1:9/git/app_nowhere.git')).toBe('unknown');
 
     const config = await readFile(path.join(repo.dir, '.git', 'config'), 'utf8');
     const basic = gitAuthorization(credentialsFrom({ token: TOKEN, secret: SECRET })).slice('Basic '.length);

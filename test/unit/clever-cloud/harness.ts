@@ -28,7 +28,7 @@ export const ORG = 'orga_00000000-0000-4000-8000-000000000001';
 
 /** Timings that keep the suite fast against the fake's small delays. */
 export const FAST: CleverProviderOptions = {
-  timing: { pollInitialMs: 10, pollMaxMs: 60, pushInitialMs: 30, pushMaxMs: 150, pushAttempts: 40 },
+  timing: { poll: { initialMs: 10, maxMs: 60 }, probe: { initialMs: 10, maxMs: 40 }, push: { initialMs: 30, maxMs: 150 }, pushAttempts: 40 },
   retryInitialMs: 10,
   reconcile: { settleInitialMs: 20, settleMaxMs: 100, settleWindowMs: 5_000 },
 };

@@ -9,7 +9,7 @@ import type { CreateAppBody } from '../../../src/providers/clever-cloud/api.js';
 import { marksOf, ownershipTags } from '../../../src/providers/clever-cloud/tags.js';
 import { OWNER_MARKER } from '../../../src/providers/types.js';
 import type { FakeCleverCloud } from '../../fakes/clever-cloud/server.js';
-import { API_TOKEN, appsNamed, makeProvider, mutating, reads, specFor, startFake, tempRepo, type TempRepo } from './harness.js';
+import { API_TOKEN, appsNamed, makeProvider, mutating, ORG, reads, specFor, startFake, tempRepo, type TempRepo } from './harness.js';
 import { rawCall, rawCreateAddon, rawCreateApp } from './raw-api.js';
 
 let fake: FakeCleverCloud;
@@ -282,7 +282,7 @@ describe('faults', () => {
 });
 
 describe('up with nothing to change', () => {
-  it('makes no mutating call, no push and at most 4 API reads', async () => {
+  it('makes no mutating call, no push and one read per kind: the listing, the tags, the deployments, the env asked for', async () => {
     const spec = specFor({ env: { MODE: 'preview' } });
     spec.domains = [`${spec.name}.preview.example.com`];
     const firstRun = makeProvider(fake);
@@ -303,7 +303,9 @@ describe('up with nothing to change', () => {
     expect(result.reason).toMatch(/already live/);
     expect(mutating(fake)).toEqual([]);
     expect(fake.pushes).toEqual([]);
-    expect(reads(fake).length).toBeLessThanOrEqual(4);
+    expect(fake.gitRequests).toEqual([]);
+    const kinds = reads(fake).map((r) => r.path.replace(`/v2/organisations/${ORG}`, '').replace(again.preview.id, '{id}'));
+    expect(kinds.sort()).toEqual(['/applications', '/applications/{id}/deployments', '/applications/{id}/env', '/applications/{id}/tags']);
     expect(again.preview.url).toBe(`https://${spec.name}.preview.example.com`);
   });
 });
@@ -348,7 +350,7 @@ describe('deploy', () => {
     const result = await provider.deploy(preview, spec, { dir: repo.dir, commit: first, force: false });
     expect(result).toMatchObject({ deployed: true, url: preview.url });
     expect(result.deployment).toMatchObject({ state: 'ok', commit: first });
-    expect(fake.pushes.slice(before).filter((p) => p.ok)).toEqual([{ appId: preview.id, commit: first, ok: true }]);
+    expect(fake.pushes.slice(before).filter((p) => p.ok)).toMatchObject([{ appId: preview.id, commit: first, ok: true }]);
     expect(context.logger.progressLines.some((l) => l.startsWith(`deployment ${first.slice(0, 7)}: `))).toBe(true);
 
     fake.resetLog();
@@ -396,7 +398,7 @@ describe('deploy', () => {
       fake.resetLog();
       const next = await provider.deploy(preview, spec, { dir: local.dir, commit: two, force: false });
       expect(next.deployed).toBe(true);
-      expect(fake.pushes.filter((p) => p.ok)).toEqual([{ appId: preview.id, commit: two, ok: true }]);
+      expect(fake.pushes.filter((p) => p.ok)).toMatchObject([{ appId: preview.id, commit: two, ok: true }]);
 
       fake.resetLog();
       const forced = await provider.deploy(preview, spec, { dir: local.dir, commit: two, force: true });
@@ -477,6 +479,46 @@ describe('add-ons', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).hint).toMatch(/dev/);
     expect(fake.addons().some((a) => a.name.startsWith(spec.name))).toBe(false);
+  });
+});
+
+describe('reads a re-run and a stop make, with an add-on', () => {
+  /** The requests since the log was reset, with ids left out. */
+  const paths = (method?: string) =>
+    fake.requests
+      .filter((r) => method === undefined || r.method === method)
+      .map((r) => `${r.method} ${r.path.replace(`/v2/organisations/${ORG}`, '').replace(/(app|addon)_[0-9a-f-]+/g, '$1_…')}`)
+      .sort();
+
+  it('a no-op up reads each kind once and writes nothing; stop reads the links with the tags and the add-ons with the apps', async () => {
+    const spec = specFor();
+    const firstRun = makeProvider(fake, { addons: ['postgresql-addon:dev'] });
+    const { preview } = await firstRun.provider.ensure(spec);
+    await firstRun.provider.deploy(preview, spec, { dir: repo.dir, commit: first, force: false });
+
+    fake.resetLog();
+    const { provider } = makeProvider(fake, { addons: ['postgresql-addon:dev'] });
+    const again = await provider.ensure(spec);
+    const result = await provider.deploy(again.preview, spec, { dir: repo.dir, commit: first, force: false });
+    expect(again.changed).toBe(false);
+    expect(result.deployed).toBe(false);
+    expect(mutating(fake)).toEqual([]);
+    expect(paths()).toEqual([
+      'GET /addons/addon_…/tags',
+      'GET /applications',
+      'GET /applications/app_…/addons',
+      'GET /applications/app_…/deployments',
+      'GET /applications/app_…/tags',
+    ]);
+    // The app's tags, deployments and links are asked at once, before anything that depends on them.
+    const byPath = (end: string) => fake.requests.findIndex((r) => r.path.endsWith(end) && r.path.includes('/applications/'));
+    expect(Math.max(byPath('/tags'), byPath('/deployments'), byPath('/addons'))).toBeLessThan(fake.requests.findIndex((r) => r.path.includes('/addons/addon_')));
+
+    fake.resetLog();
+    const stop = await makeProvider(fake, { addons: ['postgresql-addon:dev'] }).provider.destroy(spec);
+    expect(stop.deleted).toBe(true);
+    expect(paths('GET')).toEqual(['GET /addons', 'GET /addons/addon_…/tags', 'GET /applications', 'GET /applications/app_…/addons', 'GET /applications/app_…/tags']);
+    expect(paths('DELETE')).toEqual(['DELETE /addons/addon_…', 'DELETE /applications/app_…']);
   });
 });
 

@@ -17,6 +17,7 @@ import { networkFailure } from '../../../src/providers/http.js';
 import { convoxSchema } from '../../../src/providers/convox/settings.js';
 import { startFakeRack, type FakeRack } from '../../fakes/convox/server.js';
 import { CLI, runCli } from '../../helpers/cli.js';
+import { followBuildLog } from '../../../src/providers/convox/build-stream.js';
 import { APP_FILES, harness, refFor, settingsFor, specFor, TempRepo, up } from './helpers.js';
 
 interface SelfSigned {
@@ -170,6 +171,19 @@ describe.skipIf(!certificate)('convox: a rack with a self-signed certificate', (
     expect(rack.app(NAME)?.status).toBe('running');
     expect(rack.requests.length).toBeGreaterThan(requestsBefore);
     expect(h.logger.lines.filter((l) => l.startsWith('warn:'))).toEqual([]);
+  });
+
+  it('the build log stream (a websocket) trusts the rack the same way', async () => {
+    const trusted = harness(settingsFor(rack, { rackUrl: front.url, rackCaFile: certificate!.certFile }));
+    const before = rack.requests.length;
+    await followBuildLog(trusted.provider.rack, NAME, 'BNOPENOPENO').ended;
+    // The rack's answer came over the socket: it was upgraded (101) through TLS with the given CA.
+    expect(rack.requests.slice(before)).toMatchObject([{ path: `/apps/${NAME}/builds/BNOPENOPENO/logs`, status: 101 }]);
+    expect(trusted.logger.text()).toMatch(/log stream ended \(ERROR: build not found: BNOPENOPENO\)/);
+    const refused = harness(settingsFor(rack, { rackUrl: front.url }));
+    await followBuildLog(refused.provider.rack, NAME, 'BNOPENOPENO').ended;
+    expect(rack.requests.length).toBe(before + 1);
+    expect(refused.logger.text()).not.toContain(refused.provider.rack.settings.password);
   });
 
   it('a CA file that is not the rack\'s is still refused, fast', async () => {

@@ -50,7 +50,7 @@ function network(labels: Record<string, string> = {}, created = '2024-01-01T00:0
 }
 
 function view(routes: CaddyRoute[]): CaddyView {
-  return { servers: { preview: { routes } }, server: 'preview', config: { routes }, listener: { host: '127.0.0.1', port: 8080, tls: false } };
+  return { servers: { preview: { routes } }, server: 'preview', config: { routes }, listener: { host: '127.0.0.1', port: 8080, tls: false }, etag: undefined, writes: 0 };
 }
 
 const live = liveRoute(routeId(), [`${name}.localhost`], '127.0.0.1:40000');

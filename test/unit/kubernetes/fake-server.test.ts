@@ -220,6 +220,57 @@ describe('fake Kubernetes API: lists, controllers, deletion', () => {
   });
 });
 
+describe('fake Kubernetes API: what lists, watches and delays say', () => {
+  it('a list without a label selector serves the latest version of every object', async () => {
+    await call('POST', CM, { metadata: { name: 'a' }, data: { v: '1' } });
+    await call('PUT', `${CM}/a`, { metadata: { name: 'a' }, data: { v: '2' } });
+    const listed = (await call('GET', `${CM}?fieldSelector=metadata.name%3Da`)).body.items as Obj[];
+    expect(listed.map((i) => i.data.v)).toEqual(['2']);
+    expect(((await call('GET', CM)).body.items as Obj[]).find((i) => i.metadata.name === 'a')?.data.v).toBe('2');
+  });
+
+  it('a watch from a resourceVersion older than the watch cache holds gets an ERROR event with 410 Expired', async () => {
+    const first = (await call('GET', CM)).body.metadata.resourceVersion as string;
+    for (let i = 0; i < 5_100; i++) fake.plant({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}`, namespace: 'default' }, data: {} });
+    const res = await fetch(`${fake.url}${CM}?watch=true&resourceVersion=${Number(first) - 1}`, { headers: { authorization: `Bearer ${fake.token}` } });
+    const event = JSON.parse((await res.text()).split('\n')[0]!) as Obj;
+    expect(event).toMatchObject({ type: 'ERROR', object: { kind: 'Status', code: 410, reason: 'Expired' } });
+  });
+});
+
+describe('fake Kubernetes API: the cluster keeps its pace', () => {
+  let slow: FakeKubernetes;
+  afterEach(async () => {
+    await slow?.close();
+  });
+
+  it('a new pod is ready no sooner than readyDelayMs after it was made, though the API’s timestamps have whole seconds', async () => {
+    slow = await startFakeKubernetes({ readyDelayMs: 1_200, controllerIntervalMs: 5 });
+    const made = new Map<string, number>();
+    const readyAfter: number[] = [];
+    const watcher = setInterval(() => {
+      for (const pod of slow.objects({ kind: 'Pod' }) as Obj[]) {
+        if (!made.has(pod.metadata.uid)) made.set(pod.metadata.uid, Date.now());
+        const ready = pod.status?.conditions?.some((c: Obj) => c.type === 'Ready' && c.status === 'True');
+        if (ready && !readyAfter.length) readyAfter.push(Date.now() - made.get(pod.metadata.uid)!);
+      }
+    }, 2);
+    try {
+      await fetch(`${slow.url}${DEPLOY}/web?fieldManager=me`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${slow.token}`, 'content-type': 'application/apply-patch+yaml' },
+        body: JSON.stringify(deployment(1)),
+      });
+      for (let i = 0; i < 800 && !readyAfter.length; i++) await new Promise((r) => setTimeout(r, 5));
+    } finally {
+      clearInterval(watcher);
+    }
+    // Seen by polling every 2 ms (later under load, hence the margin): with the timestamps' whole
+    // seconds it would be ready up to a second early.
+    expect(readyAfter[0]).toBeGreaterThanOrEqual(1_200 - 200);
+  });
+});
+
 describe('label selector parsing', () => {
   it.each([
     ['a=b', { a: 'b' }, true],
