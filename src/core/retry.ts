@@ -83,6 +83,28 @@ export function backoffDelay(attempt: number, options: BackoffOptions = {}): num
   return Math.round(base * (1 - jitter + jitter * 2 * random()));
 }
 
+/**
+ * A `Retry-After` header in seconds (a number of seconds or an HTTP date), at most 60; undefined
+ * when absent or unreadable.
+ */
+export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
+  if (typeof value !== 'string' || value.trim() === '') return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.min(Math.max(seconds, 0), 60);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.min(Math.max(0, (date - now) / 1000), 60);
+}
+
+/** What the platform asked us to wait after this error (its Retry-After), in ms; 0 when nothing. */
+export function retryAfterMs(error: unknown): number {
+  return error instanceof ProviderError && error.retryAfterSeconds !== undefined ? error.retryAfterSeconds * 1000 : 0;
+}
+
+/** The pause before attempt `attempt + 1`: our backoff step, or longer when the platform asked. */
+export function pauseAfter(error: unknown, attempt: number, options: BackoffOptions = {}): number {
+  return Math.max(backoffDelay(attempt, options), retryAfterMs(error));
+}
+
 export interface RetryOptions extends BackoffOptions {
   /** Attempts in all, the first included. */
   attempts?: number;
@@ -104,10 +126,7 @@ export async function retry<T>(fn: (attempt: number) => Promise<T>, options: Ret
       return await fn(attempt);
     } catch (error) {
       if (attempt + 1 >= attempts || !retryIf(error)) throw error;
-      let delay = backoffDelay(attempt, options);
-      if (error instanceof ProviderError && error.retryAfterSeconds !== undefined) {
-        delay = Math.max(delay, error.retryAfterSeconds * 1000);
-      }
+      const delay = pauseAfter(error, attempt, options);
       // The last error alone would read like a plain failure; say the deadline ended the retries.
       if (options.deadline && options.deadline.remaining() < delay) {
         throw options.deadline.timeoutError(options.what ?? 'a retry', error);
@@ -148,18 +167,18 @@ export async function poll<T>(check: () => Promise<T | undefined>, options: Poll
   const started = deadline.clock.now();
   for (let attempt = 0; ; attempt++) {
     let value: T | undefined;
-    let retryAfterMs = 0;
+    let asked = 0;
     try {
       value = await check();
     } catch (error) {
       if (!isRetryable(error)) throw error;
-      if (error instanceof ProviderError && error.retryAfterSeconds !== undefined) retryAfterMs = error.retryAfterSeconds * 1000;
+      asked = retryAfterMs(error);
     }
     if (value !== undefined) return value;
     deadline.check(options.what);
     options.onWait?.(deadline.clock.now() - started);
     const step = backoffDelay(attempt, { ...WAIT_BACKOFF, ...options });
-    const delay = Math.min(Math.max(step, retryAfterMs), deadline.remaining());
+    const delay = Math.min(Math.max(step, asked), deadline.remaining());
     await deadline.clock.sleep(delay);
     if (deadline.expired()) {
       const last = await check().catch(() => undefined);

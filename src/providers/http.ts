@@ -5,7 +5,7 @@
  */
 import { AuthError, ConfigError, ConflictError, ProviderError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import { retry, type Deadline } from '../core/retry.js';
+import { parseRetryAfter, retry, type Deadline } from '../core/retry.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
 
@@ -105,15 +105,6 @@ export function errorMessageOf(body: unknown): string | undefined {
     return text.length > 160 ? `${text.slice(0, 157)}...` : text || undefined;
   }
   return undefined;
-}
-
-function retryAfterSeconds(headers: Headers): number | undefined {
-  const value = headers.get('retry-after');
-  if (!value) return undefined;
-  const n = Number(value);
-  if (Number.isFinite(n)) return Math.min(Math.max(n, 0), 60);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.min(Math.max(0, (date - Date.now()) / 1000), 60);
 }
 
 /** Certificate verification errors (OpenSSL's names, as Node reports them): settings can fix these. */
@@ -274,7 +265,7 @@ export class HttpClient {
     throw new ProviderError(`${req.what}: ${this.options.label} answered ${detail}`, {
       status: res.status,
       retryable,
-      retryAfterSeconds: retryAfterSeconds(res.headers),
+      retryAfterSeconds: parseRetryAfter(res.headers.get('retry-after')),
     });
   }
 

@@ -3,8 +3,8 @@
  * created through the reconcile algorithm, linked to the preview's app, re-used on every later
  * run; and, on `stop`, the ones that are this preview's, removed before its app.
  */
-import { AuthError, isRetryable, ProviderError } from '../../core/errors.js';
-import { backoffDelay } from '../../core/retry.js';
+import { AuthError, isRetryable } from '../../core/errors.js';
+import { pauseAfter } from '../../core/retry.js';
 import { classify, ensureResource, lookup, refusal, teardownTargets, type ReconcileContext } from '../reconcile.js';
 import type { PreviewRef, PreviewSpec } from '../types.js';
 import { addonHooks, addonName, isKind, resolvePlan, withAddonTags, type AddonHooksInput, type AddonItem } from './addon-hooks.js';
@@ -95,8 +95,7 @@ async function ensureLinked(api: CleverApi, ctx: ReconcileContext, appId: string
           if (await isLinked()) return;
           if (!isRetryable(error) || attempt >= 3) throw error;
           // The platform's pace first: a Retry-After it sent outweighs our own step.
-          const asked = error instanceof ProviderError && error.retryAfterSeconds !== undefined ? error.retryAfterSeconds * 1000 : 0;
-          const delay = Math.max(asked, backoffDelay(attempt - 1, { initialMs: 300, maxMs: 2_000 }));
+          const delay = pauseAfter(error, attempt - 1, { initialMs: 300, maxMs: 2_000 });
           if (ctx.deadline.remaining() < delay) throw ctx.deadline.timeoutError(`link add-on ${addon.name}`, error);
           await ctx.deadline.clock.sleep(delay);
         }

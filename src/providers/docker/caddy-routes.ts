@@ -6,7 +6,7 @@
 import { ConfigError, ConflictError, ProviderError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { Plan } from '../../core/plan.js';
-import { backoffDelay, WAIT_BACKOFF, type Deadline } from '../../core/retry.js';
+import { backoffDelay, retryAfterMs, WAIT_BACKOFF, type Deadline } from '../../core/retry.js';
 import type { CaddyAdmin } from './caddy-admin.js';
 import { canonicalJson } from './labels.js';
 
@@ -291,7 +291,7 @@ async function readRoutes(ctx: SyncContext, server: string): Promise<RouteSnapsh
  */
 async function pauseBeforeReading(ctx: SyncContext, server: string, round: number, error: ProviderError): Promise<void> {
   const step = backoffDelay(Math.min(round, 4), { ...WAIT_BACKOFF, ...(error instanceof ConflictError ? { initialMs: 50 } : {}) });
-  const delay = Math.min(Math.max(step, (error.retryAfterSeconds ?? 0) * 1000), ctx.deadline.remaining());
+  const delay = Math.min(Math.max(step, retryAfterMs(error)), ctx.deadline.remaining());
   ctx.logger.debug(`Caddy routes of ${server}: ${error.message}; reading again in ${delay}ms`);
   await ctx.deadline.clock.sleep(delay);
 }

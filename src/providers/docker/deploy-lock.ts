@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { describeIdentity } from '../../core/identity.js';
 import { ProviderError, TimeoutError } from '../../core/errors.js';
-import { backoffDelay, WAIT_BACKOFF } from '../../core/retry.js';
+import { backoffDelay, pauseAfter, WAIT_BACKOFF } from '../../core/retry.js';
 import { ownershipOf } from '../reconcile.js';
 import { OWNER_MARKER, type PreviewRef } from '../types.js';
 import type { NetworkInspect } from './engine-types.js';
@@ -83,10 +83,6 @@ export async function removeStaleLock(rt: Pick<DockerRuntime, 'engine' | 'contex
   await rt.context.plan.apply({ kind: 'delete', target: `network ${held.Name}`, detail: 'stale deploy lock' }, () => rt.engine.removeNetwork(held.Id), true);
 }
 
-function retryAfterMs(error: unknown): number {
-  return error instanceof ProviderError && error.retryAfterSeconds !== undefined ? error.retryAfterSeconds * 1000 : 0;
-}
-
 /** Whose lock a held lock network is, for the message when it is not ours to take. */
 function lockOwner(held: NetworkInspect, ref: PreviewRef): 'ours' | string {
   const ownership = ownershipOf(marksOf(held.Labels), ref.key);
@@ -139,7 +135,7 @@ export async function acquireDeployLock(rt: Pick<DockerRuntime, 'engine' | 'cont
       heldHere.delete(run);
       if (!conflict) {
         context.logger.debug(`create the deploy lock ${lock}: ${(error as Error).message}; trying again`);
-        const pause = Math.min(Math.max(backoffDelay(attempt, WAIT_BACKOFF), retryAfterMs(error)), context.deadline.remaining());
+        const pause = Math.min(pauseAfter(error, attempt, WAIT_BACKOFF), context.deadline.remaining());
         if (pause <= 0) throw error;
         await context.deadline.clock.sleep(pause);
         continue;

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { ConfigError, ProviderError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { Plan } from '../../core/plan.js';
-import { backoffDelay, WAIT_BACKOFF, type Deadline } from '../../core/retry.js';
+import { pauseAfter, WAIT_BACKOFF, type Deadline } from '../../core/retry.js';
 import type { DockerEngine } from './engine.js';
 import { hashOf, identityLabels, LABEL, OWNED } from './labels.js';
 import { isOurRepository, tagsOf } from './image-prune.js';
@@ -106,7 +106,7 @@ export async function prepareBuiltImage(ctx: ImageContext, build: BuildSpec, sou
         const now = await ctx.engine.inspectImage(tag);
         if (now && now.Config?.Labels?.[LABEL.buildHash] === hash && now.Id !== existing?.Id) break;
         ctx.logger.warn(`build ${tag}: ${error.message}; building again`);
-        const pause = Math.max(backoffDelay(attempt - 1, WAIT_BACKOFF), (error.retryAfterSeconds ?? 0) * 1000);
+        const pause = pauseAfter(error, attempt - 1, WAIT_BACKOFF);
         if (ctx.deadline) await ctx.deadline.clock.sleep(Math.min(pause, ctx.deadline.remaining()));
       }
     }

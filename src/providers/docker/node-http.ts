@@ -5,6 +5,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
+import { parseRetryAfter } from '../../core/retry.js';
 
 /** Where requests go: a unix socket, a TCP host, or a custom agent (the ssh tunnel). */
 export interface Endpoint {
@@ -123,9 +124,5 @@ export function parseJsonBody(body: Buffer): unknown {
  */
 export function retryAfterOf(headers: http.IncomingHttpHeaders, now = Date.now()): number | undefined {
   const value = headers['retry-after'];
-  if (typeof value !== 'string' || value.trim() === '') return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.min(Math.max(seconds, 0), 60);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.min(Math.max(0, (date - now) / 1000), 60);
+  return parseRetryAfter(typeof value === 'string' ? value : undefined, now);
 }

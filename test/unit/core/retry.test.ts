@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ProviderError, TimeoutError } from '../../../src/core/errors.js';
-import { backoffDelay, Deadline, parseDuration, poll, retry, type Clock } from '../../../src/core/retry.js';
+import { backoffDelay, Deadline, parseDuration, parseRetryAfter, pauseAfter, poll, retry, retryAfterMs, type Clock } from '../../../src/core/retry.js';
 
 function fakeClock(): Clock & { slept: number[] } {
   let now = 0;
@@ -77,5 +77,28 @@ describe('poll', () => {
   });
   it('backoff is bounded', () => {
     expect(backoffDelay(50, { maxMs: 5000, jitter: 0 })).toBe(5000);
+  });
+});
+
+describe('Retry-After', () => {
+  it('reads seconds or an HTTP date, at most a minute; nothing readable is undefined', () => {
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    expect(parseRetryAfter('5', now)).toBe(5);
+    expect(parseRetryAfter('600', now)).toBe(60);
+    expect(parseRetryAfter('-3', now)).toBe(0);
+    expect(parseRetryAfter('Thu, 01 Jan 2026 00:00:12 GMT', now)).toBe(12);
+    expect(parseRetryAfter('Wed, 31 Dec 2025 23:00:00 GMT', now)).toBe(0);
+    expect(parseRetryAfter('soon', now)).toBeUndefined();
+    expect(parseRetryAfter('  ', now)).toBeUndefined();
+    expect(parseRetryAfter(null, now)).toBeUndefined();
+  });
+
+  it('a pause is the backoff step, or what the platform asked when that is longer', () => {
+    const steady = { initialMs: 100, maxMs: 1_000, jitter: 0 };
+    expect(pauseAfter(new Error('x'), 0, steady)).toBe(100);
+    expect(pauseAfter(new ProviderError('busy', { retryable: true, retryAfterSeconds: 2 }), 0, steady)).toBe(2_000);
+    expect(pauseAfter(new ProviderError('busy', { retryable: true, retryAfterSeconds: 0 }), 3, steady)).toBe(800);
+    expect(retryAfterMs(new ProviderError('busy', { retryAfterSeconds: 1.5 }))).toBe(1_500);
+    expect(retryAfterMs('not an error')).toBe(0);
   });
 });
