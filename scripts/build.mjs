@@ -27,7 +27,10 @@ async function minify(name, code, map) {
 }
 
 async function bundle(entry, outDir) {
+  // No cache: ncc's default one is shared by every build on the machine, and chunks it restores
+  // come back without their source maps, so the output would depend on earlier builds.
   const { code, map, assets } = await ncc(join(root, entry), {
+    cache: false,
     minify: false,
     sourceMap: true,
     sourceMapRegister: false,
@@ -41,7 +44,10 @@ async function bundle(entry, outDir) {
   await mkdir(outDir, { recursive: true });
   const scripts = { 'index.js': { code, map } };
   for (const [name, asset] of Object.entries(assets)) {
-    if (name.endsWith('.js') && assets[`${name}.map`]) scripts[name] = { code: asset.source.toString(), map: assets[`${name}.map`].source.toString() };
+    if (!name.endsWith('.js')) continue;
+    // A chunk without its map would be committed unminified: stop rather than write it.
+    if (!assets[`${name}.map`]) throw new Error(`ncc emitted ${name} without a source map`);
+    scripts[name] = { code: asset.source.toString(), map: assets[`${name}.map`].source.toString() };
   }
   for (const [name, asset] of Object.entries(assets)) {
     if (scripts[name] || (name.endsWith('.map') && scripts[name.slice(0, -4)])) continue;
