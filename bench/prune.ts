@@ -93,11 +93,11 @@ export async function runPruneBench(target: ConformanceTarget, count = 1_000, re
     await backend.resetLog();
     const dry = await timed(() => runCli([...args, '--dry-run'], { env: backend.env, cwd: backend.repo, timeoutMs: 600_000 }));
     if (dry.value.code !== 0) throw new Error(`dry-run prune failed: ${dry.value.stderr.slice(-500)}`);
-    const dryRequests = await backend.requests();
+    const dryRequests = (await backend.requests()).length;
     await backend.resetLog();
     const real = await timed(() => runCli([...args, '--parallel', '4'], { env: backend.env, cwd: backend.repo, timeoutMs: 600_000 }));
     if (real.value.code !== 0) throw new Error(`prune failed: ${real.value.stderr.slice(-500)}`);
-    const realRequests = await backend.requests();
+    const realRequests = (await backend.requests()).length;
     return {
       previews: count,
       plantSeconds: round(planted.seconds, 1),

@@ -13,6 +13,7 @@
  * - 20 % of writes failing (half of them applied, then answered 5xx) → re-runs converge on one;
  * - SIGTERM at random points, then `up` → converges; then `stop` → nothing with our marker or key;
  * - a second `stop` → zero mutating requests;
+ * - a re-run of `up` with nothing changed → no write, one read per kind of resource;
  * - `list` → only ours, each with its identity.
  */
 import { execa } from 'execa';
@@ -244,6 +245,20 @@ export function describeConformance(target: ConformanceTarget): void {
         const end = await cli('stop', app, 'main');
         expect(end.code, end.stderr).toBe(0);
         expect(await leftOf(name, keyOf(app, 'main'))).toEqual([]);
+      });
+
+      it('a re-run with nothing changed: no write, one read per kind of resource', async () => {
+        const app = freshApp('nop');
+        const first = await up(app, 'main');
+        expect(first.code, first.stderr).toBe(0);
+        await backend.resetLog();
+        const again = await up(app, 'main');
+        expect(again.code, again.stderr).toBe(0);
+        const requests = await backend.requests();
+        expect(await backend.mutatingRequests(), requests.join('\n')).toBe(0);
+        expect(requests.length, requests.join('\n')).toBeLessThanOrEqual(backend.noopReads);
+        const stop = await cli('stop', app, 'main');
+        expect(stop.code, stop.stderr).toBe(0);
       });
 
       it('list: only previews of ours, each with the identity recorded on it', async () => {

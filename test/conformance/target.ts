@@ -43,8 +43,8 @@ export interface Backend {
   marked(): Promise<PlatformResource[]>;
   /** Mutating requests the platform received since the last `resetLog()`. */
   mutatingRequests(): Promise<number>;
-  /** Every request (reads included) the platform received since the last `resetLog()`. */
-  requests(): Promise<number>;
+  /** Every request (reads included) the platform received since the last `resetLog()`, as `METHOD path`. */
+  requests(): Promise<string[]>;
   /**
    * The preview's compute as the platform runs it: `running`, `stopped` (asleep: instances,
    * containers or replicas stopped while data, domains and routes stay), or `absent`.
@@ -70,6 +70,11 @@ export interface Backend {
   faultWrites(rate: number, seed: number, appliedShare?: number): Promise<void>;
   /** From now on every request is answered 401 (`unauthorized`), 403 (`forbidden`), or normally (`ok`). */
   credentials(mode: 'ok' | 'unauthorized' | 'forbidden'): Promise<void>;
+  /**
+   * The most requests a re-run of `up` with nothing changed may make (all reads): one listing or
+   * read per kind of resource the preview has, with `subResourceArgs`.
+   */
+  noopReads: number;
   /** Extra CLI arguments for a preview with sub-resources (add-ons, a database), when the provider has them. */
   subResourceArgs?: string[];
   /** The hint a 403 must carry, e.g. /rights|permission|RBAC/. */

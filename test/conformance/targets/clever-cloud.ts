@@ -101,7 +101,7 @@ const target: ConformanceTarget = {
       },
 
       async requests() {
-        return (await requestLog()).length;
+        return (await requestLog()).map((r) => `${r.method} ${r.path}`);
       },
 
       async compute(previewName: string) {
@@ -141,6 +141,8 @@ const target: ConformanceTarget = {
       },
 
       subResourceArgs: ['--addon', `${ADDON_PROVIDER}:dev`],
+      // The applications, then the app's tags, deployments and add-ons, and the add-on's tags.
+      noopReads: 5,
       // What the provider says on a 403 (auth.ts authHint): rights on the organisation.
       forbiddenHint: /lacks the rights: check that it may act on the organisation/,
 

@@ -62,7 +62,7 @@ async function start(options: BackendOptions): Promise<Backend> {
       return rack.mutatingRequests().length;
     },
     async requests() {
-      return rack.requests.length;
+      return rack.requests.map((r) => `${r.method} ${r.path}`);
     },
     async compute(previewName) {
       const app = rack.app(previewName);
@@ -93,6 +93,9 @@ async function start(options: BackendOptions): Promise<Backend> {
     async credentials(mode) {
       rack.credentials(mode);
     },
+    // Releases, services and the live build; v2 also reads the release by id for its env, which
+    // v3's release listing carries.
+    noopReads: generation === '2' ? 5 : 4,
     forbiddenHint: /permission/,
     async stop() {
       await rack.close();

@@ -227,7 +227,7 @@ async function startBackend(_options: BackendOptions): Promise<Backend> {
     },
 
     async requests() {
-      return engineProxy.stats().total + caddyProxy.stats().total;
+      return [...engineProxy.requests, ...caddyProxy.requests].map((r) => `${r.method} ${r.path}`);
     },
 
     async compute(previewName) {
@@ -296,6 +296,8 @@ async function startBackend(_options: BackendOptions): Promise<Backend> {
       engineProxy.credentials(mode);
     },
 
+    // Containers, the network, the commit's image and Caddy's servers.
+    noopReads: 4,
     forbiddenHint: /permissions of the Docker Engine socket|TLS client certificate/,
 
     async stop() {
