@@ -12,6 +12,7 @@ import type { DockerEngine } from './engine.js';
 import { hashOf, identityLabels, LABEL, OWNED } from './labels.js';
 import { isOurRepository, tagsOf } from './image-prune.js';
 import { expandBuildArgs, type BuildSpec } from './services.js';
+import { editTarEntry, labelsFitALine, withLabelLine } from './dockerfile-labels.js';
 import { OWNER_MARKER, type PreviewRef } from '../types.js';
 
 export interface ResolvedImage {
@@ -44,13 +45,18 @@ function treeish(commit: string, path: string): string {
   return `${commit}:./${path === '.' ? '' : path}`;
 }
 
-/** Fails early, with a message a person can act on, when the commit lacks the Dockerfile. */
-async function checkDockerfile(dir: string, commit: string, build: BuildSpec, env: Record<string, string> | undefined): Promise<void> {
+/**
+ * Fails early, with a message a person can act on, when the commit lacks the Dockerfile; tells
+ * whether it is a regular file (one the build can get a label line appended to).
+ */
+async function checkDockerfile(dir: string, commit: string, build: BuildSpec, env: Record<string, string> | undefined): Promise<{ regular: boolean }> {
   const file = build.context === '.' ? build.dockerfile : `${build.context}/${build.dockerfile}`;
-  const res = await runGit(dir, ['cat-file', '-e', `${commit}:./${file}`], env);
-  if (res.code !== 0) {
+  const res = await runGit(dir, ['--literal-pathspecs', 'ls-tree', commit, '--', file], env);
+  const mode = /^(\d+) blob /.exec(res.stdout)?.[1];
+  if (res.code !== 0 || !mode) {
     throw new ConfigError(`build: ${file} is not in commit ${commit.slice(0, 12)}`, { hint: 'commit the Dockerfile, or set --dockerfile / --build-context' });
   }
+  return { regular: mode === '100644' || mode === '100755' };
 }
 
 export interface ImageContext {
@@ -93,12 +99,13 @@ export async function prepareBuiltImage(ctx: ImageContext, build: BuildSpec, sou
     ctx.logger.info(`image ${tag.replace(source.commit, source.commit.slice(0, 12))} exists: build skipped`);
     return { ready: { id: existing.Id, ref: tag, built: false, identity: `${tag} ${hash}` } };
   }
-  await checkDockerfile(source.dir, source.commit, build, ctx.childEnv);
+  const dockerfile = await checkDockerfile(source.dir, source.commit, build, ctx.childEnv);
   const labels = buildLabels(ref, hash, source.commit);
+  const labelsInDockerfile = dockerfile.regular && labelsFitALine(labels);
   const made = async (): Promise<ResolvedImage> => {
     for (let attempt = 1; ; attempt++) {
       try {
-        await buildOnce(ctx, build, source, { tag, args, labels });
+        await buildOnce(ctx, build, source, { tag, args, labels, labelsInDockerfile });
         break;
       } catch (error) {
         // A build whose answer was lost may have finished: the tag says so.
@@ -124,14 +131,18 @@ export async function prepareBuiltImage(ctx: ImageContext, build: BuildSpec, sou
   };
 }
 
-/** One `POST /build` of the commit's files; the engine's errors arrive inside the stream. */
+/**
+ * One `POST /build` of the commit's files; the engine's errors arrive inside the stream. The labels
+ * go in as one line appended to the Dockerfile on its way (dockerfile-labels.ts), or, for a
+ * Dockerfile that is a symbolic link, as the build's `labels` parameter.
+ */
 async function buildOnce(
   ctx: ImageContext,
   build: BuildSpec,
   source: { dir: string; commit: string },
-  what: { tag: string; args: Record<string, string>; labels: Record<string, string> },
+  what: { tag: string; args: Record<string, string>; labels: Record<string, string>; labelsInDockerfile: boolean },
 ): Promise<void> {
-  const { tag: ref, args, labels } = what;
+  const { tag: ref, args, labels, labelsInDockerfile } = what;
   const git = spawn('git', ['-C', source.dir, 'archive', '--format=tar', treeish(source.commit, build.context)], { stdio: ['ignore', 'pipe', 'pipe'], ...(ctx.childEnv ? { env: ctx.childEnv } : {}) });
   let gitError = '';
   git.stderr.on('data', (c: Buffer) => (gitError += c.toString('utf8')));
@@ -142,9 +153,9 @@ async function buildOnce(
       {
         method: 'POST',
         path: '/build',
-        query: { t: ref, dockerfile: build.dockerfile, buildargs: JSON.stringify(args), labels: JSON.stringify(labels), rm: 1, forcerm: 1 },
+        query: { t: ref, dockerfile: build.dockerfile, buildargs: JSON.stringify(args), ...(labelsInDockerfile ? {} : { labels: JSON.stringify(labels) }), rm: 1, forcerm: 1 },
         headers: { 'content-type': 'application/x-tar' },
-        body: git.stdout,
+        body: labelsInDockerfile ? git.stdout.pipe(editTarEntry(build.dockerfile, (content) => withLabelLine(content, labels))) : git.stdout,
         what: `build ${ref}`,
       },
       (line) => {
