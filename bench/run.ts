@@ -80,7 +80,8 @@ async function main() {
   if (parts.includes('prune')) {
     services();
     const { runPruneBenches } = await import('./prune.js');
-    results.prune = (await runPruneBenches()) as BenchResults['prune'];
+    // Providers left out by BENCH_PRUNE_PROVIDERS keep their previous figures.
+    results.prune = { ...results.prune, ...(await runPruneBenches()) } as BenchResults['prune'];
   }
   // The providers in their usual order, whatever order the parts ran in.
   results.providers = Object.fromEntries(PROVIDERS.filter((p) => results.providers[p.id]).map((p) => [p.id, results.providers[p.id]!]));
