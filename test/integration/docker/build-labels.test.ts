@@ -8,9 +8,9 @@
 import { readFile, symlink, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { identityJson } from '../../../src/core/identity.js';
-import { acquireServices, dockerCli, makeRepo, runCommand, scrubApp, uniqueApp, viaCaddy, type TestRepo } from './harness.js';
+import { dockerCli, makeRepo, runCommand, uniqueApp, useDockerServices, viaCaddy, type TestRepo } from './harness.js';
 import type { DockerServices } from './services.js';
 
 const ONE_SERVICE = 'docker:\n  buildArgs:\n    COMMIT: "{commit}"\n';
@@ -18,22 +18,14 @@ const ONE_SERVICE = 'docker:\n  buildArgs:\n    COMMIT: "{commit}"\n';
 const BRANCH = "fix/$HOME-\"double\"-'single'-`tick`";
 
 let services: DockerServices;
-let release: () => Promise<void>;
 let repo: TestRepo;
 let dockerfile: string;
-const apps: string[] = [];
-
-beforeAll(async () => {
-  ({ services, release } = await acquireServices());
+const { apps } = useDockerServices(async (s, file) => {
+  services = s;
   repo = await makeRepo({ preview: ONE_SERVICE });
+  file.repos.push(repo);
   dockerfile = await readFile(join(repo.dir, 'Dockerfile'), 'utf8');
-}, 120_000);
-
-afterAll(async () => {
-  for (const app of apps) await scrubApp(services, app);
-  await repo?.remove();
-  await release?.();
-}, 120_000);
+});
 
 async function labelsOf(app: string, commit: string): Promise<Record<string, string>> {
   return JSON.parse(await dockerCli(services, 'image', 'inspect', '--format', '{{json .Config.Labels}}', `localhost/${app}:${commit}`)) as Record<string, string>;

@@ -4,25 +4,15 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { exitCodeOf, ExitCode } from '../../../src/core/errors.js';
 import type { DockerServices } from './services.js';
-import { acquireServices, containersOf, makeRepo, networksOf, routeIdsOf, routeOf, runCommand, scrubApp, uniqueApp, viaCaddy, type TestRepo } from './harness.js';
+import { containersOf, makeRepo, networksOf, routeIdsOf, routeOf, runCommand, uniqueApp, useDockerServices, viaCaddy, type TestRepo } from './harness.js';
 
 let services: DockerServices;
-let release: () => Promise<void>;
-const apps: string[] = [];
-const repos: TestRepo[] = [];
-
-beforeAll(async () => {
-  ({ services, release } = await acquireServices());
-}, 120_000);
-
-afterAll(async () => {
-  for (const app of apps) await scrubApp(services, app);
-  for (const repo of repos) await repo.remove();
-  await release?.();
-}, 120_000);
+const { apps, repos } = useDockerServices((s) => {
+  services = s;
+});
 
 async function setUp(prefix: string): Promise<{ repo: TestRepo; app: string }> {
   const repo = await makeRepo();

@@ -4,34 +4,25 @@
  * the engine's permissions, never "not found"; a fifth of the writes failing, half of them after
  * being applied → `up` and `stop` still converge, with nothing duplicated and nothing left.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AuthError, exitCodeOf, ExitCode } from '../../../src/core/errors.js';
 import { FaultProxy } from '../../fakes/shared/fault-proxy.js';
-import { acquireServices, caddyConfig, containersOf, dockerCli, makeRepo, networksOf, runCommand, scrubApp, uniqueApp, viaCaddy, type RunOutcome, type TestRepo } from './harness.js';
+import { caddyConfig, containersOf, dockerCli, makeRepo, networksOf, runCommand, uniqueApp, useDockerServices, viaCaddy, type RunOutcome, type TestRepo } from './harness.js';
 import type { DockerServices } from './services.js';
 
 let services: DockerServices;
-let release: () => Promise<void>;
 let repo: TestRepo;
 let engineProxy: FaultProxy;
 let caddyProxy: FaultProxy;
-const apps: string[] = [];
-
-beforeAll(async () => {
-  ({ services, release } = await acquireServices());
+const { apps } = useDockerServices(async (s, file) => {
+  services = s;
   repo = await makeRepo({ preview: 'docker:\n  buildArgs:\n    COMMIT: "{commit}"\n' });
+  file.repos.push(repo);
   engineProxy = await FaultProxy.start({ socketPath: services.dockerHost.replace(/^unix:\/\//, '') });
   const adminPort = Number(new URL(services.caddyAdmin).port);
   caddyProxy = await FaultProxy.start({ host: '127.0.0.1', port: adminPort, hostHeader: `127.0.0.1:${adminPort}` });
-}, 120_000);
-
-afterAll(async () => {
-  await engineProxy?.close();
-  await caddyProxy?.close();
-  for (const app of apps) await scrubApp(services, app);
-  await repo?.remove();
-  await release?.();
-}, 120_000);
+  file.cleanups.push(() => engineProxy.close(), () => caddyProxy.close());
+});
 
 /** Through both proxies; the `preview` server, since other files may add servers to a shared Caddy. */
 function env(): Record<string, string> {

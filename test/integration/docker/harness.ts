@@ -9,7 +9,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { identityKey, type PreviewIdentity } from '../../../src/core/identity.js';
 import { repoRoot, startServices, stopServices, type DockerServices } from './services.js';
 
@@ -28,6 +28,38 @@ export async function acquireServices(): Promise<{ services: DockerServices; rel
   if (provided) return { services: provided, release: async () => undefined };
   const services = await startServices();
   return { services, release: () => stopServices(services) };
+}
+
+/** What a test file made on the run's services, undone after its tests by `useDockerServices`. */
+export interface DockerTestFile {
+  /** Projects it made previews of: everything of theirs is scrubbed. */
+  apps: string[];
+  /** Repositories it made: removed. */
+  repos: TestRepo[];
+  /** Anything else to undo (proxies, scratch folders): first, newest first, failures ignored. */
+  cleanups: Array<() => Promise<unknown>>;
+}
+
+/**
+ * The hooks a Docker integration file needs: before its tests, the run's services (handed to
+ * `ready`, which may set up more); after them, its cleanups, its apps scrubbed, its repositories
+ * removed and the services released.
+ */
+export function useDockerServices(ready: (services: DockerServices, file: DockerTestFile) => void | Promise<void>): DockerTestFile {
+  const file: DockerTestFile = { apps: [], repos: [], cleanups: [] };
+  let services: DockerServices | undefined;
+  let release: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    ({ services, release } = await acquireServices());
+    await ready(services, file);
+  }, 120_000);
+  afterAll(async () => {
+    for (const cleanup of [...file.cleanups].reverse()) await cleanup().catch(() => undefined);
+    if (services) for (const app of file.apps) await scrubApp(services, app);
+    for (const repo of file.repos) await repo.remove();
+    await release?.();
+  }, 120_000);
+  return file;
 }
 
 export interface TestRepo {

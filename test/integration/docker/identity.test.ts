@@ -4,12 +4,11 @@
  * preview it is, before it writes anything; its `stop` leaves the first preview's containers,
  * network, routes and images exactly as they were, and exits 0.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { exitCodeOf, ExitCode } from '../../../src/core/errors.js';
 import { identityJson, identityKey, type PreviewIdentity } from '../../../src/core/identity.js';
 import type { DockerProvider } from '../../../src/providers/docker/provider.js';
 import {
-  acquireServices,
   caddyConfig,
   containersOf,
   dockerCli,
@@ -17,8 +16,8 @@ import {
   networksOf,
   routeOf,
   runCommand,
-  scrubApp,
   uniqueApp,
+  useDockerServices,
   viaCaddy,
   type RunOptions,
   type TestRepo,
@@ -29,22 +28,12 @@ const ONE_SERVICE = 'docker:\n  buildArgs:\n    COMMIT: "{commit}"\n';
 const REMOVE_IMAGES = { PREVIEW_REMOVE_IMAGES: 'true' };
 
 let services: DockerServices;
-let release: () => Promise<void>;
 let repo: TestRepo;
-const apps: string[] = [];
-const cleanups: Array<() => Promise<unknown>> = [];
-
-beforeAll(async () => {
-  ({ services, release } = await acquireServices());
+const { apps, cleanups } = useDockerServices(async (s, file) => {
+  services = s;
   repo = await makeRepo({ preview: ONE_SERVICE });
-}, 120_000);
-
-afterAll(async () => {
-  for (const cleanup of cleanups) await cleanup().catch(() => undefined);
-  for (const app of apps) await scrubApp(services, app);
-  await repo?.remove();
-  await release?.();
-}, 120_000);
+  file.repos.push(repo);
+});
 
 function newApp(prefix: string): string {
   const app = uniqueApp(prefix);

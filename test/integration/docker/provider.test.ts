@@ -3,13 +3,12 @@
  * scripts/services.sh): up, no-op re-run, new commit, two services, concurrent previews, stop,
  * and Caddy down.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { exitCodeOf, ExitCode, ProviderError } from '../../../src/core/errors.js';
 import { identityKey } from '../../../src/core/identity.js';
 import type { DockerServices } from './services.js';
 import { freePort } from './services.js';
 import {
-  acquireServices,
   caddyConfig,
   containersOf,
   dockerCli,
@@ -18,8 +17,8 @@ import {
   routeIdsOf,
   routeOf,
   runCommand,
-  scrubApp,
   uniqueApp,
+  useDockerServices,
   viaCaddy,
   type TestRepo,
 } from './harness.js';
@@ -27,19 +26,9 @@ import {
 const ONE_SERVICE = 'docker:\n  buildArgs:\n    COMMIT: "{commit}"\n';
 
 let services: DockerServices;
-let release: () => Promise<void>;
-const apps: string[] = [];
-const repos: TestRepo[] = [];
-
-beforeAll(async () => {
-  ({ services, release } = await acquireServices());
-}, 120_000);
-
-afterAll(async () => {
-  for (const app of apps) await scrubApp(services, app);
-  for (const repo of repos) await repo.remove();
-  await release?.();
-}, 120_000);
+const { apps, repos } = useDockerServices((s) => {
+  services = s;
+});
 
 async function newRepo(preview?: string): Promise<TestRepo> {
   const repo = await makeRepo(preview === undefined ? {} : { preview });

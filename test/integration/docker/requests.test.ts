@@ -4,36 +4,25 @@
  * Caddy's servers, the preview's containers, the networks named after it, the preview tag of each
  * build — and writes nothing; `stop` reads each kind once before removing.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FaultProxy } from '../../fakes/shared/fault-proxy.js';
-import { acquireServices, makeRepo, runCommand, scrubApp, uniqueApp, type TestRepo } from './harness.js';
+import { makeRepo, runCommand, uniqueApp, useDockerServices, type TestRepo } from './harness.js';
 import type { DockerServices } from './services.js';
 
 const ONE_SERVICE = 'docker:\n  buildArgs:\n    COMMIT: "{commit}"\n';
 
 let services: DockerServices;
-let release: () => Promise<void>;
 let engine: FaultProxy;
 let caddy: FaultProxy;
 let proxied: DockerServices;
-const apps: string[] = [];
-const repos: TestRepo[] = [];
-
-beforeAll(async () => {
-  ({ services, release } = await acquireServices());
+const { apps, repos } = useDockerServices(async (s, file) => {
+  services = s;
   const adminPort = Number(new URL(services.caddyAdmin).port);
   engine = await FaultProxy.start({ socketPath: services.dockerHost.replace(/^unix:\/\//, '') });
   caddy = await FaultProxy.start({ host: '127.0.0.1', port: adminPort, hostHeader: `127.0.0.1:${adminPort}` });
   proxied = { ...services, dockerHost: engine.dockerHost, caddyAdmin: caddy.url };
-}, 120_000);
-
-afterAll(async () => {
-  await engine?.close();
-  await caddy?.close();
-  for (const app of apps) await scrubApp(services, app);
-  for (const repo of repos) await repo.remove();
-  await release?.();
-}, 120_000);
+  file.cleanups.push(() => engine.close(), () => caddy.close());
+});
 
 /** Each request as `METHOD /path` (query left out), in the order sent. */
 function sent(proxy: FaultProxy): string[] {

@@ -5,28 +5,18 @@
  * too. `--basic-auth` puts Caddy's authentication handler in front; the same setting again writes
  * nothing, a new password replaces it, none removes it — and the password is never printed.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../helpers/cli.js';
-import { acquireServices, caddyConfig, containersOf, makeRepo, routeOf, runCommand, scrubApp, uniqueApp, viaCaddy, type TestRepo } from './harness.js';
+import { caddyConfig, containersOf, makeRepo, routeOf, runCommand, uniqueApp, useDockerServices, viaCaddy, type TestRepo } from './harness.js';
 import http from 'node:http';
 import type { DockerServices } from './services.js';
 
 const ONE_SERVICE = 'docker:\n  buildArgs:\n    COMMIT: "{commit}"\n';
 
 let services: DockerServices;
-let release: () => Promise<void>;
-const apps: string[] = [];
-const repos: TestRepo[] = [];
-
-beforeAll(async () => {
-  ({ services, release } = await acquireServices());
-}, 120_000);
-
-afterAll(async () => {
-  for (const app of apps) await scrubApp(services, app);
-  for (const repo of repos) await repo.remove();
-  await release?.();
-}, 120_000);
+const { apps, repos } = useDockerServices((s) => {
+  services = s;
+});
 
 async function newRepo(): Promise<TestRepo> {
   const repo = await makeRepo({ preview: ONE_SERVICE });

@@ -9,27 +9,19 @@ import { createConnection, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acquireServices, containersOf, makeRepo, networksOf, runCommand, scrubApp, uniqueApp, viaCaddy, type TestRepo } from './harness.js';
+import { containersOf, makeRepo, networksOf, runCommand, uniqueApp, useDockerServices, viaCaddy, type TestRepo } from './harness.js';
 import type { DockerServices } from './services.js';
 
 let services: DockerServices;
-let release: () => Promise<void>;
 let scratch: string;
-const apps: string[] = [];
 let repo: TestRepo;
-
-beforeAll(async () => {
-  ({ services, release } = await acquireServices());
+const { apps } = useDockerServices(async (s, file) => {
+  services = s;
   scratch = await mkdtemp(join(tmpdir(), 'pk-docker-transport-'));
+  file.cleanups.push(() => rm(scratch, { recursive: true, force: true }));
   repo = await makeRepo({ preview: 'docker:\n  buildArgs:\n    COMMIT: "{commit}"\n' });
-}, 120_000);
-
-afterAll(async () => {
-  for (const app of apps) await scrubApp(services, app);
-  await repo?.remove();
-  await rm(scratch, { recursive: true, force: true });
-  await release?.();
-}, 120_000);
+  file.repos.push(repo);
+});
 
 /** provider.test.ts may add a second Caddy server to a shared Caddy meanwhile. */
 const PINNED = { PREVIEW_CADDY_SERVER: 'preview' };
