@@ -8,6 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { afterAll, beforeAll } from 'vitest';
 import { identityKey, type PreviewIdentity } from '../../../src/core/identity.js';
 import type { Logger } from '../../../src/core/logger.js';
 import { nameOfIdentity } from '../../../src/core/naming.js';
@@ -150,4 +151,22 @@ export async function tempRepo(): Promise<TempRepo> {
     },
     remove: () => rm(dir, { recursive: true, force: true }),
   };
+}
+
+/**
+ * The fake API and a repository with a first commit for a test file's tests, handed to `ready`
+ * before them; both closed and removed after them.
+ */
+export function useFakeAndRepo(ready: (fake: FakeCleverCloud, repo: TempRepo, first: string) => void): void {
+  let fake: FakeCleverCloud | undefined;
+  let repo: TempRepo | undefined;
+  beforeAll(async () => {
+    fake = await startFake();
+    repo = await tempRepo();
+    ready(fake, repo, await repo.commit('first'));
+  });
+  afterAll(async () => {
+    await fake?.close();
+    await repo?.remove();
+  });
 }

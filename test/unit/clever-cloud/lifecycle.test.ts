@@ -5,12 +5,12 @@
  * `list` acting on what it read without looking again; `sleep` stopping the instances once;
  * `deploy` waking a sleeping preview without a push or a rebuild.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { identityKey, identitySegments, type PreviewIdentity } from '../../../src/core/identity.js';
 import { nameOfIdentity } from '../../../src/core/naming.js';
 import { ownershipTags } from '../../../src/providers/clever-cloud/tags.js';
 import type { FakeCleverCloud } from '../../fakes/clever-cloud/server.js';
-import { appsNamed, makeProvider, mutating, refOf, specFor, startFake, tempRepo, type TempRepo } from './harness.js';
+import { appsNamed, makeProvider, mutating, refOf, specFor, useFakeAndRepo, type TempRepo } from './harness.js';
 import { rawCreateAddon } from './raw-api.js';
 
 const HOUR = 3_600_000;
@@ -20,14 +20,8 @@ let fake: FakeCleverCloud;
 let repo: TempRepo;
 let first: string;
 
-beforeAll(async () => {
-  fake = await startFake();
-  repo = await tempRepo();
-  first = await repo.commit('first');
-});
-afterAll(async () => {
-  await fake?.close();
-  await repo?.remove();
+useFakeAndRepo((f, r, c) => {
+  [fake, repo, first] = [f, r, c];
 });
 
 let projects = 0;

@@ -3,27 +3,21 @@
  * without changes, adoption and refusal, concurrent creates, API faults, domains, env, add-ons,
  * deploy skip/fail/restart, teardown.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { AuthError, ConfigError, ProviderError, SafetyError, exitCodeOf } from '../../../src/core/errors.js';
 import type { CreateAppBody } from '../../../src/providers/clever-cloud/api.js';
 import { marksOf, ownershipTags } from '../../../src/providers/clever-cloud/tags.js';
 import { OWNER_MARKER } from '../../../src/providers/types.js';
 import type { FakeCleverCloud } from '../../fakes/clever-cloud/server.js';
-import { API_TOKEN, appsNamed, makeProvider, mutating, ORG, reads, specFor, startFake, tempRepo, type TempRepo } from './harness.js';
+import { API_TOKEN, appsNamed, makeProvider, mutating, ORG, reads, specFor, tempRepo, useFakeAndRepo, type TempRepo } from './harness.js';
 import { rawCall, rawCreateAddon, rawCreateApp } from './raw-api.js';
 
 let fake: FakeCleverCloud;
 let repo: TempRepo;
 let first: string;
 
-beforeAll(async () => {
-  fake = await startFake();
-  repo = await tempRepo();
-  first = await repo.commit('first');
-});
-afterAll(async () => {
-  await fake?.close();
-  await repo?.remove();
+useFakeAndRepo((f, r, c) => {
+  [fake, repo, first] = [f, r, c];
 });
 beforeEach(() => {
   fake.setFaults(undefined);
