@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BuildFailedError } from '../../../src/providers/convox/provider.js';
 import { telltaleLine } from '../../../src/providers/convox/build-log.js';
-import { startFakeRack, type FakeRack } from '../../fakes/convox/server.js';
-import { APP_FILES, GENERATIONS, harness, settingsFor, specFor, TempRepo } from './helpers.js';
+import type { FakeRack } from '../../fakes/convox/server.js';
+import { GENERATIONS, harness, settingsFor, specFor, TempRepo, useRackAndRepo } from './helpers.js';
 
 describe('the line that says why a build failed', () => {
   it('skips the builder’s own "build failed" and picks the first cause', () => {
@@ -25,13 +25,8 @@ describe('the line that says why a build failed', () => {
 describe.each(GENERATIONS)('a failed build on a $label', ({ generation }) => {
   let rack: FakeRack;
   let repo: TempRepo;
-  beforeEach(async () => {
-    rack = await startFakeRack({ generation, delays: { create: 10, buildStart: 5, build: 10, promote: 10, delete: 10 } });
-    repo = new TempRepo(APP_FILES);
-  });
-  afterEach(async () => {
-    await rack.close();
-    repo.remove();
+  useRackAndRepo(generation, { create: 10, buildStart: 5, build: 10, promote: 10, delete: 10 }, (r, t) => {
+    [rack, repo] = [r, t];
   });
 
   it('names the cause in the one-line error, not the builder’s "build failed"', async () => {

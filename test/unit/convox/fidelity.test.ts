@@ -4,10 +4,10 @@
  * means "wait"; `POST /apps` answered 5xx is looked at and tried again; a promotion applied but
  * answered 5xx is recovered whether `App.Release` moves at once (v3) or when the update ends (v2).
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AuthError, ExitCode } from '../../../src/core/errors.js';
-import { startFakeRack, type FakeRack } from '../../fakes/convox/server.js';
-import { APP_FILES, GENERATIONS, harness, marksFor, refFor, settingsFor, specFor, TempRepo, up } from './helpers.js';
+import type { FakeRack } from '../../fakes/convox/server.js';
+import { GENERATIONS, harness, marksFor, refFor, settingsFor, specFor, TempRepo, up, useRackAndRepo } from './helpers.js';
 
 const NAME = 'shop-feature-cart';
 
@@ -24,15 +24,9 @@ async function rackGet(path: string): Promise<unknown> {
 }
 
 describe.each(GENERATIONS)('convox on a $label', ({ generation }) => {
-  beforeEach(async () => {
-    rack = await startFakeRack({ generation, delays: { create: 20, buildStart: 5, build: 20, promote: 30, delete: 20 } });
-    repo = new TempRepo(APP_FILES);
+  useRackAndRepo(generation, { create: 20, buildStart: 5, build: 20, promote: 30, delete: 20 }, (r, t) => {
+    [rack, repo] = [r, t];
     commit = repo.commit('first');
-  });
-
-  afterEach(async () => {
-    await rack.close();
-    repo.remove();
   });
 
   it('reads the release env with GET of the release, so up works and a re-run changes nothing', async () => {

@@ -15,7 +15,8 @@ import { ConvoxProvider, type ConvoxTuning } from '../../../src/providers/convox
 import { IDENTITY_KEY, KEY_KEY, OWNER_KEY } from '../../../src/providers/convox/env.js';
 import type { ConvoxSettings } from '../../../src/providers/convox/settings.js';
 import type { PreviewRef, PreviewSpec, ProviderContext } from '../../../src/providers/types.js';
-import type { FakeRack, Generation } from '../../fakes/convox/server.js';
+import { afterEach, beforeEach } from 'vitest';
+import { startFakeRack, type FakeRack, type FakeRackOptions, type Generation } from '../../fakes/convox/server.js';
 
 /** Both rack generations: every provider test runs against each. */
 export const GENERATIONS: Array<{ generation: Generation; label: string }> = [
@@ -147,4 +148,22 @@ export async function up(h: Harness, spec: PreviewSpec, source: { dir: string; c
   const domains = spec.domains.length ? await h.provider.setDomains(ensured.preview, spec) : { changed: false, domains: ensured.preview.domains };
   const deployed = await h.provider.deploy(ensured.preview, spec, { dir: source.dir, commit: source.commit, force: source.force ?? false });
   return { ensured, domains, deployed };
+}
+
+/**
+ * For each test: a fresh fake rack of this generation with these delays, and a repository of
+ * APP_FILES, handed to `ready`; the rack closed and the repository removed after the test.
+ */
+export function useRackAndRepo(generation: Generation, delays: FakeRackOptions['delays'], ready: (rack: FakeRack, repo: TempRepo) => void): void {
+  let rack: FakeRack | undefined;
+  let repo: TempRepo | undefined;
+  beforeEach(async () => {
+    rack = await startFakeRack({ generation, delays });
+    repo = new TempRepo(APP_FILES);
+    ready(rack, repo);
+  });
+  afterEach(async () => {
+    await rack?.close();
+    repo?.remove();
+  });
 }

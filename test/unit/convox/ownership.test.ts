@@ -3,12 +3,12 @@
  * share one name (`shop-admin` + `main`, `shop` + `admin-main`). And an app left empty between
  * `POST /apps` and its first release (an interrupted run) must not block the preview for ever.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ExitCode, SafetyError } from '../../../src/core/errors.js';
 import { identityKey, type PreviewIdentity } from '../../../src/core/identity.js';
 import { desiredEnv, OWNER_KEY } from '../../../src/providers/convox/env.js';
-import { startFakeRack, type FakeRack } from '../../fakes/convox/server.js';
-import { APP_FILES, GENERATIONS, harness, marksFor, refFor, settingsFor, specFor, TempRepo, up } from './helpers.js';
+import type { FakeRack } from '../../fakes/convox/server.js';
+import { GENERATIONS, harness, marksFor, refFor, settingsFor, specFor, TempRepo, up, useRackAndRepo } from './helpers.js';
 
 const NAME = 'shop-admin-main';
 const ADMIN: PreviewIdentity = { project: 'shop-admin', branch: 'main' };
@@ -21,15 +21,9 @@ let commit: string;
 const envOf = (name = NAME) => rack.app(name)?.releases.at(-1)?.env ?? '';
 
 describe.each(GENERATIONS)('convox ownership on a $label', ({ generation }) => {
-  beforeEach(async () => {
-    rack = await startFakeRack({ generation, delays: { create: 20, buildStart: 5, build: 20, promote: 20, delete: 20 } });
-    repo = new TempRepo(APP_FILES);
+  useRackAndRepo(generation, { create: 20, buildStart: 5, build: 20, promote: 20, delete: 20 }, (r, t) => {
+    [rack, repo] = [r, t];
     commit = repo.commit('first');
-  });
-
-  afterEach(async () => {
-    await rack.close();
-    repo.remove();
   });
 
   it('two identities, one name: up of the second is refused naming whose it is; its stop, status and deploy leave it alone', async () => {

@@ -15,8 +15,8 @@ import { Rack } from '../../../src/providers/convox/client.js';
 import { promoteRelease } from '../../../src/providers/convox/promote.js';
 import type { RackApi, RackApp, RackBuild } from '../../../src/providers/convox/rack-api.js';
 import { waitAppSettled, waitGone } from '../../../src/providers/convox/waiting.js';
-import { startFakeRack, type FakeRack } from '../../fakes/convox/server.js';
-import { APP_FILES, GENERATIONS, harness, MemoryLogger, settingsFor, specFor, TempRepo, up } from './helpers.js';
+import type { FakeRack } from '../../fakes/convox/server.js';
+import { GENERATIONS, harness, MemoryLogger, settingsFor, specFor, TempRepo, up, useRackAndRepo } from './helpers.js';
 
 /** The longest step a wait may take: WAIT_BACKOFF's cap with its jitter. */
 const STEP = WAIT_BACKOFF.maxMs * (1 + WAIT_BACKOFF.jitter);
@@ -124,13 +124,8 @@ describe('convox waits on fake timers, default timings', () => {
 describe.each(GENERATIONS)('convox no-op up against a fake $label', ({ generation }) => {
   let rack: FakeRack;
   let repo: TempRepo;
-  beforeEach(async () => {
-    rack = await startFakeRack({ generation, delays: { create: 10, buildStart: 5, build: 10, promote: 10 } });
-    repo = new TempRepo(APP_FILES);
-  });
-  afterEach(async () => {
-    await rack.close();
-    repo.remove();
+  useRackAndRepo(generation, { create: 10, buildStart: 5, build: 10, promote: 10 }, (r, t) => {
+    [rack, repo] = [r, t];
   });
 
   it('reads the app, its newest release, its services and its live build once each, and writes nothing', async () => {

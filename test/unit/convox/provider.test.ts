@@ -1,11 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AuthError, ExitCode, ProviderError, SafetyError } from '../../../src/core/errors.js';
 import { identityKey } from '../../../src/core/identity.js';
 import { desiredEnv, IDENTITY_KEY, KEY_KEY, MANAGED_KEY, OWNER_KEY, parseEnv } from '../../../src/providers/convox/env.js';
 import { BuildFailedError } from '../../../src/providers/convox/provider.js';
-import { startFakeRack, type FakeRack } from '../../fakes/convox/server.js';
+import type { FakeRack } from '../../fakes/convox/server.js';
 import { readTarGz } from '../../fakes/convox/tar.js';
-import { APP_FILES, GENERATIONS, harness, IDENTITY, marksFor, refFor, settingsFor, specFor, TempRepo, up } from './helpers.js';
+import { GENERATIONS, harness, IDENTITY, marksFor, refFor, settingsFor, specFor, TempRepo, up, useRackAndRepo } from './helpers.js';
 
 const NAME = 'shop-feature-cart';
 
@@ -18,15 +18,9 @@ const latestEnv = (name = NAME) => envOf(rack.app(name)?.releases.at(-1));
 const writesTo = (method: string, pattern: RegExp) => rack.writes().filter((r) => r.method === method && pattern.test(r.path));
 
 describe.each(GENERATIONS)('convox provider against a fake $label', ({ generation }) => {
-  beforeEach(async () => {
-    rack = await startFakeRack({ generation, delays: { create: 20, buildStart: 5, build: 20, promote: 20, delete: 20 } });
-    repo = new TempRepo(APP_FILES);
+  useRackAndRepo(generation, { create: 20, buildStart: 5, build: 20, promote: 20, delete: 20 }, (r, t) => {
+    [rack, repo] = [r, t];
     commit = repo.commit('first');
-  });
-
-  afterEach(async () => {
-    await rack.close();
-    repo.remove();
   });
 
   it('first up: creates the app, records ownership, builds the commit and promotes it', async () => {

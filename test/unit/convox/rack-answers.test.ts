@@ -4,10 +4,10 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ProviderError, TimeoutError } from '../../../src/core/errors.js';
-import { startFakeRack, type FakeRack } from '../../fakes/convox/server.js';
-import { APP_FILES, GENERATIONS, harness, refFor, settingsFor, specFor, TempRepo, up } from './helpers.js';
+import type { FakeRack } from '../../fakes/convox/server.js';
+import { GENERATIONS, harness, refFor, settingsFor, specFor, TempRepo, up, useRackAndRepo } from './helpers.js';
 
 const NAME = 'shop-feature-cart';
 
@@ -26,14 +26,8 @@ async function webPage(): Promise<{ url: string; server: Server }> {
 }
 
 describe.each(GENERATIONS)('convox: rack answers a user must understand ($label)', ({ generation }) => {
-  beforeEach(async () => {
-    rack = await startFakeRack({ generation, delays: { create: 10, buildStart: 5, build: 10, promote: 10, delete: 10 } });
-    repo = new TempRepo(APP_FILES);
-  });
-
-  afterEach(async () => {
-    await rack.close();
-    repo.remove();
+  useRackAndRepo(generation, { create: 10, buildStart: 5, build: 10, promote: 10, delete: 10 }, (r, t) => {
+    [rack, repo] = [r, t];
   });
 
   it('a RACK_URL that serves a web page with 200 is an error naming RACK_URL, never an app called "undefined"', async () => {
