@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { identityJson } from '../../../src/core/identity.js';
-import { dockerCli, makeRepo, runCommand, uniqueApp, useDockerServices, viaCaddy, type TestRepo } from './harness.js';
+import { dockerCli, runCommand, useDockerServices, viaCaddy, type TestRepo } from './harness.js';
 import type { DockerServices } from './services.js';
 
 const ONE_SERVICE = 'docker:\n  buildArgs:\n    COMMIT: "{commit}"\n';
@@ -20,10 +20,9 @@ const BRANCH = "fix/$HOME-\"double\"-'single'-`tick`";
 let services: DockerServices;
 let repo: TestRepo;
 let dockerfile: string;
-const { apps } = useDockerServices(async (s, file) => {
+const { newApp } = useDockerServices(async (s, file) => {
   services = s;
-  repo = await makeRepo({ preview: ONE_SERVICE });
-  file.repos.push(repo);
+  repo = await file.newRepo(ONE_SERVICE);
   dockerfile = await readFile(join(repo.dir, 'Dockerfile'), 'utf8');
 });
 
@@ -50,8 +49,7 @@ describe.each([
 ])('docker provider: build labels with $what', ({ prepare }) => {
   it('the image carries every label as written, and another preview of the commit skips the build', async () => {
     const commit = await prepare();
-    const app = uniqueApp('lbl');
-    apps.push(app);
+    const app = newApp('lbl');
     const up = await runCommand('up', { services, repo, app, branch: BRANCH, commit });
     expect((await viaCaddy(services, `${up.result.name}.localhost`)).body).toContain(commit);
     const labels = await labelsOf(app, commit);

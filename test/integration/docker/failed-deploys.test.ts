@@ -7,18 +7,16 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exitCodeOf, ExitCode } from '../../../src/core/errors.js';
 import type { DockerServices } from './services.js';
-import { containersOf, makeRepo, networksOf, routeIdsOf, routeOf, runCommand, uniqueApp, useDockerServices, viaCaddy, type TestRepo } from './harness.js';
+import { containersOf, networksOf, routeIdsOf, routeOf, runCommand, useDockerServices, viaCaddy, type TestRepo } from './harness.js';
 
 let services: DockerServices;
-const { apps, repos } = useDockerServices((s) => {
+const { newApp, newRepo } = useDockerServices((s) => {
   services = s;
 });
 
 async function setUp(prefix: string): Promise<{ repo: TestRepo; app: string }> {
-  const repo = await makeRepo();
-  repos.push(repo);
-  const app = uniqueApp(prefix);
-  apps.push(app);
+  const repo = await newRepo();
+  const app = newApp(prefix);
   return { repo, app };
 }
 

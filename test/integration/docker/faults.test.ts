@@ -7,14 +7,14 @@
 import { describe, expect, it } from 'vitest';
 import { AuthError, exitCodeOf, ExitCode } from '../../../src/core/errors.js';
 import { FaultProxy } from '../../fakes/shared/fault-proxy.js';
-import { caddyConfig, containersOf, dockerCli, makeRepo, networksOf, runCommand, uniqueApp, useDockerServices, viaCaddy, type RunOutcome, type TestRepo } from './harness.js';
+import { caddyConfig, containersOf, dockerCli, makeRepo, networksOf, runCommand, useDockerServices, viaCaddy, type RunOutcome, type TestRepo } from './harness.js';
 import type { DockerServices } from './services.js';
 
 let services: DockerServices;
 let repo: TestRepo;
 let engineProxy: FaultProxy;
 let caddyProxy: FaultProxy;
-const { apps } = useDockerServices(async (s, file) => {
+const { newApp } = useDockerServices(async (s, file) => {
   services = s;
   repo = await makeRepo({ preview: 'docker:\n  buildArgs:\n    COMMIT: "{commit}"\n' });
   file.repos.push(repo);
@@ -61,8 +61,7 @@ describe('docker provider: the engine refuses our credentials', () => {
     ['unauthorized', 401],
     ['forbidden', 403],
   ] as const)('%s (%i): up, status and stop exit 3 with a hint about the engine permissions, never "not found"', async (mode, status) => {
-    const app = uniqueApp('auth');
-    apps.push(app);
+    const app = newApp('auth');
     engineProxy.credentials(mode);
     try {
       for (const command of ['up', 'status', 'stop'] as const) {
@@ -86,8 +85,7 @@ describe('docker provider: the engine refuses our credentials', () => {
 
 describe('docker provider: a fifth of the writes fail, half of them after they were applied', () => {
   it('up converges (first deploy, then a new commit), stop removes everything, a second stop writes nothing', async () => {
-    const app = uniqueApp('faults');
-    apps.push(app);
+    const app = newApp('faults');
     const branch = 'main';
     faults(0.2, 20240611);
     const first = await converge(3, () => runCommand('up', { services, repo, app, branch, env: env(), timeoutMs: 120_000 }));
@@ -127,8 +125,7 @@ describe('docker provider: a fifth of the writes fail, half of them after they w
 
 describe('docker provider: what an interrupted run leaves behind', () => {
   it('a container serving under its temporary name and a lock whose run is gone: the next up renames the one and removes the other', async () => {
-    const app = uniqueApp('killed');
-    apps.push(app);
+    const app = newApp('killed');
     const first = await runCommand('up', { services, repo, app, branch: 'main' });
     const name = first.result.name;
     // As a run killed between its switch and its rename, and before its lock release, leaves them.

@@ -38,6 +38,10 @@ export interface DockerTestFile {
   repos: TestRepo[];
   /** Anything else to undo (proxies, scratch folders): first, newest first, failures ignored. */
   cleanups: Array<() => Promise<unknown>>;
+  /** A project name no other test uses, added to `apps`. */
+  newApp(prefix: string): string;
+  /** A repository of examples/hello with this `.preview.yml` (none when undefined), added to `repos`. */
+  newRepo(preview?: string): Promise<TestRepo>;
 }
 
 /**
@@ -46,7 +50,21 @@ export interface DockerTestFile {
  * removed and the services released.
  */
 export function useDockerServices(ready: (services: DockerServices, file: DockerTestFile) => void | Promise<void>): DockerTestFile {
-  const file: DockerTestFile = { apps: [], repos: [], cleanups: [] };
+  const file: DockerTestFile = {
+    apps: [],
+    repos: [],
+    cleanups: [],
+    newApp(prefix) {
+      const app = uniqueApp(prefix);
+      file.apps.push(app);
+      return app;
+    },
+    async newRepo(preview) {
+      const repo = await makeRepo(preview === undefined ? {} : { preview });
+      file.repos.push(repo);
+      return repo;
+    },
+  };
   let services: DockerServices | undefined;
   let release: (() => Promise<void>) | undefined;
   beforeAll(async () => {

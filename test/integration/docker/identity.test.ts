@@ -8,20 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { exitCodeOf, ExitCode } from '../../../src/core/errors.js';
 import { identityJson, identityKey, type PreviewIdentity } from '../../../src/core/identity.js';
 import type { DockerProvider } from '../../../src/providers/docker/provider.js';
-import {
-  caddyConfig,
-  containersOf,
-  dockerCli,
-  makeRepo,
-  networksOf,
-  routeOf,
-  runCommand,
-  uniqueApp,
-  useDockerServices,
-  viaCaddy,
-  type RunOptions,
-  type TestRepo,
-} from './harness.js';
+import { caddyConfig, containersOf, dockerCli, networksOf, routeOf, runCommand, useDockerServices, viaCaddy, type RunOptions, type TestRepo } from './harness.js';
 import type { DockerServices } from './services.js';
 
 const ONE_SERVICE = 'docker:\n  buildArgs:\n    COMMIT: "{commit}"\n';
@@ -29,17 +16,11 @@ const REMOVE_IMAGES = { PREVIEW_REMOVE_IMAGES: 'true' };
 
 let services: DockerServices;
 let repo: TestRepo;
-const { apps, cleanups } = useDockerServices(async (s, file) => {
+const { apps, cleanups, newApp } = useDockerServices(async (s, file) => {
   services = s;
-  repo = await makeRepo({ preview: ONE_SERVICE });
-  file.repos.push(repo);
+  repo = await file.newRepo(ONE_SERVICE);
 });
 
-function newApp(prefix: string): string {
-  const app = uniqueApp(prefix);
-  apps.push(app);
-  return app;
-}
 
 /** Everything on the engine and in Caddy that carries `name`, or is an image of `app`. */
 async function snapshot(name: string, app: string): Promise<string> {

@@ -8,39 +8,14 @@ import { exitCodeOf, ExitCode, ProviderError } from '../../../src/core/errors.js
 import { identityKey } from '../../../src/core/identity.js';
 import type { DockerServices } from './services.js';
 import { freePort } from './services.js';
-import {
-  caddyConfig,
-  containersOf,
-  dockerCli,
-  makeRepo,
-  networksOf,
-  routeIdsOf,
-  routeOf,
-  runCommand,
-  uniqueApp,
-  useDockerServices,
-  viaCaddy,
-  type TestRepo,
-} from './harness.js';
+import { caddyConfig, containersOf, dockerCli, networksOf, routeIdsOf, routeOf, runCommand, useDockerServices, viaCaddy, type TestRepo } from './harness.js';
 
 const ONE_SERVICE = 'docker:\n  buildArgs:\n    COMMIT: "{commit}"\n';
 
 let services: DockerServices;
-const { apps, repos } = useDockerServices((s) => {
+const { newApp, newRepo } = useDockerServices((s) => {
   services = s;
 });
-
-async function newRepo(preview?: string): Promise<TestRepo> {
-  const repo = await makeRepo(preview === undefined ? {} : { preview });
-  repos.push(repo);
-  return repo;
-}
-
-function newApp(prefix: string): string {
-  const app = uniqueApp(prefix);
-  apps.push(app);
-  return app;
-}
 
 describe('docker provider: one preview, two services, through its life', () => {
   let repo: TestRepo;

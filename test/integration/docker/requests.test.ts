@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { FaultProxy } from '../../fakes/shared/fault-proxy.js';
-import { makeRepo, runCommand, uniqueApp, useDockerServices, type TestRepo } from './harness.js';
+import { makeRepo, runCommand, useDockerServices, type TestRepo } from './harness.js';
 import type { DockerServices } from './services.js';
 
 const ONE_SERVICE = 'docker:\n  buildArgs:\n    COMMIT: "{commit}"\n';
@@ -15,7 +15,7 @@ let services: DockerServices;
 let engine: FaultProxy;
 let caddy: FaultProxy;
 let proxied: DockerServices;
-const { apps, repos } = useDockerServices(async (s, file) => {
+const { newApp, repos } = useDockerServices(async (s, file) => {
   services = s;
   const adminPort = Number(new URL(services.caddyAdmin).port);
   engine = await FaultProxy.start({ socketPath: services.dockerHost.replace(/^unix:\/\//, '') });
@@ -37,8 +37,7 @@ function resetCounts(): void {
 async function setUp(preview?: string): Promise<{ repo: TestRepo; app: string; name: string }> {
   const repo = await makeRepo(preview === undefined ? {} : { preview });
   repos.push(repo);
-  const app = uniqueApp('reqs');
-  apps.push(app);
+  const app = newApp('reqs');
   const first = await runCommand('up', { services, repo, app, branch: 'main' });
   return { repo, app, name: first.result.name };
 }

@@ -7,28 +7,18 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../helpers/cli.js';
-import { caddyConfig, containersOf, makeRepo, routeOf, runCommand, uniqueApp, useDockerServices, viaCaddy, type TestRepo } from './harness.js';
+import { caddyConfig, containersOf, routeOf, runCommand, useDockerServices, viaCaddy, type TestRepo } from './harness.js';
 import http from 'node:http';
 import type { DockerServices } from './services.js';
 
 const ONE_SERVICE = 'docker:\n  buildArgs:\n    COMMIT: "{commit}"\n';
 
 let services: DockerServices;
-const { apps, repos } = useDockerServices((s) => {
+const bed = useDockerServices((s) => {
   services = s;
 });
-
-async function newRepo(): Promise<TestRepo> {
-  const repo = await makeRepo({ preview: ONE_SERVICE });
-  repos.push(repo);
-  return repo;
-}
-
-function newApp(prefix: string): string {
-  const app = uniqueApp(prefix);
-  apps.push(app);
-  return app;
-}
+const newRepo = () => bed.newRepo(ONE_SERVICE);
+const { newApp } = bed;
 
 /** GET through Caddy's listener, with basic-auth credentials when given; status, body and headers. */
 function get(host: string, credentials?: string): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {

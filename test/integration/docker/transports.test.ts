@@ -9,13 +9,13 @@ import { createConnection, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { containersOf, makeRepo, networksOf, runCommand, uniqueApp, useDockerServices, viaCaddy, type TestRepo } from './harness.js';
+import { containersOf, makeRepo, networksOf, runCommand, useDockerServices, viaCaddy, type TestRepo } from './harness.js';
 import type { DockerServices } from './services.js';
 
 let services: DockerServices;
 let scratch: string;
 let repo: TestRepo;
-const { apps } = useDockerServices(async (s, file) => {
+const { newApp } = useDockerServices(async (s, file) => {
   services = s;
   scratch = await mkdtemp(join(tmpdir(), 'pk-docker-transport-'));
   file.cleanups.push(() => rm(scratch, { recursive: true, force: true }));
@@ -45,8 +45,7 @@ describe('DOCKER_HOST=ssh://', () => {
     await writeFile(fakeSsh, `#!/bin/sh\nprintf '%s\\n' "$*" >> ${JSON.stringify(argsLog)}\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(bridge)}\n`);
     await chmod(fakeSsh, 0o755);
 
-    const app = uniqueApp('ssh');
-    apps.push(app);
+    const app = newApp('ssh');
     const env = { ...PINNED, DOCKER_HOST: 'ssh://deploy@docker-host.example:2222' };
     const up = await runCommand('up', { services, repo, app, branch: 'main', env, internals: { sshCommand: fakeSsh } });
     expect(up.result.deployed).toBe(true);
@@ -67,8 +66,7 @@ describe('DOCKER_HOST=ssh://', () => {
     const failing = join(scratch, 'ssh-fails');
     await writeFile(failing, '#!/bin/sh\necho "ssh: connect to host docker-host.example port 22: Connection refused" >&2\nexit 255\n');
     await chmod(failing, 0o755);
-    const app = uniqueApp('sshfail');
-    apps.push(app);
+    const app = newApp('sshfail');
     await expect(
       runCommand('ensure-app', { services, repo, app, branch: 'main', env: { ...PINNED, DOCKER_HOST: 'ssh://docker-host.example' }, internals: { sshCommand: failing } }),
     ).rejects.toThrow(/Docker Engine unreachable at ssh:\/\/docker-host\.example: ssh: connect to host docker-host\.example port 22: Connection refused$/);
@@ -95,8 +93,7 @@ describe('DOCKER_HOST=tcp://', () => {
   });
 
   it('creates and removes the preview network over TCP', async () => {
-    const app = uniqueApp('tcp');
-    apps.push(app);
+    const app = newApp('tcp');
     const env = { ...PINNED, DOCKER_HOST: `tcp://127.0.0.1:${port}` };
     const ensured = await runCommand('ensure-app', { services, repo, app, branch: 'main', env });
     expect(ensured.result.created).toBe(true);
