@@ -39,11 +39,16 @@ function chosenParts(argv: string[]): string[] {
   return parts;
 }
 
-/** Podman + Caddy for the Docker benches, started the way the tests start them. */
+/** Whether this run started podman + Caddy, and so stops them when it ends. */
+let startedServices = false;
+
+/** Podman + Caddy for the Docker benches, started the way the tests start them (used as they are when already running). */
 function services(): void {
   if (process.env.DOCKER_HOST && process.env.CADDY_ADMIN) return;
+  const running = spawnSync('bash', ['scripts/services.sh', 'status'], { cwd: ROOT, stdio: 'ignore' }).status === 0;
   const start = spawnSync('bash', ['scripts/services.sh', 'start'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   if (start.status !== 0) return;
+  startedServices ||= !running;
   const env = spawnSync('bash', ['scripts/services.sh', 'env'], { cwd: ROOT, encoding: 'utf8' }).stdout;
   for (const m of env.matchAll(/^export (\w+)=['"]?([^'"\n]*)['"]?$/gm)) process.env[m[1]!] ??= m[2]!;
 }
@@ -92,4 +97,8 @@ async function main() {
   process.stdout.write(`${readme === undefined ? '' : readme.slice(readme.indexOf('| measure'), readme.indexOf('<!-- bench:end'))}`);
 }
 
-await main();
+try {
+  await main();
+} finally {
+  if (startedServices) spawnSync('bash', ['scripts/services.sh', 'stop'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+}
