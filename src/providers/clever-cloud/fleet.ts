@@ -16,6 +16,7 @@
  * without listing again for each. The provider itself keeps nothing.
  */
 import type { Logger } from '../../core/logger.js';
+import { carry } from '../carry.js';
 import type { CleverApi, CleverApp, CleverDeployment, CleverSummary, CleverSummaryAddon, CleverSummaryApp, CleverSummaryOwner } from './api.js';
 import { withTags, type AppRecord } from './app-hooks.js';
 import { newestFirst } from './preview-state.js';
@@ -87,16 +88,15 @@ export function fleetRecords(fleet: Fleet | undefined, name: string): AppRecord[
   return named.length > 0 ? named : undefined;
 }
 
-const FLEET = Symbol('clever-cloud fleet');
+const FLEET = carry<Fleet>('clever-cloud fleet');
 
 /** Attaches the fleet a Preview was listed from (left out of its JSON, copied along with it). */
 export function withFleet<P extends object>(preview: P, fleet: Fleet): P {
-  Object.defineProperty(preview, FLEET, { value: fleet, enumerable: true });
-  return preview;
+  return FLEET.put(preview, fleet);
 }
 
 export function fleetOf(preview: object | undefined): Fleet | undefined {
-  return preview ? (preview as { [FLEET]?: Fleet })[FLEET] : undefined;
+  return FLEET.take(preview);
 }
 
 /** Forgets what was removed, so that a second `destroy` in the same run looks again rather than acting on the past. */

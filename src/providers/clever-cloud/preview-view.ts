@@ -6,6 +6,7 @@
  * ensure → set-domain → deploy in one process reads each thing once, and a Preview from `find`
  * makes `deploy` or `set-domain` alone behave as inside `up`.
  */
+import { carry } from '../carry.js';
 import type { Preview, PreviewDeployment, PreviewRef } from '../types.js';
 import type { CleverAddon, CleverDeployment } from './api.js';
 import { creationTime } from './app-body.js';
@@ -14,7 +15,7 @@ import { normaliseVhosts, previewDomains, primaryHost, urlOfHost, type DomainSta
 import { lastDeployedAt, lastDeployOf, previewStateOf } from './preview-state.js';
 import { marksOf } from './tags.js';
 
-const KNOWN = Symbol('clever-cloud application');
+const KNOWN = carry<AppKnowledge>('clever-cloud application');
 
 /** What is known about the preview's app. Shared by reference between copies of one Preview. */
 export interface AppKnowledge {
@@ -31,11 +32,8 @@ export interface AppKnowledge {
   addons?: CleverAddon[];
 }
 
-type Carrying = Preview & { [KNOWN]?: AppKnowledge };
-
 export function knowledgeOf(preview: Preview, ref: PreviewRef): AppKnowledge | undefined {
-  const known = (preview as Carrying)[KNOWN];
-  return known && known.key === ref.key && known.record.app.id === preview.id ? known : undefined;
+  return KNOWN.take(preview, (known) => known.key === ref.key && known.record.app.id === preview.id);
 }
 
 export function knowledgeFor(record: AppRecord, key: string, planned = false): AppKnowledge {
@@ -73,7 +71,7 @@ export function toPreview(known: AppKnowledge, name: string): Preview {
   const created = creationTime(app);
   const last = lastDeployOf(known.deployments);
   const deployedAt = lastDeployedAt(known.deployments);
-  const preview: Carrying = {
+  const preview: Preview = {
     name,
     id: app.id,
     url: urlOfHost(primaryHost(hosts)),
@@ -98,6 +96,5 @@ export function toPreview(known: AppKnowledge, name: string): Preview {
       ...(known.planned ? { dryRun: true } : {}),
     },
   };
-  preview[KNOWN] = known;
-  return preview;
+  return KNOWN.put(preview, known);
 }

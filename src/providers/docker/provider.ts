@@ -16,7 +16,7 @@ import { LABEL, OWNED } from './labels.js';
 import { networkHooks, PLANNED_NETWORK_ID, reconcileContext } from './network.js';
 import { groupPreviews, previewOf } from './preview-view.js';
 import { asleepRoute, findRoute, isAsleepRoute } from './route-shapes.js';
-import { freshReads, nameOf, previewContainers, publishedPort, readCaddy, routesSnapshot, runReads, serviceOf, servicePlans, syncContext, type CaddyView, type DockerPreview, type DockerRuntime } from './runtime.js';
+import { freshReads, nameOf, previewContainers, publishedPort, readCaddy, routesSnapshot, carryReads, serviceOf, servicePlans, syncContext, type CaddyView, type DockerPreview, type DockerRuntime } from './runtime.js';
 import type { DockerSettings } from './settings.js';
 import { checkTargets, readTargets, refuseOtherRoutes } from './targets.js';
 import { plannedSleep, sleepPreview, wakePreview } from './sleep.js';
@@ -79,11 +79,13 @@ export class DockerProvider implements Provider {
     let containers = planned ? [] : targets.containers;
     const woken = await wakePreview(this.rt, spec, view, containers, auth);
     if (woken && !this.rt.context.plan.dryRun) containers = await previewContainers(this.rt, spec);
-    const preview: DockerPreview = {
-      ...previewOf(this.rt, { name: spec.name, key: spec.key, ...(planned ? {} : { network: outcome.item }), containers, view }),
-      ...(planned ? { id: outcome.id } : {}),
-      reads: runReads(spec, view, targets, at),
-    };
+    const preview: DockerPreview = carryReads(
+      { ...previewOf(this.rt, { name: spec.name, key: spec.key, ...(planned ? {} : { network: outcome.item }), containers, view }), ...(planned ? { id: outcome.id } : {}) },
+      spec,
+      view,
+      targets,
+      at,
+    );
     if (outcome.created && !planned) preview.networkCreated = true;
     return { preview, created: outcome.created, changed: outcome.changed || woken };
   }
@@ -93,7 +95,7 @@ export class DockerProvider implements Provider {
    * are re-routed, and the asleep page of sleeping ones follows the hosts and protection asked for.
    */
   async setDomains(preview: Preview, spec: PreviewSpec): Promise<{ changed: boolean; domains: PreviewDomain[] }> {
-    const reads = freshReads(this.rt, spec, (preview as DockerPreview).reads);
+    const reads = freshReads(this.rt, spec, preview);
     const view = reads?.view ?? (await readCaddy(this.rt));
     const plans = servicePlans(this.rt, spec);
     const auth = routeAuthOf(spec);
@@ -119,7 +121,7 @@ export class DockerProvider implements Provider {
 
   async deploy(preview: Preview, spec: PreviewSpec, source: SourceRef): Promise<DeployResult> {
     try {
-      return await deployPreview(this.rt, spec, source, freshReads(this.rt, spec, (preview as DockerPreview).reads));
+      return await deployPreview(this.rt, spec, source, freshReads(this.rt, spec, preview));
     } catch (error) {
       // Only the `up` that made the network takes it back (ensure said so in the preview).
       if ((preview as DockerPreview).networkCreated && !this.rt.context.plan.dryRun) await dropNewEmptyNetwork(this.rt, spec);

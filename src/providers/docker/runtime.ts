@@ -3,6 +3,7 @@
  * operation starts with (Caddy's servers, the preview's services). Nothing here is about one
  * preview: that comes with each call's ref or spec.
  */
+import { carry } from '../carry.js';
 import type { Preview, PreviewRef, ProviderContext } from '../types.js';
 import type { CaddyAdmin } from './caddy-admin.js';
 import { chooseServer, listenerOf, SERVERS_PATH, type CaddyServer, type Listener, type RouteSnapshot, type SyncContext } from './caddy-routes.js';
@@ -26,8 +27,6 @@ export interface DockerRuntime {
  */
 export interface DockerPreview extends Preview {
   networkCreated?: boolean;
-  /** What `ensure` read, for `setDomains` and `deploy` of the same `up` (see freshReads). */
-  reads?: RunReads;
 }
 
 export interface CaddyView {
@@ -71,16 +70,17 @@ export interface RunReads extends TargetReads {
 /** How long ensure's reads may stand in for deploy's: far longer than an `up` takes between the two. */
 export const READS_FRESH_MS = 5_000;
 
-export function freshReads(rt: DockerRuntime, ref: PreviewRef, reads: RunReads | undefined): RunReads | undefined {
-  if (!reads || reads.key !== ref.key || reads.writes !== writesSoFar(rt)) return undefined;
-  return rt.context.deadline.clock.now() - reads.at <= READS_FRESH_MS ? reads : undefined;
+const READS = carry<RunReads>('docker reads of this run');
+
+/** What `ensure` read, carried by `preview` (../carry.ts), while this run has written nothing since and for READS_FRESH_MS. */
+export function freshReads(rt: DockerRuntime, ref: PreviewRef, preview: Preview): RunReads | undefined {
+  const now = rt.context.deadline.clock.now();
+  return READS.take(preview, (reads) => reads.key === ref.key && reads.writes === writesSoFar(rt) && now - reads.at <= READS_FRESH_MS);
 }
 
-/** Caddy read first, then the engine's listings; kept out of JSON, so a preview printed or returned by the library never carries them. */
-export function runReads(ref: PreviewRef, view: CaddyView, targets: TargetReads, at: number): RunReads {
-  const reads: RunReads = { ...targets, key: ref.key, view, at, writes: Math.min(view.writes, targets.writes) };
-  Object.defineProperty(reads, 'toJSON', { value: () => undefined, enumerable: false });
-  return reads;
+/** Lets `preview` carry ensure's reads — Caddy read first, then the engine's listings — to setDomains and deploy. */
+export function carryReads<P extends Preview>(preview: P, ref: PreviewRef, view: CaddyView, targets: TargetReads, at: number): P {
+  return READS.put(preview, { ...targets, key: ref.key, view, at, writes: Math.min(view.writes, targets.writes) });
 }
 
 export function syncContext(rt: DockerRuntime): SyncContext {

@@ -5,13 +5,14 @@
  * labels must still be seen, to be refused). Every write made through the snapshot updates it
  * with the API's answer, so later calls of the run see what the cluster holds after them.
  *
- * It travels with the Preview that `ensure` or `find` returns (a property JSON output never
- * shows), as the rest of what was read does; a Preview without one, another preview's, or one
- * older than MAX_AGE_MS gets a new snapshot, read afresh. Reads that must be fresh (the database
- * Secret, read inside the database's turn) go to the API and are remembered.
+ * It travels with the Preview that `ensure` or `find` returns (../carry.ts); a Preview without
+ * one, another preview's, or one older than MAX_AGE_MS gets a new snapshot, read afresh. Reads
+ * that must be fresh (the database Secret, read inside the database's turn) go to the API and
+ * are remembered.
  */
 import type { Clock } from '../../core/retry.js';
 import type { Cluster } from './cluster.js';
+import { carry } from '../carry.js';
 import { OWNER_MARKER, type Preview, type PreviewRef } from '../types.js';
 import { ProviderError } from '../../core/errors.js';
 import { ForbiddenError } from './api-errors.js';
@@ -19,7 +20,7 @@ import { MANAGED_BY, PREVIEW_LABEL, previewSelector, type KubeObject, type Owner
 import { pathOf, settled, type ApplyOutcome, type ObjectStore } from './objects.js';
 import { resourcePath, resourceType, type ResourceType } from './resources.js';
 
-const SNAPSHOT = Symbol('kubernetes objects read by this run');
+const SNAPSHOT = carry<Snapshot>('kubernetes objects read by this run');
 /** A snapshot older than this is not trusted by a later call: it reads again. */
 export const MAX_AGE_MS = 30_000;
 
@@ -43,16 +44,12 @@ export class Snapshot implements Objects {
 
   /** The snapshot a Preview carries, when it is this preview's, in this namespace, and recent. */
   static carried(preview: Preview | undefined, ref: Pick<PreviewRef, 'key'>, namespace: string): Snapshot | undefined {
-    const carried = (preview?.details as Record<symbol, Snapshot | undefined> | undefined)?.[SNAPSHOT];
-    if (!carried || carried.ref.key !== ref.key || carried.namespace !== namespace) return undefined;
-    return carried.clock.now() - carried.takenAt <= MAX_AGE_MS ? carried : undefined;
+    return SNAPSHOT.take(preview, (s) => s.ref.key === ref.key && s.namespace === namespace && s.clock.now() - s.takenAt <= MAX_AGE_MS);
   }
 
   /** Lets the Preview carry this snapshot to the next call of the run. */
   attach(preview: Preview): Preview {
-    preview.details ??= {};
-    Object.defineProperty(preview.details, SNAPSHOT, { value: this, enumerable: false, configurable: true });
-    return preview;
+    return SNAPSHOT.put(preview, this);
   }
 
   /**

@@ -6,6 +6,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ProviderError } from '../../../src/core/errors.js';
 import { PlainLogger } from '../../../src/core/logger.js';
@@ -18,7 +19,7 @@ import { liveRoute, syncRoutes, type CaddyRoute } from '../../../src/providers/d
 import { acquireDeployLock, lockName } from '../../../src/providers/docker/deploy-lock.js';
 import type { ServiceStep } from '../../../src/providers/docker/deploy-steps.js';
 import { DockerEngine, type NetworkInspect } from '../../../src/providers/docker/engine.js';
-import { freshReads, READS_FRESH_MS, runReads, type CaddyView, type DockerRuntime } from '../../../src/providers/docker/runtime.js';
+import { carryReads, freshReads, READS_FRESH_MS, type CaddyView, type DockerRuntime } from '../../../src/providers/docker/runtime.js';
 import { waitServing } from '../../../src/providers/docker/wait-serving.js';
 
 /** The longest step a wait may take: the backoff's ceiling plus its jitter. */
@@ -194,23 +195,26 @@ describe("ensure's reads handed on to deploy", () => {
   it('stand while nothing was written and for a few seconds, for the same preview only', async () => {
     const clock = fakeClock();
     const { rt } = rtWith(clock);
-    const reads = runReads(REF, view, targets, clock.now());
-    expect(freshReads(rt, REF, reads)).toBe(reads);
-    expect(freshReads(rt, { ...REF, key: 'another' }, reads)).toBeUndefined();
+    const preview = carryReads({ name: REF.name, id: 'n1', url: '', domains: [] }, REF, view, targets, clock.now());
+    expect(freshReads(rt, REF, preview)?.view).toBe(view);
+    expect(freshReads(rt, REF, { ...preview })?.view).toBe(view);
+    expect(freshReads(rt, { ...REF, key: 'another' }, preview)).toBeUndefined();
     await clock.sleep(READS_FRESH_MS + 1);
-    expect(freshReads(rt, REF, reads)).toBeUndefined();
+    expect(freshReads(rt, REF, preview)).toBeUndefined();
   });
 
   it('are read again after any write of the run', () => {
     const clock = fakeClock();
     const { rt, caddy } = rtWith(clock);
-    const reads = runReads(REF, view, targets, clock.now());
+    const preview = carryReads({ name: REF.name, id: 'n1', url: '', domains: [] }, REF, view, targets, clock.now());
     caddy.stats.mutating = 1;
-    expect(freshReads(rt, REF, reads)).toBeUndefined();
+    expect(freshReads(rt, REF, preview)).toBeUndefined();
   });
 
   it('never show in a printed preview', () => {
-    const reads = runReads(REF, view, targets, 0);
-    expect(JSON.parse(JSON.stringify({ name: 'shop-main', reads }))).toEqual({ name: 'shop-main' });
+    const preview = carryReads({ name: 'shop-main', id: 'n1', url: '', domains: [] }, REF, view, targets, 0);
+    expect(JSON.parse(JSON.stringify(preview))).toEqual({ name: 'shop-main', id: 'n1', url: '', domains: [] });
+    expect(inspect(preview)).not.toContain('servers');
+    expect(inspect(preview)).toContain('[docker reads of this run]');
   });
 });
