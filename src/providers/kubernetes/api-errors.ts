@@ -4,6 +4,7 @@
  * and what is worth retrying (429, 5xx, with `Retry-After`).
  */
 import { AuthError, ConfigError, ConflictError, ProviderError } from '../../core/errors.js';
+import { parseRetryAfter } from '../../core/retry.js';
 import type { Credential } from './credentials.js';
 import type { ClusterConnection } from './kubeconfig.js';
 
@@ -58,10 +59,7 @@ export function errorFor(c: ClusterConnection, req: { what: string }, status: nu
     });
   }
   const retryable = status === 429 || status >= 500;
-  const after = Number(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
-  return new ProviderError(`${req.what}: the Kubernetes API answered ${detail}`, {
-    status,
-    retryable,
-    retryAfterSeconds: Number.isFinite(after) ? Math.min(after, 60) : undefined,
-  });
+  // Seconds or an HTTP date, capped, as every client here reads it (core/retry.ts).
+  const after = parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
+  return new ProviderError(`${req.what}: the Kubernetes API answered ${detail}`, { status, retryable, ...(after !== undefined ? { retryAfterSeconds: after } : {}) });
 }
