@@ -9,6 +9,7 @@
  * instruction left open by a trailing escape character (`\`, or the one a `# escape=` directive
  * chose) is closed first, so the line is never read as part of it.
  */
+import { posix } from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 
 /** Labels a Dockerfile line can carry as they are: no control characters (no newline) in them. */
@@ -119,7 +120,7 @@ function padded(data: Buffer): Buffer {
  * replaced by `edit(its content)`. Everything else goes through as it came, without being held.
  */
 export function editTarEntry(path: string, edit: (content: Buffer) => Buffer): Transform {
-  const wanted = path.replace(/^(\.\/)+/, '');
+  const wanted = posix.normalize(path);
   let pending: Buffer = Buffer.alloc(0);
   /** Bytes of the current entry's data (and padding) still to pass through untouched. */
   let passing = 0;
@@ -177,7 +178,7 @@ export function editTarEntry(path: string, edit: (content: Buffer) => Buffer): T
     const prefix = field(header, 257, 6) === 'ustar' ? field(header, 345, 155) : '';
     const name = paxName ?? (prefix ? `${prefix}/${field(header, 0, 100)}` : field(header, 0, 100));
     if (type !== 'g') paxName = undefined;
-    if ((type === '0' || type === '\0') && name.replace(/^(\.\/)+/, '') === wanted) {
+    if ((type === '0' || type === '\0') && posix.normalize(name) === wanted) {
       collecting = { header: Buffer.from(header), size, kind: 'edit' };
       return true;
     }

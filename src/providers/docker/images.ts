@@ -119,6 +119,8 @@ export async function prepareBuiltImage(ctx: ImageContext, build: BuildSpec, sou
     }
     const image = await ctx.engine.inspectImage(tag);
     if (!image) throw new ProviderError(`build ${tag}: the engine reported success but has no image ${tag}`);
+    // Without its labels the image is nobody's: never reused, never pruned. Say so rather than run it.
+    if (image.Config?.Labels?.[LABEL.buildHash] !== hash) throw new ProviderError(`build ${tag}: the image lacks preview-kit's labels (build hash ${hash})`);
     return { id: image.Id, ref: tag, built: true, identity: `${tag} ${hash}` };
   };
   return {
