@@ -23,14 +23,13 @@
  *   runCleverCloudBench()                                                 # what bench/run.ts calls
  */
 import { execa } from 'execa';
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { apiAuthorization, credentialsFrom, gitAuthorization } from '../src/providers/clever-cloud/auth.js';
 import { DEFAULT_API_LATENCY_MS, startFakeCleverCloud, type FakeCleverCloud } from '../test/fakes/clever-cloud/server.js';
 import { baseEnv, CLI, ROOT, runCli, tempRepo } from '../test/helpers/cli.js';
-import { median, round, row, type Measure, type ProviderBench } from './types.js';
+import { median, round, row, medianMeasure, nodeStartSeconds, readsAndWrites, spreadOf, type Measure, type ProviderBench } from './types.js';
 
 const SHELL = join(ROOT, 'bench', 'clever-cloud-shell.sh');
 const TOKEN = 'bench_token_0123456789';
@@ -53,9 +52,9 @@ interface Run extends Measure {
 }
 
 function counts(fake: FakeCleverCloud): { reads: number; writes: number; refusedPushes: number } {
-  const apiReads = fake.requests.filter((r) => r.method === 'GET' || r.method === 'HEAD').length;
+  const api = readsAndWrites(fake.requests);
   const probes = fake.gitRequests.filter((r) => r.service === 'git-upload-pack').length;
-  return { reads: apiReads + probes, writes: fake.requests.length - apiReads + fake.pushes.length, refusedPushes: fake.pushes.filter((p) => !p.ok).length };
+  return { reads: api.reads + probes, writes: api.writes + fake.pushes.length, refusedPushes: fake.pushes.filter((p) => !p.ok).length };
 }
 
 async function measured(fake: FakeCleverCloud, what: string, fn: () => Promise<{ code: number; stdout?: string; stderr: string }>, deployed?: boolean): Promise<Run> {
@@ -69,23 +68,6 @@ async function measured(fake: FakeCleverCloud, what: string, fn: () => Promise<{
     throw new Error(`${what}: expected deployed=${deployed}, got ${r.stdout}`);
   }
   return { seconds, ...counts(fake) };
-}
-
-function summary(runs: Run[]): Measure {
-  return { seconds: median(runs.map((r) => r.seconds)), reads: median(runs.map((r) => r.reads)), writes: median(runs.map((r) => r.writes)) };
-}
-
-const spread = (runs: Run[]) => `${round(Math.min(...runs.map((r) => r.seconds)))}–${round(Math.max(...runs.map((r) => r.seconds)))} s`;
-
-/** Median of `node -e 0`, the start-up every CLI run pays before its first request. */
-function nodeStartSeconds(runs = 5): number {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    spawnSync(process.execPath, ['-e', '0'], { stdio: 'ignore' });
-    times.push((performance.now() - t) / 1000);
-  }
-  return median(times);
 }
 
 /** A bare push of `commits` in turn to a scratch application's remote, as preview-kit pushes (median seconds). */
@@ -154,22 +136,22 @@ export async function runCleverCloudBench(): Promise<ProviderBench> {
     const deploy = SIMULATOR.deployDurationMs / 1000;
     const firstFloor = SIMULATOR.gitReadyDelayMs / 1000 + deploy + latency * FIRST_UP_REQUESTS + push;
     const commitFloor = deploy + latency * NEW_COMMIT_REQUESTS + push;
-    const noop = summary(pk.noop);
+    const noop = medianMeasure(pk.noop);
     const refused = pk.first.reduce((n, r) => n + r.refusedPushes, 0);
     return {
       provider: 'clever-cloud',
       baselineName: 'seed script: bash + curl + jq + git (bench/clever-cloud-shell.sh: link-or-create, sleep 10, domain add || true, push, poll every 5 s; delete)',
       rows: [
-        row('first up', summary(pk.first), summary(sh.first), { floorSeconds: firstFloor, runs: RUNS.first }),
-        row('no-op up', noop, summary(sh.noop), { runs: RUNS.noop }),
-        row('new-commit up', summary(pk.commit), summary(sh.commit), { floorSeconds: commitFloor, runs: RUNS.commit }),
-        row('stop', summary(pk.stop), summary(sh.stop), { runs: RUNS.first }),
+        row('first up', medianMeasure(pk.first), medianMeasure(sh.first), { floorSeconds: firstFloor, runs: RUNS.first }),
+        row('no-op up', noop, medianMeasure(sh.noop), { runs: RUNS.noop }),
+        row('new-commit up', medianMeasure(pk.commit), medianMeasure(sh.commit), { floorSeconds: commitFloor, runs: RUNS.commit }),
+        row('stop', medianMeasure(pk.stop), medianMeasure(sh.stop), { runs: RUNS.first }),
       ],
       notes: [
         `simulator: repository ready ${SIMULATOR.gitReadyDelayMs} ms after create, deployment ${SIMULATOR.deployDurationMs} ms, ${SIMULATOR.latencyMs} ms per API request; a bare git push measured ${round(push, 3)} s`,
         `floors: first up = ${SIMULATOR.gitReadyDelayMs / 1000} + ${deploy} + ${latency} × ${FIRST_UP_REQUESTS} requests + push = ${round(firstFloor)} s; new-commit up = ${deploy} + ${latency} × ${NEW_COMMIT_REQUESTS} + push = ${round(commitFloor)} s (requests the work needs: find, runtimes, create with tags, domain, one read of the end; find, tags, one read of the end); Node's start-up is not in them`,
         `no-op up: ${round(noop.seconds, 3)} s against Node's start-up (${round(nodeStart, 3)} s, node -e 0) + ${noop.reads} reads × ${latency} s = ${round(nodeStart + noop.reads! * latency, 3)} s`,
-        `preview-kit runs (median of): first up ${RUNS.first} (${spread(pk.first)}), no-op ${RUNS.noop} (${spread(pk.noop)}), new commit ${RUNS.commit} (${spread(pk.commit)}), stop ${RUNS.first}; the seed script once per step (its time is its sleeps); pushes refused over all first ups: ${refused}`,
+        `preview-kit runs (median of): first up ${RUNS.first} (${spreadOf(pk.first)}), no-op ${RUNS.noop} (${spreadOf(pk.noop)}), new commit ${RUNS.commit} (${spreadOf(pk.commit)}), stop ${RUNS.first}; the seed script once per step (its time is its sleeps); pushes refused over all first ups: ${refused}`,
         'reads: API GETs + git info/refs probes; writes: other API requests + push attempts',
       ],
     };

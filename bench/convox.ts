@@ -12,9 +12,9 @@
 import { execa } from 'execa';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { startFakeRack, type FakeRack, type FakeRackDelays, type Generation } from '../test/fakes/convox/server.js';
+import { startFakeRack, type FakeRackDelays, type Generation } from '../test/fakes/convox/server.js';
 import { ROOT, runCli, tempRepo } from '../test/helpers/cli.js';
-import { median, round, row, type Measure, type ProviderBench, type Row } from './types.js';
+import { row, medianMeasure, readsAndWrites, spreadOf, type ProviderBench, type Row, type Timed } from './types.js';
 
 const SHELL = join(ROOT, 'bench', 'convox-shell.sh');
 
@@ -35,21 +35,6 @@ interface Plan {
   commitRuns: number;
 }
 
-interface Timed {
-  seconds: number;
-  reads: number;
-  writes: number;
-}
-
-function counts(rack: FakeRack): { reads: number; writes: number } {
-  const reads = rack.requests.filter((r) => r.method === 'GET' || r.method === 'HEAD').length;
-  return { reads, writes: rack.requests.length - reads };
-}
-
-function summary(runs: Timed[]): Measure {
-  return { seconds: median(runs.map((r) => r.seconds)), reads: median(runs.map((r) => r.reads)), writes: median(runs.map((r) => r.writes)) };
-}
-
 async function runGeneration(plan: Plan): Promise<{ rows: Row[]; noise: string }> {
   const rack = await startFakeRack({ generation: plan.generation, delays: BENCH_DELAYS });
   const repo = await tempRepo({ 'convox.yml': CONVOX_YML, Dockerfile: 'FROM node:20-alpine\nCOPY . /app\nCMD ["node", "/app/server.js"]\n', 'server.js': 'console.log(0)\n' }, 'main');
@@ -64,7 +49,7 @@ async function runGeneration(plan: Plan): Promise<{ rows: Row[]; noise: string }
     const t = performance.now();
     await fn();
     const seconds = (performance.now() - t) / 1000;
-    return { seconds, ...counts(rack) };
+    return { seconds, ...readsAndWrites(rack.requests) };
   };
   const pk = (args: string[]) =>
     measure(async () => {
@@ -105,13 +90,12 @@ async function runGeneration(plan: Plan): Promise<{ rows: Row[]; noise: string }
     const d = BENCH_DELAYS;
     const build = d.buildStart + d.build;
     const rows = [
-      row('first up', summary(first.pk), summary(first.sh), { floorSeconds: (d.create + build + d.promote) / 1000, runs: plan.firstRuns }),
-      row('no-op up', summary(noop.pk), summary(noop.sh), { runs: plan.noopRuns }),
-      row('new-commit up', summary(change.pk), summary(change.sh), { floorSeconds: (build + d.promote) / 1000, runs: plan.commitRuns }),
-      row('stop', summary(stop.pk), summary(stop.sh), { floorSeconds: d.delete / 1000, runs: plan.firstRuns }),
+      row('first up', medianMeasure(first.pk), medianMeasure(first.sh), { floorSeconds: (d.create + build + d.promote) / 1000, runs: plan.firstRuns }),
+      row('no-op up', medianMeasure(noop.pk), medianMeasure(noop.sh), { runs: plan.noopRuns }),
+      row('new-commit up', medianMeasure(change.pk), medianMeasure(change.sh), { floorSeconds: (build + d.promote) / 1000, runs: plan.commitRuns }),
+      row('stop', medianMeasure(stop.pk), medianMeasure(stop.sh), { floorSeconds: d.delete / 1000, runs: plan.firstRuns }),
     ];
-    const spread = (xs: Timed[]) => `${round(Math.min(...xs.map((x) => x.seconds)))}–${round(Math.max(...xs.map((x) => x.seconds)))} s`;
-    const noise = `spread (min–max) preview-kit/shell: first ${spread(first.pk)}/${spread(first.sh)}, no-op ${spread(noop.pk)}/${spread(noop.sh)}, new commit ${spread(change.pk)}/${spread(change.sh)}, stop ${spread(stop.pk)}/${spread(stop.sh)}`;
+    const noise = `spread (min–max) preview-kit/shell: first ${spreadOf(first.pk)}/${spreadOf(first.sh)}, no-op ${spreadOf(noop.pk)}/${spreadOf(noop.sh)}, new commit ${spreadOf(change.pk)}/${spreadOf(change.sh)}, stop ${spreadOf(stop.pk)}/${spreadOf(stop.sh)}`;
     return { rows, noise };
   } finally {
     // Whatever a failed run left: the fake's state goes with it.

@@ -11,14 +11,14 @@
  *   runKubernetesBench()                                                # what bench/run.ts calls
  */
 import { execa } from 'execa';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { makeCertificates, startFakeKubernetes, writeKubeconfig, type FakeKubernetes } from '../test/fakes/kubernetes/index.js';
+import { kubectlRuns, makeCertificates, startFakeKubernetes, writeKubeconfig } from '../test/fakes/kubernetes/index.js';
 import { ROOT, runCli, tempRepo } from '../test/helpers/cli.js';
-import { median, round, row, type Measure, type ProviderBench } from './types.js';
+import { median, round, row, medianMeasure, nodeStartSeconds, readsAndWrites, spreadOf, type ProviderBench, type Timed } from './types.js';
 
 const SHELL = join(ROOT, 'bench', 'kubernetes-shell.sh');
 const NAMESPACE = 'previews';
@@ -32,45 +32,10 @@ export const BENCH_LATENCIES = { readyDelayMs: 1_500, deletionDelayMs: 500 };
 const CYCLES = 5;
 const NOOPS_PER_CYCLE = 2;
 
-interface Timed {
-  seconds: number;
-  reads: number;
-  writes: number;
-}
-
-function counts(fake: FakeKubernetes): { reads: number; writes: number } {
-  const reads = fake.requests.filter((r) => r.method === 'GET' || r.method === 'HEAD').length;
-  return { reads, writes: fake.requests.length - reads };
-}
-
-function summary(runs: Timed[]): Measure {
-  return { seconds: median(runs.map((r) => r.seconds)), reads: median(runs.map((r) => r.reads)), writes: median(runs.map((r) => r.writes)) };
-}
-
-function has(command: string, args: string[]): boolean {
-  try {
-    execFileSync(command, args, { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Median seconds of `node -e 0`: what any Node CLI pays before its first line runs. */
-function nodeStartup(runs = 11): number {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    spawnSync(process.execPath, ['-e', '0'], { stdio: 'ignore' });
-    times.push((performance.now() - t) / 1000);
-  }
-  return median(times);
-}
-
 export async function runKubernetesBench(): Promise<ProviderBench> {
   // kubectl sends a bearer token only over TLS: the fake serves HTTPS when openssl can make certificates.
   const certs = makeCertificates();
-  const client = certs && has('kubectl', ['version', '--client']) ? 'kubectl' : 'curl';
+  const client = certs && kubectlRuns() ? 'kubectl' : 'curl';
   const fake = await startFakeKubernetes({ namespaces: ['default', NAMESPACE], ...BENCH_LATENCIES, ...(certs ? { tls: { key: certs.serverKey, cert: certs.serverCert } } : {}) });
   const dir = mkdtempSync(join(tmpdir(), 'pk-k8s-bench-'));
   const repo = await tempRepo({ 'index.html': '<h1>bench</h1>\n' }, 'main');
@@ -86,7 +51,7 @@ export async function runKubernetesBench(): Promise<ProviderBench> {
       const t = performance.now();
       await fn();
       const seconds = (performance.now() - t) / 1000;
-      return { seconds, ...counts(fake) };
+      return { seconds, ...readsAndWrites(fake.requests) };
     };
     const pk = (args: string[]) =>
       measure(async () => {
@@ -134,12 +99,11 @@ export async function runKubernetesBench(): Promise<ProviderBench> {
     }
     const ready = BENCH_LATENCIES.readyDelayMs / 1000;
     const rows = [
-      row('first up', summary(runs.first.pk), summary(runs.first.sh), { floorSeconds: ready, runs: CYCLES }),
-      row('no-op up', summary(runs.noop.pk), summary(runs.noop.sh), { runs: CYCLES * NOOPS_PER_CYCLE }),
-      row('new-commit up', summary(runs.change.pk), summary(runs.change.sh), { floorSeconds: ready, runs: CYCLES }),
-      row('stop', summary(runs.stop.pk), summary(runs.stop.sh), { floorSeconds: BENCH_LATENCIES.deletionDelayMs / 1000, runs: CYCLES }),
+      row('first up', medianMeasure(runs.first.pk), medianMeasure(runs.first.sh), { floorSeconds: ready, runs: CYCLES }),
+      row('no-op up', medianMeasure(runs.noop.pk), medianMeasure(runs.noop.sh), { runs: CYCLES * NOOPS_PER_CYCLE }),
+      row('new-commit up', medianMeasure(runs.change.pk), medianMeasure(runs.change.sh), { floorSeconds: ready, runs: CYCLES }),
+      row('stop', medianMeasure(runs.stop.pk), medianMeasure(runs.stop.sh), { floorSeconds: BENCH_LATENCIES.deletionDelayMs / 1000, runs: CYCLES }),
     ];
-    const spread = (xs: Timed[]) => `${round(Math.min(...xs.map((x) => x.seconds)))}–${round(Math.max(...xs.map((x) => x.seconds)))} s`;
     const r = runs;
     const baselineName = client === 'kubectl' ? 'kubectl apply + rollout status / delete (bench/kubernetes-shell.sh)' : 'curl + jq, server-side apply, status polled every 1 s (bench/kubernetes-shell.sh)';
     return {
@@ -148,8 +112,8 @@ export async function runKubernetesBench(): Promise<ProviderBench> {
       rows,
       notes: [
         `fake API server over ${certs ? 'HTTPS' : 'HTTP'}; latencies: a new pod ready after ${ready} s, a foreground deletion done after ${BENCH_LATENCIES.deletionDelayMs / 1000} s (the floors)`,
-        `baseline: ${client === 'kubectl' ? `real kubectl (${kubectlVersion()}), client-side apply, its discovery cache kept warm; \`kubectl delete\` deletes in the background and waits only for the four objects, while preview-kit deletes in the foreground and waits until the pods are gone too — \`kubectl delete --cascade=foreground\` takes ${round(median(foreground.map((f) => f.seconds)), 3)} s (median of ${foreground.length})` : 'curl + jq'}; preview-kit runs as the built CLI, Node start-up (${round(nodeStartup(), 3)} s median) included`,
-        `spread (min–max) preview-kit/baseline: first ${spread(r.first.pk)}/${spread(r.first.sh)}, no-op ${spread(r.noop.pk)}/${spread(r.noop.sh)}, new commit ${spread(r.change.pk)}/${spread(r.change.sh)}, stop ${spread(r.stop.pk)}/${spread(r.stop.sh)}`,
+        `baseline: ${client === 'kubectl' ? `real kubectl (${kubectlVersion()}), client-side apply, its discovery cache kept warm; \`kubectl delete\` deletes in the background and waits only for the four objects, while preview-kit deletes in the foreground and waits until the pods are gone too — \`kubectl delete --cascade=foreground\` takes ${round(median(foreground.map((f) => f.seconds)), 3)} s (median of ${foreground.length})` : 'curl + jq'}; preview-kit runs as the built CLI, Node start-up (${round(nodeStartSeconds(11), 3)} s median) included`,
+        `spread (min–max) preview-kit/baseline: first ${spreadOf(r.first.pk)}/${spreadOf(r.first.sh)}, no-op ${spreadOf(r.noop.pk)}/${spreadOf(r.noop.sh)}, new commit ${spreadOf(r.change.pk)}/${spreadOf(r.change.sh)}, stop ${spreadOf(r.stop.pk)}/${spreadOf(r.stop.sh)}`,
       ],
     };
   } finally {

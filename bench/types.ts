@@ -1,4 +1,9 @@
-/** What each provider's benchmark returns to bench/run.ts, which writes bench/results.json. */
+/**
+ * What each provider's benchmark returns to bench/run.ts, which writes bench/results.json, and the
+ * arithmetic the provider benches share: medians, spreads, request counts, Node's start-up.
+ */
+import { spawnSync } from 'node:child_process';
+
 export interface Measure {
   seconds: number;
   /** HTTP requests that only read (GET/HEAD), where the bench can count them. */
@@ -47,4 +52,38 @@ export function row(step: Step, previewKit: Measure, baseline: Measure, extra: {
 
 function roundMeasure(m: Measure): Measure {
   return { ...m, seconds: round(m.seconds, 3) };
+}
+
+/** One timed run, with the requests it made. */
+export interface Timed {
+  seconds: number;
+  reads: number;
+  writes: number;
+}
+
+/** Reads (GET, HEAD) and writes (every other method) of a request log. */
+export function readsAndWrites(requests: Array<{ method: string }>): { reads: number; writes: number } {
+  const reads = requests.filter((r) => r.method === 'GET' || r.method === 'HEAD').length;
+  return { reads, writes: requests.length - reads };
+}
+
+/** The median seconds, reads and writes of some runs. */
+export function medianMeasure(runs: Timed[]): Measure {
+  return { seconds: median(runs.map((r) => r.seconds)), reads: median(runs.map((r) => r.reads)), writes: median(runs.map((r) => r.writes)) };
+}
+
+/** `min–max s` of some runs' seconds: how much they varied. */
+export function spreadOf(runs: Array<{ seconds: number }>): string {
+  return `${round(Math.min(...runs.map((r) => r.seconds)))}–${round(Math.max(...runs.map((r) => r.seconds)))} s`;
+}
+
+/** Median seconds of `node -e 0`: what every CLI run pays before its first line runs. */
+export function nodeStartSeconds(runs = 5): number {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    spawnSync(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+    times.push((performance.now() - t) / 1000);
+  }
+  return median(times);
 }

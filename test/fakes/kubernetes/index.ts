@@ -5,4 +5,5 @@
 export { startFakeKubernetes, type FakeKubernetes, type FakeKubernetesOptions, type RecordedRequest } from './server.js';
 export { writeKubeconfig, type KubeconfigOptions } from './kubeconfig.js';
 export { makeCertificates, type TestCertificates } from './tls.js';
+export { kubectlRuns } from './kubectl.js';
 export { MANAGED_ANSWERS, MANAGED_STANZAS, pluginRuns, writePlugin, type PluginRun } from './exec-plugin.js';

@@ -3,7 +3,7 @@
  * watch a rollout and delete through it, the fake behaves enough like a cluster for the provider
  * tests to mean something. kubectl sends bearer tokens only over TLS, so the fake serves HTTPS here.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,20 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeKubernetes, type FakeKubernetes } from '../../fakes/kubernetes/server.js';
 import { writeKubeconfig } from '../../fakes/kubernetes/kubeconfig.js';
 import { makeCertificates, type TestCertificates } from '../../fakes/kubernetes/tls.js';
+import { kubectlRuns } from '../../fakes/kubernetes/kubectl.js';
 import { COMMIT_A, makeProvider } from './helpers.js';
 
 const run = promisify(execFile);
 
-function has(command: string, args: string[]): boolean {
-  try {
-    execFileSync(command, args, { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const hasKubectl = has('kubectl', ['version', '--client']);
+const hasKubectl = kubectlRuns();
 const certs: TestCertificates | undefined = hasKubectl ? makeCertificates() : undefined;
 if (!hasKubectl) console.warn('SKIPPED kubectl-against-the-fake tests: kubectl is not installed');
 else if (!certs) console.warn('SKIPPED kubectl-against-the-fake tests: openssl is not installed (kubectl needs TLS to send a token)');
