@@ -1,7 +1,12 @@
 /**
  * Builds a Kubernetes provider wired to a fake API server the way the CLI would: settings through
- * the module's schema, a plan, a deadline and a logger that keeps its lines for assertions.
+ * the module's schema, a plan, a deadline and a logger that keeps its lines for assertions; and a
+ * fresh fake server with its kubeconfig for each test (`useFakeCluster`).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
 import { Plan } from '../../../src/core/plan.js';
 import { Redactor } from '../../../src/core/redact.js';
 import { Deadline } from '../../../src/core/retry.js';
@@ -11,6 +16,7 @@ import { expandDomain, previewName } from '../../../src/core/naming.js';
 import { KubernetesProvider, type KubernetesTuning } from '../../../src/providers/kubernetes/provider.js';
 import { kubernetesSchema } from '../../../src/providers/kubernetes/settings.js';
 import type { PreviewRef, PreviewSpec, SourceRef } from '../../../src/providers/types.js';
+import { startFakeKubernetes, writeKubeconfig, type FakeKubernetes, type FakeKubernetesOptions } from '../../fakes/kubernetes/index.js';
 
 export class MemoryLogger implements Logger {
   readonly lines: string[] = [];
@@ -105,6 +111,38 @@ export function providerMaker(kubeconfig: () => string) {
     },
     closeAll() {
       for (const p of made.splice(0)) p.close();
+    },
+  };
+}
+
+/**
+ * For each test: a fresh fake API server (these options), a scratch folder with a kubeconfig for
+ * it (this default namespace), handed to `ready`; after the test, every provider made on it
+ * closed, the server closed and the folder removed. `make` builds providers from the kubeconfig,
+ * or from the one `useKubeconfig` put in its place for the rest of the test.
+ */
+export function useFakeCluster(options: FakeKubernetesOptions, namespace: string, ready: (fake: FakeKubernetes, dir: string) => void) {
+  let fake: FakeKubernetes | undefined;
+  let dir = '';
+  let kubeconfig = '';
+  const { make, closeAll } = providerMaker(() => kubeconfig);
+  beforeEach(async () => {
+    fake = await startFakeKubernetes(options);
+    dir = mkdtempSync(join(tmpdir(), 'k8s-test-'));
+    kubeconfig = writeKubeconfig(fake, dir, { namespace });
+    ready(fake, dir);
+  });
+  afterEach(async () => {
+    closeAll();
+    await fake?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    make,
+    /** Closes the providers made so far (their connections), before the test ends. */
+    closeAll,
+    useKubeconfig(path: string) {
+      kubeconfig = path;
     },
   };
 }

@@ -4,15 +4,14 @@
  * the same pods back (no new ReplicaSet) and waits for them; the deploy time is stamped only when
  * something is written; `list` is one listing per kind whatever the number of previews.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { kubernetesSchema } from '../../../src/providers/kubernetes/settings.js';
-import { startFakeKubernetes, writeKubeconfig, type FakeKubernetes } from '../../fakes/kubernetes/index.js';
-import { COMMIT_A, COMMIT_B, providerMaker } from './helpers.js';
+import { writeKubeconfig, type FakeKubernetes } from '../../fakes/kubernetes/index.js';
+import { COMMIT_A, COMMIT_B, providerMaker, useFakeCluster } from './helpers.js';
 import { plantPreview } from './plant.js';
 
 type Obj = Record<string, any>;
@@ -21,19 +20,8 @@ const NS = 'previews';
 describe('kubernetes sleep, wake and list', () => {
   let fake: FakeKubernetes;
   let dir: string;
-  let kubeconfig: string;
-  const { make, closeAll } = providerMaker(() => kubeconfig);
-
-  beforeEach(async () => {
-    fake = await startFakeKubernetes({ readyDelayMs: 20, deletionDelayMs: 10, controllerIntervalMs: 5, namespaces: ['default', NS] });
-    dir = mkdtempSync(join(tmpdir(), 'k8s-lifecycle-'));
-    kubeconfig = writeKubeconfig(fake, dir, { namespace: NS });
-  });
-
-  afterEach(async () => {
-    closeAll();
-    await fake.close();
-    rmSync(dir, { recursive: true, force: true });
+  const { make } = useFakeCluster({ readyDelayMs: 20, deletionDelayMs: 10, controllerIntervalMs: 5, namespaces: ['default', NS] }, NS, (f, d) => {
+    [fake, dir] = [f, d];
   });
 
   const deploymentOf = (name: string, ns = NS) => fake.get('Deployment', ns, name) as Obj;

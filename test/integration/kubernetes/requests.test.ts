@@ -6,12 +6,9 @@
  */
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeKubernetes, writeKubeconfig, type FakeKubernetes, type RecordedRequest } from '../../fakes/kubernetes/index.js';
-import { COMMIT_A, COMMIT_B, providerMaker } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { writeKubeconfig, type FakeKubernetes, type RecordedRequest } from '../../fakes/kubernetes/index.js';
+import { COMMIT_A, COMMIT_B, useFakeCluster } from './helpers.js';
 
 const isWatch = (r: RecordedRequest) => r.query.watch === 'true';
 const describeRequest = (r: RecordedRequest) => `${r.method} ${r.path}${isWatch(r) ? ' (watch)' : r.query.labelSelector ? ' (list)' : ''}`;
@@ -39,19 +36,8 @@ async function noWatchProxy(target: string): Promise<{ url: string; server: Serv
 describe('kubernetes: the requests of a run', () => {
   let fake: FakeKubernetes;
   let dir: string;
-  let kubeconfig: string;
-  const { make, closeAll } = providerMaker(() => kubeconfig);
-
-  beforeEach(async () => {
-    fake = await startFakeKubernetes({ namespaces: ['default', 'previews'], readyDelayMs: 30, deletionDelayMs: 20, controllerIntervalMs: 5 });
-    dir = mkdtempSync(join(tmpdir(), 'k8s-requests-'));
-    kubeconfig = writeKubeconfig(fake, dir, { namespace: 'previews' });
-  });
-
-  afterEach(async () => {
-    closeAll();
-    await fake.close();
-    rmSync(dir, { recursive: true, force: true });
+  const { make, closeAll, useKubeconfig } = useFakeCluster({ namespaces: ['default', 'previews'], readyDelayMs: 30, deletionDelayMs: 20, controllerIntervalMs: 5 }, 'previews', (f, d) => {
+    [fake, dir] = [f, d];
   });
 
   it('a no-op up writes nothing and reads each kind once, with one listing by the preview’s name label', async () => {
@@ -116,7 +102,7 @@ describe('kubernetes: the requests of a run', () => {
   it('without the right to watch, the rollout and the stop are polled, and both end', async () => {
     const proxy = await noWatchProxy(fake.url);
     try {
-      kubeconfig = writeKubeconfig({ url: proxy.url, token: fake.token }, dir, { namespace: 'previews', file: 'no-watch' });
+      useKubeconfig(writeKubeconfig({ url: proxy.url, token: fake.token }, dir, { namespace: 'previews', file: 'no-watch' }));
       const { up, provider, ref, name } = make();
       const { deployed } = await up(COMMIT_A);
       expect(deployed.deployed).toBe(true);

@@ -2,30 +2,15 @@
  * Mistakes a pipeline user makes and what they get back: a missing --image, a namespace that does
  * not exist, a rollout that is slow rather than failing, a preview stopped while it rolls out.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigError, ExitCode, ProviderError, TimeoutError } from '../../../src/core/errors.js';
-import { startFakeKubernetes, writeKubeconfig, type FakeKubernetes } from '../../fakes/kubernetes/index.js';
-import { COMMIT_A, providerMaker } from './helpers.js';
+import { type FakeKubernetes } from '../../fakes/kubernetes/index.js';
+import { COMMIT_A, useFakeCluster } from './helpers.js';
 
 describe('kubernetes: errors a user can act on', () => {
   let fake: FakeKubernetes;
-  let dir: string;
-  let kubeconfig: string;
-  const { make, closeAll } = providerMaker(() => kubeconfig);
-
-  beforeEach(async () => {
-    fake = await startFakeKubernetes({ readyDelayMs: 20, deletionDelayMs: 10, controllerIntervalMs: 5, namespaces: ['previews'] });
-    dir = mkdtempSync(join(tmpdir(), 'k8s-usability-'));
-    kubeconfig = writeKubeconfig(fake, dir, { namespace: 'previews' });
-  });
-
-  afterEach(async () => {
-    closeAll();
-    await fake.close();
-    rmSync(dir, { recursive: true, force: true });
+  const { make } = useFakeCluster({ readyDelayMs: 20, deletionDelayMs: 10, controllerIntervalMs: 5, namespaces: ['previews'] }, 'previews', (f) => {
+    fake = f;
   });
 
   it('without --image, up is a usage error before anything is created', async () => {
